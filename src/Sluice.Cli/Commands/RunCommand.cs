@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Sluice.Cli.Progress;
+using Sluice.Execution;
+using Sluice.Model;
+
+namespace Sluice.Cli.Commands;
+
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var pipeline = CommonOptions.Pipeline();
+        var date = new Option<string?>("--date") { Description = "Logical date of the data interval, YYYY-MM-DD (default: yesterday, the last complete day)." };
+        var resume = new Option<bool>("--resume") { Description = "Keep the outputs of tasks that succeeded in the previous run of this interval; run only the rest." };
+        var parallel = new Option<int?>("--max-parallel") { Description = "Most tasks to run at once (default: the pipeline's max_parallel_tasks)." };
+        var stateDir = CommonOptions.StateDirectory();
+        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, stateDir };
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
+        {
+            var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
+            var logicalDate = parse.GetValue(date) is { } text
+                ? CommonOptions.ParseDate(text, "--date")
+                : DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1));
+            var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel) };
+            var result = await ExecuteAsync(definition, request, parse.GetValue(stateDir), cancellationToken);
+            return result.Succeeded ? 0 : CommandErrors.Failed;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs one interval with the right progress view, and prints the one-line outcome.</summary>
+    public static async Task<RunResult> ExecuteAsync(PipelineDefinition definition, RunRequest request, string? stateDirectory, CancellationToken cancellationToken)
+    {
+        var state = SluiceHost.StateDirectory(stateDirectory);
+        var catalog = SluiceHost.Catalog();
+        await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
+        var runner = SluiceHost.Runner(catalog, store, state);
+        var result = await RunProgress.RunAsync(definition, observer => runner.RunAsync(definition, request, observer, cancellationToken));
+        var quarantined = result.RowsQuarantined > 0 ? $", {result.RowsQuarantined} row(s) quarantined" : string.Empty;
+        var summary = $"run {result.Run.Id} of {definition.Name} for {request.LogicalDate:yyyy-MM-dd}";
+        if (result.Succeeded)
+        {
+            Console.WriteLine($"{summary} succeeded: {result.Tasks.Count} tasks, {result.Tasks.Sum(t => t.RowsWritten)} rows written{quarantined}.");
+        }
+        else
+        {
+            Console.Error.WriteLine($"error: {summary} failed: {result.Run.Error}");
+        }
+
+        return result;
+    }
+}

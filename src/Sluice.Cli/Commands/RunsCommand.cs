@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Spectre.Console;
+using Sluice.State;
+
+namespace Sluice.Cli.Commands;
+
+internal static class RunsCommand
+{
+    public static Command Create()
+    {
+        var pipeline = new Option<string?>("--pipeline") { Description = "Only runs of this pipeline." };
+        var limit = new Option<int>("--limit") { Description = "Most recent runs to list.", DefaultValueFactory = _ => 20 };
+        var runId = new Option<long?>("--run") { Description = "Show the task instances of one run." };
+        var stateDir = CommonOptions.StateDirectory();
+        var command = new Command("runs", "List run history, or the tasks of one run.") { pipeline, limit, runId, stateDir };
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
+        {
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
+            if (parse.GetValue(runId) is { } id)
+            {
+                PrintTasks(id, await store.ListTasksAsync(id, cancellationToken));
+            }
+            else
+            {
+                PrintRuns(await store.ListRunsAsync(parse.GetValue(pipeline), parse.GetValue(limit), cancellationToken));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void PrintRuns(IReadOnlyList<RunRecord> runs)
+    {
+        if (runs.Count == 0)
+        {
+            Console.WriteLine("no runs yet.");
+            return;
+        }
+
+        var table = new Table().AddColumns("run", "pipeline", "date", "state", "trigger", "started (UTC)", "duration", "error");
+        foreach (var run in runs)
+        {
+            var duration = run.EndedAt is { } end ? Format.Duration(end - run.StartedAt) : "-";
+            table.AddRow(
+                run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(run.Pipeline),
+                run.LogicalDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                Format.State(run.State.ToString()),
+                run.Trigger,
+                run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+                duration,
+                Markup.Escape(Format.Shorten(run.Error, 60)));
+        }
+
+        Format.Console.Write(table);
+    }
+
+    private static void PrintTasks(long runId, IReadOnlyList<TaskInstanceRecord> tasks)
+    {
+        if (tasks.Count == 0)
+        {
+            throw new SluiceException($"run {runId} does not exist or has no tasks. List runs with 'sluice runs'.");
+        }
+
+        var table = new Table().AddColumns("task", "state", "try", "rows read", "rows written", "quarantined", "duration", "error");
+        foreach (var task in tasks)
+        {
+            table.AddRow(
+                Markup.Escape(task.TaskId),
+                Format.State(task.State.ToString()) + (task.Reused ? " (reused)" : string.Empty),
+                task.TryNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Format.Count(task.RowsRead),
+                Format.Count(task.RowsWritten),
+                Format.Count(task.RowsQuarantined),
+                task.Duration is { } d ? Format.Duration(d) : "-",
+                Markup.Escape(Format.Shorten(task.Error, 80)));
+        }
+
+        Format.Console.Write(table);
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Sluice.Validation;
+
+namespace Sluice.Cli.Commands;
+
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var pipeline = CommonOptions.Pipeline();
+        var command = new Command("validate", "Check a pipeline (YAML, DAG, connectors, options) without running anything.") { pipeline };
+        command.SetAction((parse, _) => CommandErrors.GuardAsync(() =>
+        {
+            var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
+            PipelineValidator.EnsureValid(definition, SluiceHost.Catalog());
+            Console.WriteLine($"ok: pipeline '{definition.Name}' is valid ({definition.Tasks.Count} tasks).");
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sluice.Connectors;
+using Sluice.Model;
+
+namespace Sluice.Cli;
+
+/// <summary>
+/// The JSON Schema of pipeline files, generated from the connectors' option specs so it can never
+/// drift from what validation accepts. The committed copy lives in schema/.
+/// </summary>
+internal static class PipelineJsonSchema
+{
+    public static string Generate(ConnectorCatalog catalog)
+    {
+        var retry = new JsonObject
+        {
+            ["retries"] = Describe(new JsonObject { ["type"] = "integer", ["minimum"] = 0 }, "How many times to retry a failed task."),
+            ["retry_delay"] = Describe(Duration(), "Delay before the first retry."),
+            ["retry_backoff"] = Describe(new JsonObject { ["type"] = "number", ["minimum"] = 1 }, "Factor each retry's delay grows by (2 doubles it)."),
+            ["max_retry_delay"] = Describe(Duration(), "Longest delay between retries."),
+            ["timeout"] = Describe(Duration(), "Time limit of one attempt."),
+        };
+        var names = new JsonObject { ["oneOf"] = new JsonArray(Name(), new JsonObject { ["type"] = "array", ["items"] = Name() }) };
+        var taskProperties = new JsonObject
+        {
+            ["description"] = new JsonObject { ["type"] = "string" },
+            ["source"] = Enum(catalog, TaskKind.Source, "Source connector: this task extracts a dataset."),
+            ["transform"] = Enum(catalog, TaskKind.Transform, "Transform: this task derives datasets from its inputs."),
+            ["sink"] = Enum(catalog, TaskKind.Sink, "Sink connector: this task loads its input somewhere."),
+            ["input"] = names.DeepClone(),
+            ["inputs"] = names.DeepClone(),
+            ["output"] = names.DeepClone(),
+            ["outputs"] = names.DeepClone(),
+            ["depends_on"] = names.DeepClone(),
+            ["on_bad_rows"] = new JsonObject { ["enum"] = new JsonArray("fail", "quarantine") },
+            ["quarantine_output"] = Name(),
+            ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
+        };
+        foreach (var (key, value) in retry)
+        {
+            taskProperties[key] = value!.DeepClone();
+        }
+
+        var task = new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["properties"] = taskProperties,
+            ["oneOf"] = new JsonArray(Requires("source"), Requires("transform"), Requires("sink")),
+            ["allOf"] = new JsonArray(catalog.All.Select(ConnectorRule).ToArray<JsonNode?>()),
+        };
+        var schema = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["title"] = "Sluice pipeline",
+            ["type"] = "object",
+            ["required"] = new JsonArray("name", "tasks"),
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["name"] = Name(),
+                ["description"] = new JsonObject { ["type"] = "string" },
+                ["schedule"] = Describe(new JsonObject { ["type"] = "string" }, "Cron expression, e.g. \"0 2 * * *\"."),
+                ["timezone"] = Describe(new JsonObject { ["type"] = "string" }, "IANA time zone of the schedule."),
+                ["start_date"] = new JsonObject { ["type"] = "string", ["format"] = "date" },
+                ["max_parallel_tasks"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 },
+                ["defaults"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = retry },
+                ["params"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") } },
+                ["datasets"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = Dataset() },
+                ["tasks"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = task },
+            },
+        };
+        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+    }
+
+    private static JsonObject ConnectorRule(IConnector connector)
+    {
+        var key = connector.Kind.ToString().ToLowerInvariant();
+        var properties = new JsonObject();
+        foreach (var option in connector.Options)
+        {
+            properties[option.Name] = Describe(OptionType(option), option.Description);
+        }
+
+        var with = new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = properties };
+        var required = connector.Options.Where(o => o.Required && o.Default is null).Select(o => (JsonNode)o.Name).ToArray();
+        if (required.Length > 0 && connector.Name != "sql")
+        {
+            with["required"] = new JsonArray(required);
+        }
+
+        return new JsonObject
+        {
+            ["if"] = new JsonObject { ["required"] = new JsonArray(key), ["properties"] = new JsonObject { [key] = new JsonObject { ["const"] = connector.Name } } },
+            ["then"] = new JsonObject { ["properties"] = new JsonObject { ["with"] = with } },
+        };
+    }
+
+    private static JsonObject OptionType(OptionSpec option) => option.Kind switch
+    {
+        OptionKind.Integer => new JsonObject { ["type"] = new JsonArray("integer", "string") },
+        OptionKind.Number => new JsonObject { ["type"] = new JsonArray("number", "string") },
+        OptionKind.Boolean => new JsonObject { ["type"] = new JsonArray("boolean", "string") },
+        OptionKind.Choice => new JsonObject { ["enum"] = new JsonArray(option.Choices.Select(c => (JsonNode)c).ToArray()) },
+        OptionKind.StringList => new JsonObject { ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }) },
+        OptionKind.StringMap => new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
+        _ => new JsonObject { ["type"] = "string" },
+    };
+
+    private static JsonObject Dataset() => new()
+    {
+        ["type"] = "object",
+        ["additionalProperties"] = false,
+        ["properties"] = new JsonObject
+        {
+            ["columns"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["additionalProperties"] = new JsonObject
+                {
+                    ["oneOf"] = new JsonArray(
+                        new JsonObject { ["type"] = "string" },
+                        new JsonObject
+                        {
+                            ["type"] = "object",
+                            ["required"] = new JsonArray("type"),
+                            ["properties"] = new JsonObject { ["type"] = new JsonObject { ["type"] = "string" }, ["nullable"] = new JsonObject { ["type"] = "boolean" } },
+                        }),
+                },
+            },
+        },
+    };
+
+    private static JsonObject Enum(ConnectorCatalog catalog, TaskKind kind, string description) =>
+        Describe(new JsonObject { ["enum"] = new JsonArray(catalog.NamesOf(kind).Select(n => (JsonNode)n).ToArray()) }, description);
+
+    private static JsonObject Requires(string key) => new() { ["required"] = new JsonArray(key) };
+
+    private static JsonObject Name() => new() { ["type"] = "string", ["pattern"] = "^[A-Za-z][A-Za-z0-9_-]*$" };
+
+    private static JsonObject Duration() => new() { ["type"] = "string", ["pattern"] = "^([0-9.]+(ms|s|m|h|d)|[0-9:.]+)$" };
+
+    private static JsonObject Describe(JsonObject node, string description)
+    {
+        node["description"] = description;
+        return node;
+    }
+}

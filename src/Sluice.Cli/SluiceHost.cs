@@ -1,0 +1,33 @@
+using Sluice.Connectors;
+using Sluice.Connectors.DuckDb;
+using Sluice.Connectors.Files;
+using Sluice.Connectors.Parquet;
+using Sluice.Engine.DuckDb;
+using Sluice.Execution;
+using Sluice.Metadata.Sqlite;
+
+namespace Sluice.Cli;
+
+/// <summary>Wires the built-in connectors, the metadata store and the runner for the CLI.</summary>
+internal static class SluiceHost
+{
+    public static ConnectorCatalog Catalog()
+    {
+        var settings = DuckDbSettings.Default;
+        return new ConnectorCatalog()
+            .Add(new FilesSource(settings))
+            .Add(new SqlTransform(settings))
+            .Add(new DuckDbSink(settings))
+            .Add(new ParquetLakeSink(settings));
+    }
+
+    /// <summary>The project's state folder: --state-dir, else SLUICE_STATE_DIR, else ./.sluice.</summary>
+    public static string StateDirectory(string? option) =>
+        Path.GetFullPath(option ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice");
+
+    public static Task<SqliteMetadataStore> OpenStoreAsync(string stateDirectory, CancellationToken cancellationToken) =>
+        SqliteMetadataStore.OpenAsync(Path.Combine(stateDirectory, "sluice.db"), cancellationToken);
+
+    public static PipelineRunner Runner(ConnectorCatalog catalog, SqliteMetadataStore store, string stateDirectory) =>
+        new(catalog, store, stateDirectory, new DuckDbDatasetInspector());
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Sluice.Engine.DuckDb;
+using Sluice.Model;
+
+namespace Sluice.Connectors.DuckDb;
+
+/// <summary>
+/// <c>sink: duckdb</c>, the embedded warehouse. Every load is one transaction: a failed load leaves the
+/// table exactly as it was.
+/// </summary>
+public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
+{
+    // DuckDB resolves write conflicts on one table by failing a transaction; loads into one
+    // warehouse file from parallel tasks take turns instead.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WarehouseLocks = new(StringComparer.Ordinal);
+
+    public string Name => "duckdb";
+
+    public TaskKind Kind => TaskKind.Sink;
+
+    public string Description => "Loads a dataset into a table of a DuckDB database file (the embedded warehouse).";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        OptionSpec.Text("database", "DuckDB database file, relative to the pipeline file.", required: true),
+        OptionSpec.Text("table", "Target table; created from the dataset's schema when missing.", required: true),
+        OptionSpec.Text("schema", "Target schema.", @default: "main"),
+        OptionSpec.OneOf("mode", "append, replace, upsert (by key), or delete_insert (by partition column).", "append", "append", "replace", "upsert", "delete_insert"),
+        new("key", OptionKind.StringList, "upsert: the key column(s)."),
+        OptionSpec.Text("partition_column", "delete_insert: rows of the target whose value of this column occurs in the input are replaced."),
+        OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
+    ];
+
+    public IEnumerable<string> Validate(TaskDefinition task)
+    {
+        var mode = (task.Options.Find("mode") as ScalarOption)?.Value ?? "append";
+        if (mode == "upsert" && task.Options.Find("key") is null)
+        {
+            yield return "mode 'upsert' needs option 'key' naming the key column(s).";
+        }
+
+        if (mode == "delete_insert" && task.Options.Find("partition_column") is null)
+        {
+            yield return "mode 'delete_insert' needs option 'partition_column'.";
+        }
+    }
+
+    public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var database = context.ResolvePath(context.Options.GetRequiredString("database"));
+        var gate = WarehouseLocks.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken, database);
+            var input = context.Task.Inputs[0];
+            await session.BindDatasetAsync("sluice_input", context.InputPath(input), cancellationToken);
+            var load = new WarehouseLoad(session, context);
+            var rows = await load.RunAsync(cancellationToken);
+            context.Log($"loaded {rows} row(s) into {load.TableName} ({context.Options.GetChoice("mode")})");
+            return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [load.TableName] = rows } };
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

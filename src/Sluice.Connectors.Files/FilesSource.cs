@@ -1,0 +1,125 @@
+using Sluice.Engine.DuckDb;
+using Sluice.Model;
+using Sluice.Templating;
+
+namespace Sluice.Connectors.Files;
+
+/// <summary>
+/// <c>source: files</c>. CSV, JSON lines, JSON arrays and Parquet from local paths or globs, read by
+/// DuckDB straight into the staged Parquet dataset. Malformed CSV rows fail the task with file and
+/// line, or go to a quarantine dataset.
+/// </summary>
+public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
+{
+    public string Name => "files";
+
+    public TaskKind Kind => TaskKind.Source;
+
+    public string Description => "Reads CSV, JSON lines, JSON arrays or Parquet files from a path or glob.";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("path", OptionKind.StringList, "File path or glob (*, **, ?), relative to the pipeline file; templated, e.g. data/orders_{{ ds }}.csv. A list reads several.") { Required = true },
+        OptionSpec.OneOf("format", "File format; auto picks it from the extension.", "auto", FileFormats.Names),
+        new("header", OptionKind.Boolean, "CSV: the first line holds column names.") { Default = "true" },
+        OptionSpec.Text("delimiter", "CSV: field separator.", @default: ","),
+        OptionSpec.Text("quote", "CSV: quote character.", @default: "\""),
+        OptionSpec.Text("escape", "CSV: escape character inside quotes (defaults to the quote character)."),
+        OptionSpec.OneOf("encoding", "CSV: text encoding.", "utf-8", "utf-8", "utf-16", "latin-1"),
+        new("null_values", OptionKind.StringList, "CSV: strings read as null (default: the empty string)."),
+        new("skip_rows", OptionKind.Integer, "CSV: lines to skip before the header.") { Default = "0" },
+        OptionSpec.Text("date_format", "CSV: strptime format of DATE columns, e.g. %d/%m/%Y."),
+        OptionSpec.Text("timestamp_format", "CSV: strptime format of TIMESTAMP columns."),
+        new("columns", OptionKind.StringMap, "Column names and SQL types; otherwise the output dataset's declared columns, otherwise detected."),
+        OptionSpec.Text("filename_column", "Adds a column holding each row's source file path."),
+        new("allow_missing", OptionKind.Boolean, "Write an empty dataset instead of failing when no file matches (needs declared columns).") { Default = "false" },
+    ];
+
+    public IEnumerable<string> Validate(TaskDefinition task)
+    {
+        if (task.OnBadRows == BadRowPolicy.Quarantine && task.Options.Find("format") is ScalarOption { Value: { } f } && f is not ("csv" or "auto"))
+        {
+            yield return $"on_bad_rows: quarantine is supported for CSV files; format '{f}' fails on a malformed record instead.";
+        }
+    }
+
+    public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var rawPatterns = context.Task.Options.Find("path") switch
+        {
+            ListOption list => list.Items.OfType<ScalarOption>().Select(i => i.Value ?? string.Empty).ToList(),
+            ScalarOption s => [s.Value ?? string.Empty],
+            _ => [],
+        };
+        var patterns = options.GetList("path").Select(context.ResolvePath).ToList();
+        var format = FileFormats.Resolve(options.GetChoice("format"), patterns[0]);
+        var output = context.Task.Outputs[0];
+        var columns = DeclaredColumns(context, output);
+
+        await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
+        var files = await MatchFilesAsync(session, patterns, cancellationToken);
+        if (files.Count == 0)
+        {
+            if (options.GetBool("allow_missing") && columns.Count > 0)
+            {
+                var empty = $"SELECT * FROM (SELECT {string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Value}) AS {SqlText.Identifier(c.Key)}"))}) WHERE false";
+                await session.CopyToParquetAsync(empty, [], context.OutputPath(output), cancellationToken);
+                context.Log($"no file matches {string.Join(", ", patterns)}; wrote an empty dataset");
+                return new TaskOutcome { RowsWritten = new Dictionary<string, long> { [output] = 0 } };
+            }
+
+            throw new SluiceException(MissingFileMessage(context, rawPatterns, patterns));
+        }
+
+        context.Log($"reading {files.Count} {format.ToString().ToLowerInvariant()} file(s): {string.Join(", ", files.Take(3).Select(Path.GetFileName))}{(files.Count > 3 ? ", ..." : string.Empty)}");
+        var read = new FileReadQuery(options, format, columns, context.Task.OnBadRows == BadRowPolicy.Quarantine || format == FileFormat.Csv);
+        long rows;
+        try
+        {
+            rows = await session.CopyToParquetAsync(read.Sql, [new("files", files.ToArray()), .. read.Parameters], context.OutputPath(output), cancellationToken);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BadDataException($"task '{context.Task.Id}': could not read {string.Join(", ", files)}: {DuckDbErrors.FirstLine(e.Message)}");
+        }
+
+        var quarantined = format == FileFormat.Csv ? await new CsvRejects(session, context).HandleAsync(cancellationToken) : 0;
+        return new TaskOutcome
+        {
+            RowsRead = rows + quarantined,
+            RowsQuarantined = quarantined,
+            RowsWritten = new Dictionary<string, long> { [output] = rows },
+        };
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> DeclaredColumns(TaskContext context, string output)
+    {
+        var explicitColumns = context.Options.GetMap("columns");
+        if (explicitColumns.Count > 0)
+        {
+            return explicitColumns;
+        }
+
+        return context.Pipeline.FindDataset(output)?.Columns.Select(c => new KeyValuePair<string, string>(c.Name, c.Type)).ToList() ?? [];
+    }
+
+    private static async Task<List<string>> MatchFilesAsync(DuckDbSession session, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
+    {
+        var files = new List<string>();
+        foreach (var pattern in patterns)
+        {
+            var rows = await session.QueryAsync("SELECT file FROM glob($p) ORDER BY file", [new("p", pattern)], cancellationToken);
+            files.AddRange(rows.Select(r => (string)r[0]!));
+        }
+
+        return files.Distinct().ToList();
+    }
+
+    private static string MissingFileMessage(TaskContext context, IReadOnlyList<string> raw, IReadOnlyList<string> resolved)
+    {
+        var templated = raw.Any(r => r.Contains("{{", StringComparison.Ordinal));
+        var origin = templated ? $" (templated from '{string.Join("', '", raw)}' for logical date {context.Interval.LogicalDate:yyyy-MM-dd})" : string.Empty;
+        return $"task '{context.Task.Id}': no file matches {string.Join(", ", resolved)}{origin}. Check that the file for this date exists, or run another --date.";
+    }
+}

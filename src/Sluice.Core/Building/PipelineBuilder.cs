@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Sluice.Model;
+
+namespace Sluice.Building;
+
+/// <summary>
+/// Code-first pipelines. Produces the same <see cref="PipelineDefinition"/> as the YAML loader, and is
+/// validated the same way before a run.
+/// </summary>
+public sealed class PipelineBuilder
+{
+    private readonly List<TaskDefinition> _tasks = [];
+    private readonly List<DatasetDefinition> _datasets = [];
+    private readonly Dictionary<string, string> _parameters = [];
+    private PipelineDefinition _pipeline;
+
+    private PipelineBuilder(string name, SourceLocation location) =>
+        _pipeline = new PipelineDefinition { Name = name, Location = location };
+
+    public static PipelineBuilder Create(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        new(name, new SourceLocation(file, line, 1));
+
+    public PipelineBuilder Description(string description) => With(p => p with { Description = description });
+
+    public PipelineBuilder Schedule(string cron, string timeZone = "UTC") => With(p => p with { Schedule = cron, TimeZone = timeZone });
+
+    public PipelineBuilder Interval(Templating.IntervalUnit unit) => With(p => p with { Interval = unit });
+
+    public PipelineBuilder StartDate(DateOnly date) => With(p => p with { StartDate = date });
+
+    public PipelineBuilder MaxParallelTasks(int count) => With(p => p with { MaxParallelTasks = count });
+
+    public PipelineBuilder BaseDirectory(string directory) => With(p => p with { BaseDirectory = Path.GetFullPath(directory) });
+
+    public PipelineBuilder Retries(int retries, TimeSpan? delay = null, double backoff = 2.0, TimeSpan? maxDelay = null) =>
+        With(p => p with { DefaultRetry = new RetrySettings(retries, delay ?? RetrySettings.Default.Delay, backoff, maxDelay ?? RetrySettings.Default.MaxDelay) });
+
+    public PipelineBuilder Timeout(TimeSpan timeout) => With(p => p with { DefaultTimeout = timeout });
+
+    public PipelineBuilder Parameter(string name, string value)
+    {
+        _parameters[name] = value;
+        return this;
+    }
+
+    public PipelineBuilder Dataset(string name, Action<DatasetBuilder> configure, [CallerLineNumber] int line = 0)
+    {
+        var builder = new DatasetBuilder();
+        configure(builder);
+        _datasets.Add(new DatasetDefinition { Name = name, Columns = builder.Columns, Location = At(line) });
+        return this;
+    }
+
+    public PipelineBuilder Source(string id, string connector, Action<TaskBuilder> configure, [CallerLineNumber] int line = 0) =>
+        AddTask(id, TaskKind.Source, connector, configure, line);
+
+    public PipelineBuilder Transform(string id, string connector, Action<TaskBuilder> configure, [CallerLineNumber] int line = 0) =>
+        AddTask(id, TaskKind.Transform, connector, configure, line);
+
+    public PipelineBuilder Sink(string id, string connector, Action<TaskBuilder> configure, [CallerLineNumber] int line = 0) =>
+        AddTask(id, TaskKind.Sink, connector, configure, line);
+
+    public PipelineDefinition Build() =>
+        _pipeline with { Tasks = _tasks.ToList(), Datasets = _datasets.ToList(), Parameters = new Dictionary<string, string>(_parameters) };
+
+    private PipelineBuilder AddTask(string id, TaskKind kind, string connector, Action<TaskBuilder> configure, int line)
+    {
+        var builder = new TaskBuilder(At(line));
+        configure(builder);
+        _tasks.Add(builder.Build(id, kind, connector));
+        return this;
+    }
+
+    private PipelineBuilder With(Func<PipelineDefinition, PipelineDefinition> change)
+    {
+        _pipeline = change(_pipeline);
+        return this;
+    }
+
+    private SourceLocation At(int line) => _pipeline.Location with { Line = line };
+}
+
+public sealed class DatasetBuilder
+{
+    internal List<ColumnDefinition> Columns { get; } = [];
+
+    public DatasetBuilder Column(string name, string type, bool nullable = true)
+    {
+        Columns.Add(new ColumnDefinition(name, type.ToUpperInvariant(), nullable));
+        return this;
+    }
+}
+
+public sealed class TaskBuilder
+{
+    private readonly SourceLocation _location;
+    private readonly List<string> _inputs = [];
+    private readonly List<string> _outputs = [];
+    private readonly List<string> _dependsOn = [];
+    private readonly List<KeyValuePair<string, OptionValue>> _options = [];
+    private RetrySettings? _retry;
+    private TimeSpan? _timeout;
+    private BadRowPolicy _policy = BadRowPolicy.Fail;
+    private string? _quarantine;
+
+    internal TaskBuilder(SourceLocation location) => _location = location;
+
+    public TaskBuilder Input(params string[] datasets)
+    {
+        _inputs.AddRange(datasets);
+        return this;
+    }
+
+    public TaskBuilder Output(params string[] datasets)
+    {
+        _outputs.AddRange(datasets);
+        return this;
+    }
+
+    public TaskBuilder DependsOn(params string[] tasks)
+    {
+        _dependsOn.AddRange(tasks);
+        return this;
+    }
+
+    public TaskBuilder Retries(int retries, TimeSpan? delay = null, double backoff = 2.0, TimeSpan? maxDelay = null)
+    {
+        _retry = new RetrySettings(retries, delay ?? RetrySettings.Default.Delay, backoff, maxDelay ?? RetrySettings.Default.MaxDelay);
+        return this;
+    }
+
+    public TaskBuilder Timeout(TimeSpan timeout)
+    {
+        _timeout = timeout;
+        return this;
+    }
+
+    public TaskBuilder Quarantine(string? dataset = null)
+    {
+        _policy = BadRowPolicy.Quarantine;
+        _quarantine = dataset;
+        return this;
+    }
+
+    public TaskBuilder With(string option, string value) => Add(option, new ScalarOption(value, _location));
+
+    public TaskBuilder With(string option, long value) => With(option, value.ToString(CultureInfo.InvariantCulture));
+
+    public TaskBuilder With(string option, bool value) => With(option, value ? "true" : "false");
+
+    public TaskBuilder With(string option, IEnumerable<string> values) =>
+        Add(option, new ListOption(values.Select(v => (OptionValue)new ScalarOption(v, _location)).ToList(), _location));
+
+    public TaskBuilder With(string option, IEnumerable<KeyValuePair<string, string>> map) =>
+        Add(option, new MapOption(map.Select(e => new KeyValuePair<string, OptionValue>(e.Key, new ScalarOption(e.Value, _location))).ToList(), _location));
+
+    internal TaskDefinition Build(string id, TaskKind kind, string connector) => new()
+    {
+        Id = id,
+        Kind = kind,
+        Connector = connector,
+        Inputs = _inputs.ToList(),
+        Outputs = _outputs.ToList(),
+        DependsOn = _dependsOn.ToList(),
+        Options = new MapOption(_options.ToList(), _location),
+        Retry = _retry,
+        Timeout = _timeout,
+        OnBadRows = _policy,
+        QuarantineOutput = _quarantine,
+        Location = _location,
+    };
+
+    private TaskBuilder Add(string option, OptionValue value)
+    {
+        _options.Add(new(option, value));
+        return this;
+    }
+}

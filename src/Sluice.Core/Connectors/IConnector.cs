@@ -1,0 +1,31 @@
+using Sluice.Model;
+
+namespace Sluice.Connectors;
+
+/// <summary>A named provider of sources, transforms or sinks. Each lives in its own project.</summary>
+public interface IConnector
+{
+    /// <summary>The name used in pipelines, for example <c>files</c>.</summary>
+    string Name { get; }
+
+    TaskKind Kind { get; }
+
+    string Description { get; }
+
+    IReadOnlyList<OptionSpec> Options { get; }
+
+    /// <summary>Extra checks on a task beyond option types (for example option combinations).</summary>
+    IEnumerable<string> Validate(TaskDefinition task) => [];
+
+    Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What a task did: rows written per dataset, rows quarantined, and notes for the run log.</summary>
+public sealed record TaskOutcome
+{
+    public IReadOnlyDictionary<string, long> RowsWritten { get; init; } = new Dictionary<string, long>();
+    public long RowsQuarantined { get; init; }
+    public long RowsRead { get; init; }
+
+    public long TotalRows => RowsWritten.Values.Sum();
+}

@@ -1,0 +1,33 @@
+namespace Sluice.Connectors;
+
+public enum OptionKind
+{
+    String,
+    /// <summary>SQL text: template expressions become bound parameters, never pasted text.</summary>
+    Sql,
+    Integer,
+    Number,
+    Boolean,
+    /// <summary>One of <see cref="OptionSpec.Choices"/>.</summary>
+    Choice,
+    StringList,
+    /// <summary>A map of names to strings, for example column types.</summary>
+    StringMap,
+    Path,
+}
+
+/// <summary>Declares one option a connector accepts, so pipelines are checked before they run.</summary>
+public sealed record OptionSpec(string Name, OptionKind Kind, string Description)
+{
+    public bool Required { get; init; }
+    public string? Default { get; init; }
+    public IReadOnlyList<string> Choices { get; init; } = [];
+    /// <summary>Options that may also be given as a single string, promoted to a one-item list.</summary>
+    public bool AllowsSingleValue { get; init; } = true;
+
+    public static OptionSpec Text(string name, string description, bool required = false, string? @default = null) =>
+        new(name, OptionKind.String, description) { Required = required, Default = @default };
+
+    public static OptionSpec OneOf(string name, string description, string @default, params string[] choices) =>
+        new(name, OptionKind.Choice, description) { Default = @default, Choices = choices };
+}

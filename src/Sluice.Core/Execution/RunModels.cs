@@ -1,0 +1,38 @@
+using Sluice.Model;
+using Sluice.State;
+
+namespace Sluice.Execution;
+
+public sealed record RunRequest
+{
+    public required DateOnly LogicalDate { get; init; }
+    /// <summary>Keep the staged outputs of tasks that succeeded in the previous run of this interval.</summary>
+    public bool Resume { get; init; }
+    public string Trigger { get; init; } = "manual";
+    public int? MaxParallelTasks { get; init; }
+}
+
+public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks)
+{
+    public bool Succeeded => Run.State == RunState.Success;
+
+    public long RowsQuarantined => Tasks.Sum(t => t.RowsQuarantined);
+}
+
+/// <summary>Receives progress so the CLI can draw a live view or print log lines.</summary>
+public interface IRunObserver
+{
+    void RunStarted(RunRecord run, IReadOnlyList<TaskDefinition> tasks) { }
+
+    void TaskChanged(TaskInstanceRecord task) { }
+
+    void Log(string taskId, string message) { }
+
+    void RunFinished(RunResult result) { }
+}
+
+/// <summary>Reads the schema of a staged dataset, so declared dataset contracts can be enforced.</summary>
+public interface IDatasetInspector
+{
+    Task<IReadOnlyList<ColumnDefinition>> DescribeAsync(string stagedPath, CancellationToken cancellationToken);
+}

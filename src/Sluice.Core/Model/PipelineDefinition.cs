@@ -1,0 +1,88 @@
+namespace Sluice.Model;
+
+/// <summary>A pipeline: a DAG of tasks run once per data interval.</summary>
+public sealed record PipelineDefinition
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    /// <summary>Cron expression; null for a pipeline run only by hand.</summary>
+    public string? Schedule { get; init; }
+    public string TimeZone { get; init; } = "UTC";
+    /// <summary>What one run covers: a day (default), a week or a month from its logical date.</summary>
+    public Templating.IntervalUnit Interval { get; init; } = Templating.IntervalUnit.Day;
+    public DateOnly? StartDate { get; init; }
+    public RetrySettings DefaultRetry { get; init; } = RetrySettings.Default;
+    public TimeSpan? DefaultTimeout { get; init; }
+    public int MaxParallelTasks { get; init; } = 4;
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<DatasetDefinition> Datasets { get; init; } = [];
+    public IReadOnlyList<TaskDefinition> Tasks { get; init; } = [];
+    /// <summary>Folder that relative paths in options resolve against.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+    public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
+
+    public TaskDefinition? FindTask(string id) => Tasks.FirstOrDefault(t => t.Id == id);
+
+    public DatasetDefinition? FindDataset(string name) => Datasets.FirstOrDefault(d => d.Name == name);
+}
+
+public enum TaskKind
+{
+    Source,
+    Transform,
+    Sink,
+}
+
+public enum BadRowPolicy
+{
+    Fail,
+    Quarantine,
+}
+
+public sealed record TaskDefinition
+{
+    public required string Id { get; init; }
+    public required TaskKind Kind { get; init; }
+    /// <summary>The connector or transform name, for example <c>files</c>, <c>sql</c>, <c>duckdb</c>.</summary>
+    public required string Connector { get; init; }
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+    public IReadOnlyList<string> Outputs { get; init; } = [];
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    public MapOption Options { get; init; } = new([], SourceLocation.Code("<code>"));
+    public RetrySettings? Retry { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    public BadRowPolicy OnBadRows { get; init; } = BadRowPolicy.Fail;
+    /// <summary>Dataset that receives quarantined rows; defaults to <c>{output}_quarantine</c>.</summary>
+    public string? QuarantineOutput { get; init; }
+    public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
+
+    public string? EffectiveQuarantineOutput =>
+        OnBadRows == BadRowPolicy.Quarantine ? QuarantineOutput ?? $"{Outputs.FirstOrDefault() ?? Id}_quarantine" : null;
+
+    /// <summary>Every dataset this task writes, the quarantine dataset included.</summary>
+    public IEnumerable<string> AllOutputs =>
+        EffectiveQuarantineOutput is { } q ? Outputs.Append(q) : Outputs;
+}
+
+public sealed record RetrySettings(int Retries, TimeSpan Delay, double BackoffFactor, TimeSpan MaxDelay)
+{
+    public static RetrySettings Default { get; } = new(0, TimeSpan.FromSeconds(5), 2.0, TimeSpan.FromMinutes(5));
+
+    /// <summary>Delay before retry number <paramref name="retry"/> (1-based), with exponential backoff.</summary>
+    public TimeSpan DelayBefore(int retry)
+    {
+        var factor = Math.Pow(BackoffFactor, Math.Max(0, retry - 1));
+        var ticks = Math.Min(Delay.Ticks * factor, MaxDelay.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
+    }
+}
+
+/// <summary>A declared dataset schema: the contract a task's output must honour.</summary>
+public sealed record DatasetDefinition
+{
+    public required string Name { get; init; }
+    public IReadOnlyList<ColumnDefinition> Columns { get; init; } = [];
+    public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
+}
+
+public sealed record ColumnDefinition(string Name, string Type, bool Nullable = true);

@@ -1,0 +1,100 @@
+using System.Text;
+using Sluice.Validation;
+
+namespace Sluice.Model;
+
+/// <summary>
+/// A pipeline as plain text, tasks in run order. Used by <c>sluice show</c>, and to compare pipelines
+/// defined in YAML and in C#. Options appear as written, so <c>${SECRET}</c> is never expanded here.
+/// </summary>
+public static class PipelineDescriber
+{
+    public static string Describe(PipelineDefinition pipeline)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"pipeline {pipeline.Name}");
+        if (pipeline.Description is { } description)
+        {
+            text.AppendLine($"  {description.Trim()}");
+        }
+
+        text.AppendLine($"  schedule: {pipeline.Schedule ?? "(manual)"} {pipeline.TimeZone}, start date: {pipeline.StartDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+        text.AppendLine($"  retries: {pipeline.DefaultRetry.Retries} (delay {pipeline.DefaultRetry.Delay}, backoff x{pipeline.DefaultRetry.BackoffFactor}), max parallel tasks: {pipeline.MaxParallelTasks}");
+        foreach (var (name, value) in pipeline.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine($"  param {name} = {value}");
+        }
+
+        foreach (var dataset in pipeline.Datasets)
+        {
+            text.AppendLine($"  dataset {dataset.Name}({string.Join(", ", dataset.Columns.Select(c => $"{c.Name} {c.Type}{(c.Nullable ? string.Empty : " NOT NULL")}"))})");
+        }
+
+        text.AppendLine();
+        foreach (var task in RunOrder(pipeline))
+        {
+            var upstream = PipelineValidator.Upstream(pipeline, task);
+            text.AppendLine($"[{task.Id}] {task.Kind.ToString().ToLowerInvariant()}: {task.Connector}");
+            if (upstream.Count > 0)
+            {
+                text.AppendLine($"    after:   {string.Join(", ", upstream)}");
+            }
+
+            if (task.Inputs.Count > 0)
+            {
+                text.AppendLine($"    reads:   {string.Join(", ", task.Inputs)}");
+            }
+
+            if (task.AllOutputs.Any())
+            {
+                text.AppendLine($"    writes:  {string.Join(", ", task.AllOutputs)}");
+            }
+
+            if (task.Retry is { } retry && retry != pipeline.DefaultRetry)
+            {
+                text.AppendLine($"    retries: {retry.Retries} (delay {retry.Delay}, backoff x{retry.BackoffFactor})");
+            }
+
+            if (task.Timeout is { } timeout)
+            {
+                text.AppendLine($"    timeout: {timeout}");
+            }
+
+            foreach (var (name, value) in task.Options.Entries)
+            {
+                text.AppendLine($"    {name}: {Render(value).Replace("\n", "\n      ", StringComparison.Ordinal).TrimEnd()}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Tasks sorted so each comes after everything it depends on; ties keep file order.</summary>
+    public static IReadOnlyList<TaskDefinition> RunOrder(PipelineDefinition pipeline)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var order = new List<TaskDefinition>();
+        while (order.Count < pipeline.Tasks.Count)
+        {
+            var next = pipeline.Tasks.FirstOrDefault(t => !done.Contains(t.Id) && PipelineValidator.Upstream(pipeline, t).All(done.Contains));
+            if (next is null)
+            {
+                order.AddRange(pipeline.Tasks.Where(t => !done.Contains(t.Id)));
+                break;
+            }
+
+            done.Add(next.Id);
+            order.Add(next);
+        }
+
+        return order;
+    }
+
+    private static string Render(OptionValue value) => value switch
+    {
+        ScalarOption s => s.Value?.Trim() ?? "null",
+        ListOption l => "[" + string.Join(", ", l.Items.Select(Render)) + "]",
+        MapOption m => "{" + string.Join(", ", m.Entries.Select(e => $"{e.Key}: {Render(e.Value)}")) + "}",
+        _ => string.Empty,
+    };
+}

@@ -1,0 +1,226 @@
+using System.Text.RegularExpressions;
+using Cronos;
+using Sluice.Connectors;
+using Sluice.Model;
+using Sluice.Templating;
+
+namespace Sluice.Validation;
+
+/// <summary>
+/// Checks a whole pipeline before anything runs: names, schedule, connectors and their options,
+/// datasets that nothing writes, and cycles. Every problem is reported, not only the first.
+/// </summary>
+public static partial class PipelineValidator
+{
+    public static void EnsureValid(PipelineDefinition pipeline, ConnectorCatalog catalog)
+    {
+        var errors = Validate(pipeline, catalog);
+        if (errors.Count > 0)
+        {
+            throw new PipelineValidationException(errors);
+        }
+    }
+
+    public static IReadOnlyList<PipelineError> Validate(PipelineDefinition pipeline, ConnectorCatalog catalog)
+    {
+        var errors = new List<PipelineError>();
+        CheckHeader(pipeline, errors);
+        var producers = CheckOutputs(pipeline, errors);
+        foreach (var task in pipeline.Tasks)
+        {
+            CheckTask(pipeline, task, catalog, producers, errors);
+        }
+
+        foreach (var dataset in pipeline.Datasets.Where(d => !producers.ContainsKey(d.Name)))
+        {
+            errors.Add(new(dataset.Location, $"dataset '{dataset.Name}' is declared but no task writes it. Add it to a task's 'output', or remove the declaration."));
+        }
+
+        if (FindCycle(pipeline, producers) is { } cycle)
+        {
+            var first = pipeline.FindTask(cycle[0])!;
+            errors.Add(new(first.Location, $"the tasks form a cycle: {string.Join(" -> ", cycle)}. A pipeline must be a DAG; remove one of these dependencies."));
+        }
+
+        return errors;
+    }
+
+    /// <summary>Tasks that must finish before <paramref name="task"/>: producers of its inputs and its explicit dependencies.</summary>
+    public static IReadOnlyList<string> Upstream(PipelineDefinition pipeline, TaskDefinition task)
+    {
+        var producers = pipeline.Tasks.SelectMany(t => t.AllOutputs.Select(o => (Output: o, t.Id))).GroupBy(p => p.Output).ToDictionary(g => g.Key, g => g.First().Id);
+        return task.Inputs.Where(producers.ContainsKey).Select(i => producers[i]).Concat(task.DependsOn).Distinct().ToList();
+    }
+
+    private static void CheckHeader(PipelineDefinition pipeline, List<PipelineError> errors)
+    {
+        if (!Identifier().IsMatch(pipeline.Name))
+        {
+            errors.Add(new(pipeline.Location, $"pipeline name '{pipeline.Name}' must start with a letter and use only letters, digits, '_' and '-'."));
+        }
+
+        if (pipeline.Tasks.Count == 0)
+        {
+            errors.Add(new(pipeline.Location, "the pipeline has no tasks. Add at least one under 'tasks:'."));
+        }
+
+        if (!string.IsNullOrWhiteSpace(pipeline.Schedule))
+        {
+            try
+            {
+                var fields = pipeline.Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+                CronExpression.Parse(pipeline.Schedule, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            }
+            catch (CronFormatException e)
+            {
+                errors.Add(new(pipeline.Location, $"schedule '{pipeline.Schedule}' is not a valid cron expression ({e.Message}). Example: \"0 2 * * *\" for 02:00 every day."));
+            }
+        }
+
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(pipeline.TimeZone);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            errors.Add(new(pipeline.Location, $"timezone '{pipeline.TimeZone}' is unknown. Use an IANA name such as UTC or Europe/Paris."));
+        }
+    }
+
+    private static Dictionary<string, TaskDefinition> CheckOutputs(PipelineDefinition pipeline, List<PipelineError> errors)
+    {
+        var producers = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        foreach (var task in pipeline.Tasks)
+        {
+            if (!Identifier().IsMatch(task.Id))
+            {
+                errors.Add(new(task.Location, $"task id '{task.Id}' must start with a letter and use only letters, digits, '_' and '-'."));
+            }
+
+            foreach (var output in task.AllOutputs)
+            {
+                if (!Identifier().IsMatch(output))
+                {
+                    errors.Add(new(task.Location, $"task '{task.Id}': dataset name '{output}' must start with a letter and use only letters, digits, '_' and '-'."));
+                }
+                else if (!producers.TryAdd(output, task))
+                {
+                    errors.Add(new(task.Location, $"task '{task.Id}' writes dataset '{output}', which task '{producers[output].Id}' already writes. Each dataset has one writer; rename one of them."));
+                }
+            }
+        }
+
+        return producers;
+    }
+
+    private static void CheckTask(PipelineDefinition pipeline, TaskDefinition task, ConnectorCatalog catalog, Dictionary<string, TaskDefinition> producers, List<PipelineError> errors)
+    {
+        var kind = OptionValidator.KindWord(task.Kind);
+        foreach (var input in task.Inputs.Where(i => !producers.ContainsKey(i)))
+        {
+            errors.Add(new(task.Location, $"task '{task.Id}': " + Suggestions.UnknownName("input dataset", input, producers.Keys) + " An input must be the output of another task."));
+        }
+
+        foreach (var dependency in task.DependsOn.Where(d => pipeline.FindTask(d) is null))
+        {
+            errors.Add(new(task.Location, $"task '{task.Id}': depends_on " + Suggestions.UnknownName("task", dependency, pipeline.Tasks.Select(t => t.Id))));
+        }
+
+        switch (task.Kind)
+        {
+            case TaskKind.Source when task.Outputs.Count != 1:
+                errors.Add(new(task.Location, $"source task '{task.Id}' must have exactly one 'output' dataset."));
+                break;
+            case TaskKind.Transform when task.Outputs.Count == 0:
+                errors.Add(new(task.Location, $"transform task '{task.Id}' needs an 'output' dataset."));
+                break;
+            case TaskKind.Sink when task.Inputs.Count != 1 || task.Outputs.Count > 0:
+                errors.Add(new(task.Location, $"sink task '{task.Id}' must have exactly one 'input' dataset and no outputs."));
+                break;
+        }
+
+        if (task.OnBadRows == BadRowPolicy.Quarantine && task.Kind != TaskKind.Source)
+        {
+            errors.Add(new(task.Location, $"task '{task.Id}': on_bad_rows: quarantine applies to source tasks, which are where malformed rows are found."));
+        }
+
+        var connector = catalog.Find(task.Kind, task.Connector);
+        if (connector is null)
+        {
+            errors.Add(new(task.Location, $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
+            return;
+        }
+
+        errors.AddRange(OptionValidator.Check(task, connector));
+        errors.AddRange(connector.Validate(task).Select(message => new PipelineError(task.Location, $"task '{task.Id}': {message}")));
+        CheckTemplates(pipeline, task, errors);
+    }
+
+    private static void CheckTemplates(PipelineDefinition pipeline, TaskDefinition task, List<PipelineError> errors)
+    {
+        var known = new HashSet<string>(TemplateRenderer.BuiltInVariables.Where(v => !v.Contains('<')), StringComparer.Ordinal);
+        known.UnionWith(pipeline.Parameters.Keys.Select(k => "params." + k));
+        foreach (var scalar in Scalars(task.Options))
+        {
+            foreach (var name in TemplateRenderer.ReferencedVariables(scalar.Value ?? string.Empty).Where(n => !known.Contains(n)))
+            {
+                errors.Add(new(scalar.Location, $"task '{task.Id}': " + Suggestions.UnknownName("template variable", name, known)));
+            }
+        }
+    }
+
+    private static IEnumerable<ScalarOption> Scalars(OptionValue value) => value switch
+    {
+        ScalarOption s => [s],
+        ListOption l => l.Items.SelectMany(Scalars),
+        MapOption m => m.Entries.SelectMany(e => Scalars(e.Value)),
+        _ => [],
+    };
+
+    private static List<string>? FindCycle(PipelineDefinition pipeline, Dictionary<string, TaskDefinition> producers)
+    {
+        var edges = pipeline.Tasks.ToDictionary(
+            t => t.Id,
+            t => t.Inputs.Where(producers.ContainsKey).Select(i => producers[i].Id).Concat(t.DependsOn.Where(d => pipeline.FindTask(d) is not null)).Distinct().ToList());
+        var state = new Dictionary<string, int>();
+        var stack = new List<string>();
+
+        List<string>? Visit(string id)
+        {
+            state[id] = 1;
+            stack.Add(id);
+            foreach (var next in edges.GetValueOrDefault(id, []))
+            {
+                if (state.GetValueOrDefault(next) == 1)
+                {
+                    var start = stack.IndexOf(next);
+                    var cycle = stack.Skip(start).Append(next).ToList();
+                    cycle.Reverse();
+                    return cycle;
+                }
+
+                if (state.GetValueOrDefault(next) == 0 && Visit(next) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            stack.RemoveAt(stack.Count - 1);
+            state[id] = 2;
+            return null;
+        }
+
+        foreach (var task in pipeline.Tasks)
+        {
+            if (state.GetValueOrDefault(task.Id) == 0 && Visit(task.Id) is { } cycle)
+            {
+                return cycle;
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
+    private static partial Regex Identifier();
+}

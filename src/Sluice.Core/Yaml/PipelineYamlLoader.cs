@@ -1,0 +1,352 @@
+using System.Globalization;
+using Sluice.Connectors;
+using Sluice.Model;
+using Sluice.Validation;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Sluice.Yaml;
+
+/// <summary>
+/// Reads a pipeline YAML file into the model. Structural problems are collected with their file,
+/// line and column; semantic checks happen in <see cref="PipelineValidator"/>.
+/// </summary>
+public static class PipelineYamlLoader
+{
+    private static readonly string[] TopLevelKeys =
+        ["name", "description", "schedule", "interval", "timezone", "start_date", "max_parallel_tasks", "defaults", "params", "datasets", "tasks"];
+
+    private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
+
+    private static readonly string[] TaskKeys =
+        [.. RetryKeys, "source", "transform", "sink", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "quarantine_output", "with", "description"];
+
+    public static PipelineDefinition LoadFile(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new SluiceException($"pipeline file '{path}' does not exist.");
+        }
+
+        return Load(File.ReadAllText(fullPath), Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath), Path.GetDirectoryName(fullPath)!);
+    }
+
+    /// <summary>Parses YAML text; <paramref name="fileName"/> is used in error locations.</summary>
+    public static PipelineDefinition Load(string yaml, string fileName, string baseDirectory)
+    {
+        var errors = new List<PipelineError>();
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException?.Message ?? e.Message;
+            throw new PipelineValidationException([new PipelineError(new SourceLocation(fileName, (int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {message}")]);
+        }
+
+        var nodes = new YamlNodes(fileName, errors);
+        if (stream.Documents.Count == 0 || nodes.Mapping(stream.Documents[0].RootNode, "a pipeline file") is not { } root)
+        {
+            errors.Add(new PipelineError(new SourceLocation(fileName, 1, 1), "a pipeline file must be a mapping with at least 'name' and 'tasks'."));
+            throw new PipelineValidationException(errors);
+        }
+
+        var pipeline = ReadPipeline(root, nodes, fileName, baseDirectory);
+        if (errors.Count > 0)
+        {
+            throw new PipelineValidationException(errors);
+        }
+
+        return pipeline;
+    }
+
+    private static PipelineDefinition ReadPipeline(YamlMappingNode root, YamlNodes nodes, string fileName, string baseDirectory)
+    {
+        string? name = null, description = null, schedule = null, timeZone = null;
+        DateOnly? startDate = null;
+        var interval = Templating.IntervalUnit.Day;
+        var maxParallel = 4;
+        var retry = RetrySettings.Default;
+        TimeSpan? timeout = null;
+        var parameters = new Dictionary<string, string>();
+        var datasets = new List<DatasetDefinition>();
+        var tasks = new List<TaskDefinition>();
+        foreach (var (key, keyNode, value) in nodes.Entries(root, "the pipeline", TopLevelKeys))
+        {
+            switch (key)
+            {
+                case "name": name = nodes.Scalar(value, "name"); break;
+                case "description": description = nodes.Scalar(value, "description"); break;
+                case "schedule": schedule = nodes.Scalar(value, "schedule"); break;
+                case "timezone": timeZone = nodes.Scalar(value, "timezone"); break;
+                case "interval":
+                    var unit = nodes.Scalar(value, "interval");
+                    interval = unit switch
+                    {
+                        "daily" or "day" => Templating.IntervalUnit.Day,
+                        "weekly" or "week" => Templating.IntervalUnit.Week,
+                        "monthly" or "month" => Templating.IntervalUnit.Month,
+                        _ => interval,
+                    };
+                    if (unit is not ("daily" or "day" or "weekly" or "week" or "monthly" or "month"))
+                    {
+                        nodes.Error(value, $"interval must be one of: daily, weekly, monthly (got '{unit}').");
+                    }
+
+                    break;
+                case "start_date": startDate = ReadDate(value, nodes); break;
+                case "max_parallel_tasks": maxParallel = ReadInt(value, nodes, "max_parallel_tasks", 1) ?? maxParallel; break;
+                case "defaults":
+                    if (nodes.Mapping(value, "defaults") is { } defaults)
+                    {
+                        (retry, timeout) = ReadRetry(defaults, nodes, RetrySettings.Default, null, "defaults", RetryKeys);
+                    }
+
+                    break;
+                case "params":
+                    if (nodes.Mapping(value, "params") is { } map)
+                    {
+                        foreach (var (k, _, v) in nodes.Entries(map, "params", []))
+                        {
+                            parameters[k] = nodes.Scalar(v, $"params.{k}") ?? string.Empty;
+                        }
+                    }
+
+                    break;
+                case "datasets":
+                    if (nodes.Mapping(value, "datasets") is { } ds)
+                    {
+                        datasets.AddRange(ReadDatasets(ds, nodes));
+                    }
+
+                    break;
+                case "tasks":
+                    if (nodes.Mapping(value, "tasks") is { } taskMap)
+                    {
+                        foreach (var (id, idNode, body) in nodes.Entries(taskMap, "tasks", []))
+                        {
+                            if (ReadTask(id, idNode, body, nodes, retry, timeout) is { } task)
+                            {
+                                tasks.Add(task);
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        if (name is null)
+        {
+            nodes.Error(root, "the pipeline needs a 'name'.");
+        }
+
+        return new PipelineDefinition
+        {
+            Name = name ?? string.Empty,
+            Description = description,
+            Schedule = schedule,
+            TimeZone = timeZone ?? "UTC",
+            Interval = interval,
+            StartDate = startDate,
+            MaxParallelTasks = maxParallel,
+            DefaultRetry = retry,
+            DefaultTimeout = timeout,
+            Parameters = parameters,
+            Datasets = datasets,
+            Tasks = tasks,
+            BaseDirectory = baseDirectory,
+            Location = new SourceLocation(fileName, 1, 1),
+        };
+    }
+
+    private static TaskDefinition? ReadTask(string id, YamlNode idNode, YamlNode body, YamlNodes nodes, RetrySettings defaultRetry, TimeSpan? defaultTimeout)
+    {
+        if (nodes.Mapping(body, $"task '{id}'") is not { } mapping)
+        {
+            return null;
+        }
+
+        var kinds = new List<(TaskKind Kind, string Connector)>();
+        var inputs = new List<string>();
+        var outputs = new List<string>();
+        var dependsOn = new List<string>();
+        var policy = BadRowPolicy.Fail;
+        string? quarantine = null;
+        MapOption options = new([], nodes.At(mapping));
+        foreach (var (key, _, value) in nodes.Entries(mapping, $"task '{id}'", TaskKeys))
+        {
+            switch (key)
+            {
+                case "source": kinds.Add((TaskKind.Source, nodes.Scalar(value, "source") ?? string.Empty)); break;
+                case "transform": kinds.Add((TaskKind.Transform, nodes.Scalar(value, "transform") ?? string.Empty)); break;
+                case "sink": kinds.Add((TaskKind.Sink, nodes.Scalar(value, "sink") ?? string.Empty)); break;
+                case "input" or "inputs": inputs.AddRange(nodes.Names(value, key)); break;
+                case "output" or "outputs": outputs.AddRange(nodes.Names(value, key)); break;
+                case "depends_on": dependsOn.AddRange(nodes.Names(value, key)); break;
+                case "quarantine_output": quarantine = nodes.Scalar(value, key); break;
+                case "on_bad_rows":
+                    var text = nodes.Scalar(value, key);
+                    if (!Enum.TryParse(text, ignoreCase: true, out policy) || int.TryParse(text, out _))
+                    {
+                        nodes.Error(value, $"on_bad_rows must be one of: fail, quarantine (got '{text}').");
+                    }
+
+                    break;
+                case "with":
+                    if (nodes.Mapping(value, $"'with' of task '{id}'") is { } with)
+                    {
+                        options = (MapOption)nodes.Option(with);
+                    }
+
+                    break;
+            }
+        }
+
+        var (retry, timeout) = ReadRetry(mapping, nodes, defaultRetry, defaultTimeout, $"task '{id}'", []);
+        if (kinds.Count != 1)
+        {
+            nodes.Error(idNode, $"task '{id}' must have exactly one of 'source', 'transform' or 'sink' naming its connector.");
+            return null;
+        }
+
+        return new TaskDefinition
+        {
+            Id = id,
+            Kind = kinds[0].Kind,
+            Connector = kinds[0].Connector,
+            Inputs = inputs,
+            Outputs = outputs,
+            DependsOn = dependsOn,
+            Options = options,
+            Retry = retry,
+            Timeout = timeout,
+            OnBadRows = policy,
+            QuarantineOutput = quarantine,
+            Location = nodes.At(idNode),
+        };
+    }
+
+    private static (RetrySettings Retry, TimeSpan? Timeout) ReadRetry(YamlMappingNode mapping, YamlNodes nodes, RetrySettings retry, TimeSpan? timeout, string what, string[] allowed)
+    {
+        var entries = allowed.Length > 0 ? nodes.Entries(mapping, what, allowed) : nodes.Entries(mapping, what, []).Where(e => RetryKeys.Contains(e.Key));
+        foreach (var (key, _, value) in entries)
+        {
+            switch (key)
+            {
+                case "retries": retry = retry with { Retries = ReadInt(value, nodes, key, 0) ?? retry.Retries }; break;
+                case "retry_delay": retry = retry with { Delay = ReadDuration(value, nodes, key) ?? retry.Delay }; break;
+                case "max_retry_delay": retry = retry with { MaxDelay = ReadDuration(value, nodes, key) ?? retry.MaxDelay }; break;
+                case "timeout": timeout = ReadDuration(value, nodes, key) ?? timeout; break;
+                case "retry_backoff":
+                    var text = nodes.Scalar(value, key);
+                    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var factor) && factor >= 1)
+                    {
+                        retry = retry with { BackoffFactor = factor };
+                    }
+                    else
+                    {
+                        nodes.Error(value, $"retry_backoff must be a number of at least 1, the factor each retry's delay grows by (got '{text}').");
+                    }
+
+                    break;
+            }
+        }
+
+        return (retry, timeout);
+    }
+
+    private static IEnumerable<DatasetDefinition> ReadDatasets(YamlMappingNode datasets, YamlNodes nodes)
+    {
+        foreach (var (name, nameNode, body) in nodes.Entries(datasets, "datasets", []))
+        {
+            var columns = new List<ColumnDefinition>();
+            if (nodes.Mapping(body, $"dataset '{name}'") is { } mapping)
+            {
+                foreach (var (_, _, value) in nodes.Entries(mapping, $"dataset '{name}'", ["columns"]))
+                {
+                    if (nodes.Mapping(value, $"columns of dataset '{name}'") is { } columnMap)
+                    {
+                        columns.AddRange(ReadColumns(columnMap, nodes, name));
+                    }
+                }
+            }
+
+            yield return new DatasetDefinition { Name = name, Columns = columns, Location = nodes.At(nameNode) };
+        }
+    }
+
+    private static IEnumerable<ColumnDefinition> ReadColumns(YamlMappingNode columns, YamlNodes nodes, string dataset)
+    {
+        foreach (var (column, _, value) in nodes.Entries(columns, $"columns of dataset '{dataset}'", []))
+        {
+            if (value is YamlScalarNode { Value: { } type })
+            {
+                yield return new ColumnDefinition(column, type.Trim().ToUpperInvariant());
+            }
+            else if (nodes.Mapping(value, $"column '{column}'") is { } detail)
+            {
+                string? columnType = null;
+                var nullable = true;
+                foreach (var (key, _, v) in nodes.Entries(detail, $"column '{column}'", ["type", "nullable"]))
+                {
+                    if (key == "type")
+                    {
+                        columnType = nodes.Scalar(v, "type");
+                    }
+                    else
+                    {
+                        nullable = OptionParsing.ParseBool(nodes.Scalar(v, "nullable")) ?? true;
+                    }
+                }
+
+                if (columnType is null)
+                {
+                    nodes.Error(value, $"column '{column}' of dataset '{dataset}' needs a 'type', for example BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP.");
+                    continue;
+                }
+
+                yield return new ColumnDefinition(column, columnType.Trim().ToUpperInvariant(), nullable);
+            }
+        }
+    }
+
+    private static DateOnly? ReadDate(YamlNode value, YamlNodes nodes)
+    {
+        var text = nodes.Scalar(value, "start_date");
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        nodes.Error(value, $"start_date must be a date as YYYY-MM-DD (got '{text}').");
+        return null;
+    }
+
+    private static int? ReadInt(YamlNode value, YamlNodes nodes, string key, int minimum)
+    {
+        var text = nodes.Scalar(value, key);
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= minimum)
+        {
+            return number;
+        }
+
+        nodes.Error(value, $"{key} must be a whole number of at least {minimum} (got '{text}').");
+        return null;
+    }
+
+    private static TimeSpan? ReadDuration(YamlNode value, YamlNodes nodes, string key)
+    {
+        var text = nodes.Scalar(value, key);
+        if (OptionParsing.ParseDuration(text) is { } duration)
+        {
+            return duration;
+        }
+
+        nodes.Error(value, $"{key} must be a duration such as 500ms, 30s, 5m or 1h (got '{text}').");
+        return null;
+    }
+}
