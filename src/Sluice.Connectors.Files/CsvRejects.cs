@@ -10,7 +10,7 @@ namespace Sluice.Connectors.Files;
 internal sealed class CsvRejects(DuckDbSession session, TaskContext context)
 {
     private const string RejectsQuery = """
-        SELECT s.file_path AS source_file, e.line AS line_number, e.error_type::VARCHAR AS error_type,
+        SELECT s.file_path AS source_file, e.line::BIGINT AS line_number, e.error_type::VARCHAR AS error_type,
                e.column_name, e.error_message AS reason, e.csv_line AS raw_line
         FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
         """;
