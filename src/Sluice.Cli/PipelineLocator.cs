@@ -1,12 +1,13 @@
 using Sluice.Model;
-using Sluice.Yaml;
+using Sluice.Validation;
 
 namespace Sluice.Cli;
 
 /// <summary>Finds a pipeline by file path, or by name in the usual folders.</summary>
 internal static class PipelineLocator
 {
-    public static PipelineDefinition Load(string pipeline) => PipelineYamlLoader.LoadFile(Find(pipeline));
+    /// <summary>Loads and validates; every problem in the file is reported at once.</summary>
+    public static PipelineDefinition Load(string pipeline) => PipelineLoader.LoadValid(Find(pipeline), SluiceHost.Catalog());
 
     public static string Find(string pipeline)
     {

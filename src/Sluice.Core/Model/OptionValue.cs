@@ -6,6 +6,9 @@ namespace Sluice.Model;
 /// </summary>
 public abstract record OptionValue(SourceLocation Location)
 {
+    /// <summary>Where the option's name was written, when it came from a mapping key.</summary>
+    public SourceLocation? KeyLocation { get; init; }
+
     public abstract string Describe();
 }
 

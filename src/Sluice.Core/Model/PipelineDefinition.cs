@@ -55,6 +55,11 @@ public sealed record TaskDefinition
     /// <summary>Dataset that receives quarantined rows; defaults to <c>{output}_quarantine</c>.</summary>
     public string? QuarantineOutput { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
+    /// <summary>Where each of the task's keys (<c>input</c>, <c>depends_on</c>...) was written.</summary>
+    public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>();
+
+    public SourceLocation LocationOf(params string[] keys) =>
+        keys.Select(k => KeyLocations.GetValueOrDefault(k)).FirstOrDefault(l => l is not null) ?? Location;
 
     public string? EffectiveQuarantineOutput =>
         OnBadRows == BadRowPolicy.Quarantine ? QuarantineOutput ?? $"{Outputs.FirstOrDefault() ?? Id}_quarantine" : null;

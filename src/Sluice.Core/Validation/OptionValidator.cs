@@ -15,7 +15,7 @@ internal static class OptionValidator
             var spec = specs.FirstOrDefault(s => s.Name == name);
             if (spec is null)
             {
-                yield return new(value.Location, $"task '{task.Id}': " + Suggestions.UnknownName($"option of {KindWord(task.Kind)} '{connector.Name}'", name, specs.Select(s => s.Name)));
+                yield return new(value.KeyLocation ?? value.Location, $"task '{task.Id}': " + Suggestions.UnknownName("option", name, specs.Select(s => s.Name), $"of {KindWord(task.Kind)} '{connector.Name}'"));
                 continue;
             }
 

@@ -14,6 +14,12 @@ public sealed class PipelineValidationException(IReadOnlyList<PipelineError> err
 {
     public IReadOnlyList<PipelineError> Errors { get; } = errors;
 
+    /// <summary>
+    /// What could be read of a pipeline with structural errors, so semantic checks can still run and
+    /// every problem is reported at once.
+    /// </summary>
+    public PipelineDefinition? Partial { get; init; }
+
     private static string FormatMessage(IReadOnlyList<PipelineError> errors) =>
         errors.Count == 1
             ? errors[0].ToString()

@@ -118,12 +118,12 @@ public static partial class PipelineValidator
         var kind = OptionValidator.KindWord(task.Kind);
         foreach (var input in task.Inputs.Where(i => !producers.ContainsKey(i)))
         {
-            errors.Add(new(task.Location, $"task '{task.Id}': " + Suggestions.UnknownName("input dataset", input, producers.Keys) + " An input must be the output of another task."));
+            errors.Add(new(task.LocationOf("input", "inputs"), $"task '{task.Id}': " + Suggestions.UnknownName("input dataset", input, producers.Keys) + " An input must be the output of another task."));
         }
 
         foreach (var dependency in task.DependsOn.Where(d => pipeline.FindTask(d) is null))
         {
-            errors.Add(new(task.Location, $"task '{task.Id}': depends_on " + Suggestions.UnknownName("task", dependency, pipeline.Tasks.Select(t => t.Id))));
+            errors.Add(new(task.LocationOf("depends_on"), $"task '{task.Id}': depends_on " + Suggestions.UnknownName("task", dependency, pipeline.Tasks.Select(t => t.Id))));
         }
 
         switch (task.Kind)
@@ -147,7 +147,7 @@ public static partial class PipelineValidator
         var connector = catalog.Find(task.Kind, task.Connector);
         if (connector is null)
         {
-            errors.Add(new(task.Location, $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
+            errors.Add(new(task.LocationOf("source", "transform", "sink"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
             return;
         }
 

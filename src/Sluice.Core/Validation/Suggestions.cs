@@ -3,7 +3,7 @@ namespace Sluice.Validation;
 /// <summary>"Did you mean" hints for misspelt names.</summary>
 internal static class Suggestions
 {
-    public static string UnknownName(string kind, string name, IEnumerable<string> valid)
+    public static string UnknownName(string kind, string name, IEnumerable<string> valid, string? owner = null)
     {
         var choices = valid.Distinct().OrderBy(v => v, StringComparer.Ordinal).ToList();
         var closest = choices
@@ -14,7 +14,8 @@ internal static class Suggestions
             .FirstOrDefault();
         var hint = closest is null ? string.Empty : $" Did you mean '{closest}'?";
         var list = choices.Count == 0 ? "none are defined" : string.Join(", ", choices);
-        return $"unknown {kind} '{name}'.{hint} Valid: {list}.";
+        var of = owner is null ? string.Empty : $" {owner}";
+        return $"unknown {kind} '{name}'{of}.{hint} Valid: {list}.";
     }
 
     private static int Distance(string a, string b)

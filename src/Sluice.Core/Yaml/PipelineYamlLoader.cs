@@ -46,6 +46,12 @@ public static class PipelineYamlLoader
             var message = e.InnerException?.Message ?? e.Message;
             throw new PipelineValidationException([new PipelineError(new SourceLocation(fileName, (int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {message}")]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unclosed flow collections, without a position.
+            var (line, column) = YamlErrorLocator.LastGoodPosition(yaml);
+            throw new PipelineValidationException([new PipelineError(new SourceLocation(fileName, line, column), "invalid YAML: the text after this point cannot be parsed. Look for an unclosed '{', '[' or quote.")]);
+        }
 
         var nodes = new YamlNodes(fileName, errors);
         if (stream.Documents.Count == 0 || nodes.Mapping(stream.Documents[0].RootNode, "a pipeline file") is not { } root)
@@ -57,7 +63,7 @@ public static class PipelineYamlLoader
         var pipeline = ReadPipeline(root, nodes, fileName, baseDirectory);
         if (errors.Count > 0)
         {
-            throw new PipelineValidationException(errors);
+            throw new PipelineValidationException(errors) { Partial = pipeline };
         }
 
         return pipeline;
@@ -177,8 +183,10 @@ public static class PipelineYamlLoader
         var policy = BadRowPolicy.Fail;
         string? quarantine = null;
         MapOption options = new([], nodes.At(mapping));
+        var keyLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var (key, _, value) in nodes.Entries(mapping, $"task '{id}'", TaskKeys))
         {
+            keyLocations[key] = nodes.At(value);
             switch (key)
             {
                 case "source": kinds.Add((TaskKind.Source, nodes.Scalar(value, "source") ?? string.Empty)); break;
@@ -227,6 +235,7 @@ public static class PipelineYamlLoader
             OnBadRows = policy,
             QuarantineOutput = quarantine,
             Location = nodes.At(idNode),
+            KeyLocations = keyLocations,
         };
     }
 

@@ -64,7 +64,7 @@ internal sealed class YamlNodes(string file, List<PipelineError> errors)
             var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
             if (allowed.Count > 0 && !allowed.Contains(key))
             {
-                Error(keyNode, Suggestions.UnknownName($"key in {what}", key, allowed));
+                Error(keyNode, Suggestions.UnknownName("key", key, allowed, $"in {what}"));
                 continue;
             }
 
@@ -77,7 +77,7 @@ internal sealed class YamlNodes(string file, List<PipelineError> errors)
         YamlScalarNode scalar => new ScalarOption(IsNull(scalar) ? null : scalar.Value, At(node)),
         YamlSequenceNode sequence => new ListOption(sequence.Children.Select(Option).ToList(), At(node)),
         YamlMappingNode mapping => new MapOption(
-            mapping.Children.Select(c => new KeyValuePair<string, OptionValue>(((YamlScalarNode)c.Key).Value ?? string.Empty, Option(c.Value))).ToList(),
+            mapping.Children.Select(c => new KeyValuePair<string, OptionValue>(((YamlScalarNode)c.Key).Value ?? string.Empty, Option(c.Value) with { KeyLocation = At(c.Key) })).ToList(),
             At(node)),
         _ => new ScalarOption(null, At(node)),
     };
