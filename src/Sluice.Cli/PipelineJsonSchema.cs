@@ -62,7 +62,8 @@ internal static class PipelineJsonSchema
                 ["name"] = Name(),
                 ["description"] = new JsonObject { ["type"] = "string" },
                 ["schedule"] = Describe(new JsonObject { ["type"] = "string" }, "Cron expression, e.g. \"0 2 * * *\"."),
-                ["timezone"] = Describe(new JsonObject { ["type"] = "string" }, "IANA time zone of the schedule."),
+                ["interval"] = Describe(new JsonObject { ["enum"] = new JsonArray("daily", "weekly", "monthly") }, "What one run covers, from its logical date (default daily)."),
+                ["timezone"] = Describe(new JsonObject { ["type"] = "string" }, "IANA time zone of the schedule and of interval boundaries."),
                 ["start_date"] = new JsonObject { ["type"] = "string", ["format"] = "date" },
                 ["max_parallel_tasks"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 },
                 ["defaults"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = retry },
@@ -71,7 +72,7 @@ internal static class PipelineJsonSchema
                 ["tasks"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = task },
             },
         };
-        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
     }
 
     private static JsonObject ConnectorRule(IConnector connector)
