@@ -41,6 +41,7 @@ internal sealed class Warehouse(string path)
 
     private static string Text(object? value) => value switch
     {
+        null => "NULL",
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "NULL",
