@@ -13,6 +13,7 @@ public sealed class PipelineBuilder
     private readonly List<TaskDefinition> _tasks = [];
     private readonly List<DatasetDefinition> _datasets = [];
     private readonly Dictionary<string, string> _parameters = [];
+    private readonly List<ConnectionDefinition> _connections = [];
     private PipelineDefinition _pipeline;
 
     private PipelineBuilder(string name, SourceLocation location) =>
@@ -44,6 +45,17 @@ public sealed class PipelineBuilder
         return this;
     }
 
+    /// <summary>A named connection; put secrets in as <c>${VAR}</c> references, not values.</summary>
+    public PipelineBuilder Connection(string name, string type, IEnumerable<KeyValuePair<string, string>> options, [CallerLineNumber] int line = 0)
+    {
+        var location = At(line);
+        var map = new MapOption(options.Select(o => new KeyValuePair<string, OptionValue>(o.Key, new ScalarOption(o.Value, location))).ToList(), location);
+        _connections.Add(new ConnectionDefinition(name, type, map, location));
+        return this;
+    }
+
+    public PipelineBuilder SecretsFile(string path) => With(p => p with { SecretsFile = Path.GetFullPath(path) });
+
     public PipelineBuilder Dataset(string name, Action<DatasetBuilder> configure, [CallerLineNumber] int line = 0)
     {
         var builder = new DatasetBuilder();
@@ -62,7 +74,7 @@ public sealed class PipelineBuilder
         AddTask(id, TaskKind.Sink, connector, configure, line);
 
     public PipelineDefinition Build() =>
-        _pipeline with { Tasks = _tasks.ToList(), Datasets = _datasets.ToList(), Parameters = new Dictionary<string, string>(_parameters) };
+        _pipeline with { Tasks = _tasks.ToList(), Datasets = _datasets.ToList(), Parameters = new Dictionary<string, string>(_parameters), Connections = _connections.ToList() };
 
     private PipelineBuilder AddTask(string id, TaskKind kind, string connector, Action<TaskBuilder> configure, int line)
     {

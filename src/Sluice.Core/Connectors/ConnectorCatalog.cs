@@ -6,6 +6,21 @@ namespace Sluice.Connectors;
 public sealed class ConnectorCatalog
 {
     private readonly List<IConnector> _connectors = [];
+    private readonly List<ConnectionType> _connectionTypes = [];
+
+    public ConnectorCatalog Add(ConnectionType type)
+    {
+        if (FindConnectionType(type.Name) is null)
+        {
+            _connectionTypes.Add(type);
+        }
+
+        return this;
+    }
+
+    public IReadOnlyList<ConnectionType> ConnectionTypes => _connectionTypes;
+
+    public ConnectionType? FindConnectionType(string name) => _connectionTypes.FirstOrDefault(t => t.Name == name);
 
     public ConnectorCatalog Add(IConnector connector)
     {

@@ -14,6 +14,8 @@ public enum OptionKind
     /// <summary>A map of names to strings, for example column types.</summary>
     StringMap,
     Path,
+    /// <summary>The name of a connection of one of <see cref="OptionSpec.Choices"/> types.</summary>
+    Connection,
 }
 
 /// <summary>Declares one option a connector accepts, so pipelines are checked before they run.</summary>
@@ -27,6 +29,10 @@ public sealed record OptionSpec(string Name, OptionKind Kind, string Description
 
     public static OptionSpec Text(string name, string description, bool required = false, string? @default = null) =>
         new(name, OptionKind.String, description) { Required = required, Default = @default };
+
+    /// <summary>A reference to a named connection of one of the given types.</summary>
+    public static OptionSpec ConnectionOf(string description, params string[] types) =>
+        new("connection", OptionKind.Connection, description) { Required = true, Choices = types };
 
     public static OptionSpec OneOf(string name, string description, string @default, params string[] choices) =>
         new(name, OptionKind.Choice, description) { Default = @default, Choices = choices };

@@ -16,6 +16,19 @@ public sealed class TaskContext
     public required Action<string> Log { get; init; }
     public int TryNumber { get; init; } = 1;
 
+    /// <summary>Connection types known to the host, to read connection options with their specs.</summary>
+    public ConnectorCatalog? Catalog { get; init; }
+
+    /// <summary>The options of the connection a task option names, template-expanded, secrets masked in logs.</summary>
+    public ConnectorOptions Connection(string option = "connection")
+    {
+        var name = Options.GetRequiredString(option);
+        var connection = Pipeline.FindConnection(name)
+            ?? throw new SluiceException($"{Options.LocationOf(option)}: connection '{name}' is not defined.");
+        var specs = Catalog?.FindConnectionType(connection.Type)?.Options ?? [];
+        return new ConnectorOptions(connection.Options, specs, Templates);
+    }
+
     /// <summary>Staged Parquet file of an input dataset, written by an upstream task.</summary>
     public string InputPath(string dataset) => Artifacts.ReadPath(dataset);
 

@@ -141,7 +141,7 @@ internal sealed class RunExecution(
     private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, CancellationToken token)
     {
         artifacts.Discard(task.AllOutputs);
-        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, runId: run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var context = new TaskContext
         {
             Pipeline = pipeline,
@@ -152,6 +152,7 @@ internal sealed class RunExecution(
             Options = new ConnectorOptions(task.Options, connector.Options, templates),
             Log = message => Log(task.Id, message),
             TryNumber = attempt,
+            Catalog = catalog,
         };
         var outcome = await connector.ExecuteAsync(context, token);
         await CheckContractsAsync(task, token);

@@ -17,6 +17,10 @@ public sealed record PipelineDefinition
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<DatasetDefinition> Datasets { get; init; } = [];
     public IReadOnlyList<TaskDefinition> Tasks { get; init; } = [];
+    /// <summary>The project's named connections (from connections.yaml and the environment).</summary>
+    public IReadOnlyList<ConnectionDefinition> Connections { get; init; } = [];
+    /// <summary>A KEY=VALUE file consulted for <c>${VAR}</c> after the environment.</summary>
+    public string? SecretsFile { get; init; }
     /// <summary>Folder that relative paths in options resolve against.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
@@ -24,6 +28,8 @@ public sealed record PipelineDefinition
     public TaskDefinition? FindTask(string id) => Tasks.FirstOrDefault(t => t.Id == id);
 
     public DatasetDefinition? FindDataset(string name) => Datasets.FirstOrDefault(d => d.Name == name);
+
+    public ConnectionDefinition? FindConnection(string name) => Connections.FirstOrDefault(c => c.Name == name);
 }
 
 public enum TaskKind

@@ -7,29 +7,34 @@ namespace Sluice.Validation;
 /// <summary>Checks a task's options against the connector's declared option specs.</summary>
 internal static class OptionValidator
 {
-    public static IEnumerable<PipelineError> Check(TaskDefinition task, IConnector connector)
+    public static IEnumerable<PipelineError> Check(TaskDefinition task, IConnector connector) =>
+        Check(task.Options, connector.Options, $"task '{task.Id}': ", $"{KindWord(task.Kind)} '{connector.Name}'", task.Location, "under 'with:'");
+
+    public static IEnumerable<PipelineError> Check(ConnectionDefinition connection, ConnectionType type) =>
+        Check(connection.Options, type.Options, $"connection '{connection.Name}': ", $"{type.Name} connection", connection.Location, $"to connection '{connection.Name}'");
+
+    private static IEnumerable<PipelineError> Check(MapOption options, IReadOnlyList<OptionSpec> specs, string prefix, string owner, SourceLocation ownerLocation, string where)
     {
-        var specs = connector.Options;
-        foreach (var (name, value) in task.Options.Entries)
+        foreach (var (name, value) in options.Entries)
         {
             var spec = specs.FirstOrDefault(s => s.Name == name);
             if (spec is null)
             {
-                yield return new(value.KeyLocation ?? value.Location, $"task '{task.Id}': " + Suggestions.UnknownName("option", name, specs.Select(s => s.Name), $"of {KindWord(task.Kind)} '{connector.Name}'"));
+                yield return new(value.KeyLocation ?? value.Location, prefix + Suggestions.UnknownName("option", name, specs.Select(s => s.Name), $"of {owner}"));
                 continue;
             }
 
             if (TypeProblem(spec, value) is { } problem)
             {
-                yield return new(value.Location, $"task '{task.Id}': option '{name}' {problem}");
+                yield return new(value.Location, $"{prefix}option '{name}' {problem}");
             }
         }
 
         foreach (var spec in specs.Where(s => s.Required && s.Default is null))
         {
-            if (task.Options.Find(spec.Name) is null or ScalarOption { Value: null })
+            if (options.Find(spec.Name) is null or ScalarOption { Value: null })
             {
-                yield return new(task.Location, $"task '{task.Id}': {KindWord(task.Kind)} '{connector.Name}' needs option '{spec.Name}' ({spec.Description}). Add it under 'with:'.");
+                yield return new(ownerLocation, $"{prefix}{owner} needs option '{spec.Name}' ({spec.Description}). Add it {where}.");
             }
         }
     }

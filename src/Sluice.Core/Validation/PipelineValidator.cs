@@ -152,8 +152,45 @@ public static partial class PipelineValidator
         }
 
         errors.AddRange(OptionValidator.Check(task, connector));
+        CheckConnectionReferences(pipeline, task, connector, catalog, errors);
         errors.AddRange(connector.Validate(task).Select(message => new PipelineError(task.Location, $"task '{task.Id}': {message}")));
         CheckTemplates(pipeline, task, errors);
+    }
+
+    private static void CheckConnectionReferences(PipelineDefinition pipeline, TaskDefinition task, IConnector connector, ConnectorCatalog catalog, List<PipelineError> errors)
+    {
+        foreach (var spec in connector.Options.Where(s => s.Kind == OptionKind.Connection))
+        {
+            if (task.Options.Find(spec.Name) is not ScalarOption { Value: { } name } option)
+            {
+                continue;
+            }
+
+            var connection = pipeline.FindConnection(name);
+            if (connection is null)
+            {
+                errors.Add(new(option.Location, $"task '{task.Id}': " + Suggestions.UnknownName("connection", name, pipeline.Connections.Select(c => c.Name))
+                    + $" Declare it in {Yaml.ConnectionsLoader.FileName} or with SLUICE_CONNECTION__{name.ToUpperInvariant()}__TYPE."));
+                continue;
+            }
+
+            if (spec.Choices.Count > 0 && !spec.Choices.Contains(connection.Type))
+            {
+                errors.Add(new(option.Location, $"task '{task.Id}': connection '{name}' is a '{connection.Type}' connection, but {OptionValidator.KindWord(task.Kind)} '{connector.Name}' needs one of type {string.Join(", ", spec.Choices)}."));
+                continue;
+            }
+
+            if (catalog.FindConnectionType(connection.Type) is not { } type)
+            {
+                errors.Add(new(connection.Location, $"connection '{name}': " + Suggestions.UnknownName("connection type", connection.Type, catalog.ConnectionTypes.Select(t => t.Name))));
+                continue;
+            }
+
+            foreach (var error in OptionValidator.Check(connection, type).Where(e => !errors.Contains(e)))
+            {
+                errors.Add(error);
+            }
+        }
     }
 
     private static void CheckTemplates(PipelineDefinition pipeline, TaskDefinition task, List<PipelineError> errors)

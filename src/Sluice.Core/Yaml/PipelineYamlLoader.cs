@@ -29,7 +29,24 @@ public static class PipelineYamlLoader
             throw new SluiceException($"pipeline file '{path}' does not exist.");
         }
 
-        return Load(File.ReadAllText(fullPath), Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath), Path.GetDirectoryName(fullPath)!);
+        var directory = Path.GetDirectoryName(fullPath)!;
+        var connections = ConnectionsLoader.Load(ConnectionsLoader.FindFile(directory));
+        var secrets = Templating.SecretsFile.Find(directory);
+        try
+        {
+            return Load(File.ReadAllText(fullPath), DisplayPath(fullPath), directory) with { Connections = connections, SecretsFile = secrets };
+        }
+        catch (PipelineValidationException e) when (e.Partial is not null)
+        {
+            throw new PipelineValidationException(e.Errors) { Partial = e.Partial with { Connections = connections, SecretsFile = secrets } };
+        }
+    }
+
+    /// <summary>A path as errors show it: relative to the working folder when below it, else absolute.</summary>
+    internal static string DisplayPath(string fullPath)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? fullPath : relative;
     }
 
     /// <summary>Parses YAML text; <paramref name="fileName"/> is used in error locations.</summary>
