@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a fresh machine: installs and starts whatever the tests need,
-# builds everything (benchmarks included, so they never rot), runs every test project, and
-# ends with one "N passed, N failed" line.
+# Runs the whole test suite on a fresh machine: installs and starts the servers the tests need
+# (each on a loopback port, in a throwaway folder), builds everything (benchmarks included, so
+# they never rot), runs every test project, and ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# The foundation's tests need no server: DuckDB and SQLite are in-process. Connector issues add
-# their servers (PostgreSQL, S3, NATS...) here, each started on a loopback port.
+export SLUICE_TEST_RUN_DIR="${SLUICE_TEST_RUN_DIR:-$(mktemp -d /tmp/sluice-test-run.XXXXXX)}"
+log="$SLUICE_TEST_RUN_DIR/dotnet-test.log"
 
-log_dir="${TMPDIR:-/tmp}/sluice-test-logs"
-mkdir -p "$log_dir"
-log="$log_dir/dotnet-test.log"
+# Each scripts/services/*.sh installs its server if missing, starts it on loopback, exports the
+# variables the tests read (SLUICE_TEST_*), and registers a stop command in STOP_COMMANDS.
+STOP_COMMANDS=()
+stop_services() {
+  for command in "${STOP_COMMANDS[@]}"; do eval "$command" >/dev/null 2>&1 || true; done
+}
+trap stop_services EXIT
+for service in scripts/services/*.sh; do
+  [ -e "$service" ] || continue
+  echo "== starting $(basename "$service" .sh)"
+  # shellcheck source=/dev/null
+  source "$service"
+done
 
 status=0
 dotnet test Sluice.slnx -c Release 2>&1 | tee "$log" || status=$?
