@@ -106,6 +106,7 @@ internal static class PipelineJsonSchema
         OptionKind.Choice => new JsonObject { ["enum"] = new JsonArray(option.Choices.Select(c => (JsonNode)c).ToArray()) },
         OptionKind.StringList => new JsonObject { ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }) },
         OptionKind.StringMap => new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
+        OptionKind.Structure => new JsonObject { ["type"] = new JsonArray("array", "object") },
         _ => new JsonObject { ["type"] = "string" },
     };
 

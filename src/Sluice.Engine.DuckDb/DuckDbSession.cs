@@ -55,11 +55,11 @@ public sealed class DuckDbSession : IAsyncDisposable, IDisposable
     /// Creates a view over a table function of a path. The path goes through a session variable
     /// because DuckDB cannot prepare CREATE VIEW with parameters.
     /// </summary>
-    public async Task BindViewAsync(string name, string tableFunction, object pathOrPaths, CancellationToken cancellationToken)
+    public async Task BindViewAsync(string name, string tableFunction, object pathOrPaths, CancellationToken cancellationToken, string extraArguments = "")
     {
         var variable = "sluice_path_" + (_variables++).ToString(CultureInfo.InvariantCulture);
         await ExecuteAsync($"SET VARIABLE {variable} = $p", [new("p", pathOrPaths)], cancellationToken);
-        await ExecuteAsync($"CREATE OR REPLACE TEMP VIEW {SqlText.Identifier(name)} AS SELECT * FROM {tableFunction}(getvariable('{variable}'))", [], cancellationToken);
+        await ExecuteAsync($"CREATE OR REPLACE TEMP VIEW {SqlText.Identifier(name)} AS SELECT * FROM {tableFunction}(getvariable('{variable}'){extraArguments})", [], cancellationToken);
     }
 
     public async Task<long> ExecuteAsync(string sql, IReadOnlyList<SqlParameterValue> parameters, CancellationToken cancellationToken)

@@ -17,6 +17,12 @@ public interface IConnector
     /// <summary>Extra checks on a task beyond option types (for example option combinations).</summary>
     IEnumerable<string> Validate(TaskDefinition task) => [];
 
+    /// <summary>Checks that point into the options themselves (a step of a list, a nested key).</summary>
+    IEnumerable<Validation.PipelineError> ValidateLocated(TaskDefinition task, PipelineDefinition pipeline) => [];
+
+    /// <summary>Whether the task may set <c>on_bad_rows: quarantine</c>: it finds bad rows and can set them aside.</summary>
+    bool SupportsQuarantine => Kind == TaskKind.Source;
+
     Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken);
 }
 

@@ -14,6 +14,8 @@ public enum OptionKind
     /// <summary>A map of names to strings, for example column types.</summary>
     StringMap,
     Path,
+    /// <summary>Any structure (lists of maps...), checked by the connector's own validation.</summary>
+    Structure,
     /// <summary>The name of a connection of one of <see cref="OptionSpec.Choices"/> types.</summary>
     Connection,
 }

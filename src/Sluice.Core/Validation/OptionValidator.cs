@@ -47,6 +47,8 @@ internal static class OptionValidator
         var templated = scalar is not null && (scalar.Contains("{{", StringComparison.Ordinal) || scalar.Contains("${", StringComparison.Ordinal));
         switch (spec.Kind)
         {
+            case OptionKind.Structure:
+                return null;
             case OptionKind.StringList:
                 return value is ListOption list && list.Items.Any(i => i is not ScalarOption)
                     ? "must be a list of values."

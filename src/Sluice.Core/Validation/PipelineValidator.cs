@@ -139,12 +139,12 @@ public static partial class PipelineValidator
                 break;
         }
 
-        if (task.OnBadRows == BadRowPolicy.Quarantine && task.Kind != TaskKind.Source)
+        var connector = catalog.Find(task.Kind, task.Connector);
+        if (task.OnBadRows == BadRowPolicy.Quarantine && connector is { SupportsQuarantine: false })
         {
-            errors.Add(new(task.Location, $"task '{task.Id}': on_bad_rows: quarantine applies to source tasks, which are where malformed rows are found."));
+            errors.Add(new(task.LocationOf("on_bad_rows"), $"task '{task.Id}': on_bad_rows: quarantine applies to tasks that find bad rows (sources, and transform 'steps'); {OptionValidator.KindWord(task.Kind)} '{task.Connector}' cannot set rows aside."));
         }
 
-        var connector = catalog.Find(task.Kind, task.Connector);
         if (connector is null)
         {
             errors.Add(new(task.LocationOf("source", "transform", "sink"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
@@ -154,6 +154,7 @@ public static partial class PipelineValidator
         errors.AddRange(OptionValidator.Check(task, connector));
         CheckConnectionReferences(pipeline, task, connector, catalog, errors);
         errors.AddRange(connector.Validate(task).Select(message => new PipelineError(task.Location, $"task '{task.Id}': {message}")));
+        errors.AddRange(connector.ValidateLocated(task, pipeline).Select(e => e with { Message = $"task '{task.Id}': {e.Message}" }));
         CheckTemplates(pipeline, task, errors);
     }
 

@@ -1,7 +1,7 @@
 namespace Sluice.Validation;
 
 /// <summary>"Did you mean" hints for misspelt names.</summary>
-internal static class Suggestions
+public static class Suggestions
 {
     public static string UnknownName(string kind, string name, IEnumerable<string> valid, string? owner = null)
     {

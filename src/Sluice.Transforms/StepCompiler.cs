@@ -1,0 +1,117 @@
+using DuckDB.NET.Data;
+using Sluice.Connectors;
+using Sluice.Engine.DuckDb;
+using Sluice.Model;
+using Sluice.Transforms.Steps;
+using Sluice.Validation;
+
+namespace Sluice.Transforms;
+
+/// <summary>
+/// Turns steps into a chain of DuckDB views over the staged input, checking each step's columns
+/// against the schema of the view before it, so mistakes surface before any data is written.
+/// </summary>
+internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
+{
+    private readonly StepValues _values = new();
+
+    public async Task<StepPlan> CompileAsync(IReadOnlyList<Step> steps, CancellationToken cancellationToken)
+    {
+        var primary = context.Task.Inputs[0];
+        await session.BindViewAsync("__sluice_input", "read_parquet", context.InputPath(primary), cancellationToken, ", file_row_number = true");
+        await session.ExecuteAsync($"CREATE TEMP VIEW s0 AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM __sluice_input", [], cancellationToken);
+        foreach (var other in context.Task.Inputs.Skip(1))
+        {
+            await session.BindDatasetAsync(other, context.InputPath(other), cancellationToken);
+        }
+
+        var plan = new StepPlan(session, context);
+        var columns = await session.DescribeAsync("SELECT * FROM s0", [], cancellationToken);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            CheckColumns(step, columns, primary);
+            if (step is JoinStep join)
+            {
+                join.RightColumns = await CheckJoinAsync(join, columns, cancellationToken);
+            }
+
+            var input = new StepInput($"s{i}", columns, _values);
+            var sql = step.Compile(input);
+            var rejects = step.Rejects(input);
+            var diagnostics = step.Diagnostics(input).ToList();
+            await PublishValuesAsync(cancellationToken);
+            try
+            {
+                await session.ExecuteAsync($"CREATE TEMP VIEW s{i + 1} AS {sql}", [], cancellationToken);
+                columns = await session.DescribeAsync($"SELECT * FROM s{i + 1}", [], cancellationToken);
+            }
+            catch (DuckDBException e)
+            {
+                throw new NonRetryableException($"{step.Describe} in task '{context.Task.Id}' does not fit its input: {DuckDbErrors.FirstLine(e.Message)} Columns at this step: {string.Join(", ", Visible(columns))}.");
+            }
+
+            plan.Add(step, rejects, diagnostics);
+        }
+
+        plan.Final = $"s{steps.Count}";
+        await plan.FailOnRejectsAsync(cancellationToken);
+        return plan;
+    }
+
+    private void CheckColumns(Step step, IReadOnlyList<(string Name, string Type)> columns, string dataset)
+    {
+        var names = Visible(columns).ToList();
+        var missing = step.ReferencedColumns.FirstOrDefault(c => !names.Contains(c, StringComparer.OrdinalIgnoreCase));
+        if (missing is not null)
+        {
+            throw new NonRetryableException($"{step.Describe} in task '{context.Task.Id}': " + Suggestions.UnknownName("column", missing, names, $"in the data coming from '{dataset}' at this step"));
+        }
+    }
+
+    private async Task<IReadOnlyList<(string Name, string Type)>> CheckJoinAsync(JoinStep join, IReadOnlyList<(string Name, string Type)> left, CancellationToken cancellationToken)
+    {
+        var right = await session.DescribeAsync($"SELECT * FROM {SqlText.Identifier(join.Dataset)}", [], cancellationToken);
+        foreach (var (leftKey, rightKey) in join.Keys)
+        {
+            var rightType = right.FirstOrDefault(c => string.Equals(c.Name, rightKey, StringComparison.OrdinalIgnoreCase)).Type;
+            if (rightType is null)
+            {
+                throw new NonRetryableException($"{join.Describe} in task '{context.Task.Id}': " + Suggestions.UnknownName("column", rightKey, right.Select(c => c.Name), $"in dataset '{join.Dataset}'"));
+            }
+
+            var leftType = left.First(c => string.Equals(c.Name, leftKey, StringComparison.OrdinalIgnoreCase)).Type;
+            if (TypeFamily(leftType) != TypeFamily(rightType))
+            {
+                throw new NonRetryableException(
+                    $"{join.Describe} in task '{context.Task.Id}': join keys of mismatched types: '{leftKey}' is {leftType} in the input, '{rightKey}' is {rightType} in '{join.Dataset}'. Cast one side first (step 'cast').");
+            }
+        }
+
+        return right;
+    }
+
+    private static string TypeFamily(string type)
+    {
+        var t = type.ToUpperInvariant();
+        return t switch
+        {
+            _ when t is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT" => "integer",
+            _ when t.StartsWith("DECIMAL", StringComparison.Ordinal) || t is "DOUBLE" or "FLOAT" or "REAL" => "number",
+            _ when t.StartsWith("VARCHAR", StringComparison.Ordinal) => "text",
+            _ when t.StartsWith("TIMESTAMP", StringComparison.Ordinal) => "timestamp",
+            _ => t,
+        };
+    }
+
+    private async Task PublishValuesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (name, value) in _values.TakeNew())
+        {
+            await session.ExecuteAsync($"SET VARIABLE {name} = $v", [new("v", value)], cancellationToken);
+        }
+    }
+
+    private static IEnumerable<string> Visible(IReadOnlyList<(string Name, string Type)> columns) =>
+        columns.Select(c => c.Name).Where(n => n != StepInput.RowNumber);
+}

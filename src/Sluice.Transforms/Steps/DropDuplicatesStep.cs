@@ -1,0 +1,46 @@
+namespace Sluice.Transforms.Steps;
+
+/// <summary>
+/// <c>drop_duplicates</c>, as pandas: rows equal on all columns (or a subset) collapse to the first
+/// (or last) in row order, or to an explicit ordering column; <c>keep: none</c> drops every repeated row.
+/// Nulls compare equal, as in pandas.
+/// </summary>
+internal sealed class DropDuplicatesStep : Step
+{
+    public required IReadOnlyList<string> Subset { get; init; }
+
+    public required string Keep { get; init; }
+
+    public string? OrderBy { get; init; }
+
+    public override IEnumerable<string> ReferencedColumns => OrderBy is null ? Subset : Subset.Append(OrderBy);
+
+    public static Step Parse(StepArguments args)
+    {
+        args.RejectUnknown("subset", "keep", "order_by");
+        return new DropDuplicatesStep
+        {
+            Name = args.Step,
+            Location = args.Location,
+            Subset = args.Names("subset"),
+            Keep = args.Choice("keep", "first", "first", "last", "none"),
+            OrderBy = args.Text("order_by"),
+        };
+    }
+
+    public override string Compile(StepInput input)
+    {
+        var keys = Subset.Count > 0 ? Subset : input.Names.Where(n => n != StepInput.RowNumber).ToList();
+        var partition = string.Join(", ", keys.Select(StepInput.Q));
+        if (Keep == "none")
+        {
+            return $"SELECT * FROM {input.Relation} QUALIFY count(*) OVER (PARTITION BY {partition}) = 1";
+        }
+
+        var direction = Keep == "last" ? "DESC" : "ASC";
+        var order = OrderBy is null
+            ? $"{StepInput.RowNumber} {direction}"
+            : $"{StepInput.Q(OrderBy)} {direction} NULLS LAST, {StepInput.RowNumber} {direction}";
+        return $"SELECT * FROM {input.Relation} QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY {order}) = 1";
+    }
+}

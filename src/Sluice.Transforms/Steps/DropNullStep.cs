@@ -1,0 +1,35 @@
+namespace Sluice.Transforms.Steps;
+
+/// <summary><c>drop_null</c>, as pandas <c>dropna</c>: rows missing any (or all) of the given columns.</summary>
+internal sealed class DropNullStep : Step
+{
+    public required IReadOnlyList<string> Columns { get; init; }
+
+    public required string How { get; init; }
+
+    public override IEnumerable<string> ReferencedColumns => Columns;
+
+    public static Step Parse(StepArguments args)
+    {
+        var columns = args.Scalar is { } single ? [single] : args.List is not null ? args.List.Items.OfType<Model.ScalarOption>().Select(i => i.Value ?? string.Empty).ToList() : null;
+        if (columns is null)
+        {
+            args.RejectUnknown("columns", "how");
+        }
+
+        return new DropNullStep
+        {
+            Name = args.Step,
+            Location = args.Location,
+            Columns = columns ?? args.Names("columns"),
+            How = columns is null ? args.Choice("how", "any", "any", "all") : "any",
+        };
+    }
+
+    public override string Compile(StepInput input)
+    {
+        var columns = Columns.Count > 0 ? Columns : input.Names.Where(n => n != StepInput.RowNumber).ToList();
+        var joiner = How == "all" ? " AND " : " OR ";
+        return $"SELECT * FROM {input.Relation} WHERE NOT ({string.Join(joiner, columns.Select(c => $"{StepInput.Q(c)} IS NULL"))})";
+    }
+}

@@ -1,0 +1,94 @@
+using Sluice.Model;
+
+namespace Sluice.Transforms.Steps;
+
+/// <summary>
+/// <c>fill_null</c>, as pandas <c>fillna</c>: per column a constant, or a strategy computed from the
+/// column's non-null values (mean, median, mode — the smallest of the most frequent, as
+/// <c>mode()[0]</c>), or the previous/next non-null value in row order (ffill/bfill), optionally per group.
+/// </summary>
+internal sealed class FillNullStep : Step
+{
+    private static readonly string[] Strategies = ["value", "previous", "next", "mean", "median", "mode"];
+
+    public required IReadOnlyList<(string Column, string Strategy, string? Value)> Fills { get; init; }
+
+    public IReadOnlyList<string> By { get; init; } = [];
+
+    public override IEnumerable<string> ReferencedColumns => Fills.Select(f => f.Column).Concat(By);
+
+    public static Step Parse(StepArguments args)
+    {
+        var fills = new List<(string, string, string?)>();
+        var by = args.Names("by");
+        foreach (var (column, option) in args.Map?.Entries ?? [])
+        {
+            if (column == "by")
+            {
+                continue;
+            }
+
+            switch (option)
+            {
+                case ScalarOption scalar:
+                    fills.Add((column, "value", scalar.Value));
+                    break;
+                case MapOption map:
+                    var strategy = (map.Find("strategy") as ScalarOption)?.Value ?? (map.Find("value") is not null ? "value" : null);
+                    if (strategy is null || !Strategies.Contains(strategy))
+                    {
+                        args.Error($"column '{column}' needs 'value: ...' or 'strategy:' one of {string.Join(", ", Strategies.Skip(1))} (got '{strategy}').", option.Location);
+                        continue;
+                    }
+
+                    fills.Add((column, strategy, (map.Find("value") as ScalarOption)?.Value));
+                    break;
+                default:
+                    args.Error($"column '{column}' needs a value or a strategy.", option.Location);
+                    break;
+            }
+        }
+
+        if (fills.Count == 0)
+        {
+            args.Error("names no column to fill; write 'column: value' or 'column: { strategy: median }'.");
+        }
+
+        return new FillNullStep { Name = args.Step, Location = args.Location, Fills = fills, By = by };
+    }
+
+    public override string Compile(StepInput input)
+    {
+        var partition = By.Count == 0 ? string.Empty : "PARTITION BY " + string.Join(", ", By.Select(StepInput.Q));
+        var replaced = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (column, strategy, value) in Fills)
+        {
+            var c = StepInput.Q(column);
+            var type = input.TypeOf(column);
+            var statistic = strategy switch
+            {
+                "value" => $"CAST({input.Values.Bind(value ?? string.Empty)} AS {type})",
+                "previous" => $"last_value({c} IGNORE NULLS) OVER ({partition} ORDER BY {StepInput.RowNumber} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)",
+                "next" => $"first_value({c} IGNORE NULLS) OVER ({partition} ORDER BY {StepInput.RowNumber} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)",
+                "mean" => KeepNumericType(By.Count == 0 ? $"(SELECT avg({c}) FROM {input.Relation})" : $"avg({c}) OVER ({partition})", type),
+                "median" => KeepNumericType(By.Count == 0 ? $"(SELECT median({c}) FROM {input.Relation})" : $"median({c}) OVER ({partition})", type),
+                _ => Mode(input, column),
+            };
+            replaced[column] = $"coalesce({c}, {statistic})";
+        }
+
+        return $"SELECT {input.SelectList(replaced)} FROM {input.Relation}";
+    }
+
+    /// <summary>A DECIMAL column stays DECIMAL (rounded to its scale); integers become DOUBLE, as pandas makes them float.</summary>
+    private static string KeepNumericType(string statistic, string type) =>
+        type.StartsWith("DECIMAL", StringComparison.OrdinalIgnoreCase) ? $"CAST({statistic} AS {type})" : statistic;
+
+    private string Mode(StepInput input, string column)
+    {
+        var c = StepInput.Q(column);
+        var match = string.Join(" AND ", By.Select(b => $"m.{StepInput.Q(b)} IS NOT DISTINCT FROM {input.Relation}.{StepInput.Q(b)}"));
+        var where = By.Count == 0 ? string.Empty : $" AND {match}";
+        return $"(SELECT m.{c} FROM {input.Relation} AS m WHERE m.{c} IS NOT NULL{where} GROUP BY m.{c} ORDER BY count(*) DESC, m.{c} LIMIT 1)";
+    }
+}

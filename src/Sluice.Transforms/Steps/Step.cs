@@ -1,0 +1,65 @@
+using Sluice.Model;
+
+namespace Sluice.Transforms.Steps;
+
+/// <summary>
+/// One built-in step. It compiles to a SELECT over the previous relation; the columns it names are
+/// checked against that relation's actual columns before any data moves.
+/// </summary>
+internal abstract class Step
+{
+    public required string Name { get; init; }
+
+    public required SourceLocation Location { get; init; }
+
+    /// <summary>Columns of the previous relation this step reads.</summary>
+    public abstract IEnumerable<string> ReferencedColumns { get; }
+
+    /// <summary>Other datasets this step reads (joins).</summary>
+    public virtual IEnumerable<string> ReferencedDatasets => [];
+
+    /// <summary>The SELECT producing this step's relation from <see cref="StepInput.Relation"/>.</summary>
+    public abstract string Compile(StepInput input);
+
+    /// <summary>Rows this step set aside, with a reason: a SELECT over the previous relation, or null.</summary>
+    public virtual string? Rejects(StepInput input) => null;
+
+    /// <summary>
+    /// Queries whose single number the run log reports, such as join keys that found no match; with
+    /// <c>Fail</c>, a non-zero count fails the task before anything is written.
+    /// </summary>
+    public virtual IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input) => [];
+
+    public string Describe => $"step '{Name}' ({Location})";
+}
+
+/// <summary>
+/// The relation a step reads: its (quoted) name, its columns with their DuckDB types, and a way to
+/// bind constant values (fill values, mapping keys) so they never become SQL text.
+/// </summary>
+internal sealed record StepInput(string Relation, IReadOnlyList<(string Name, string Type)> Columns, StepValues Values)
+{
+    public const string RowNumber = "__sluice_row";
+
+    public string TypeOf(string column) =>
+        Columns.FirstOrDefault(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)).Type ?? "VARCHAR";
+
+    public IEnumerable<string> Names => Columns.Select(c => c.Name);
+
+    public bool Has(string column) => Columns.Any(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A SELECT list in the relation's column order, with some columns replaced by expressions and
+    /// new ones appended; <paramref name="qualifier"/> prefixes plain column references.
+    /// </summary>
+    public string SelectList(IReadOnlyDictionary<string, string> replaced, IEnumerable<(string Name, string Expression)>? added = null, string qualifier = "")
+    {
+        var items = Columns.Select(c => replaced.TryGetValue(c.Name, out var expression)
+            ? $"{expression} AS {Q(c.Name)}"
+            : qualifier + Q(c.Name)).ToList();
+        items.AddRange((added ?? []).Select(a => $"{a.Expression} AS {Q(a.Name)}"));
+        return string.Join(", ", items);
+    }
+
+    public static string Q(string name) => Engine.DuckDb.SqlText.Identifier(name);
+}

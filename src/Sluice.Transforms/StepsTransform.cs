@@ -1,0 +1,71 @@
+using Sluice.Connectors;
+using Sluice.Engine.DuckDb;
+using Sluice.Model;
+using Sluice.Transforms.Steps;
+using Sluice.Validation;
+
+namespace Sluice.Transforms;
+
+/// <summary>
+/// <c>transform: steps</c>. A list of built-in steps over the first input, compiled to one DuckDB query.
+/// Each step's columns are checked against the actual schema before any data moves, and the error
+/// names the step, the column and the columns that exist.
+/// </summary>
+public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
+{
+    public string Name => "steps";
+
+    public TaskKind Kind => TaskKind.Transform;
+
+    public string Description => "Built-in cleaning steps (drop_duplicates, fill_null, outliers, normalize, map_values, join, aggregate...) over the first input.";
+
+    public bool SupportsQuarantine => true;
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("steps", OptionKind.Structure, $"The steps, in order: {string.Join(", ", StepParser.Names)}.") { Required = true },
+        new("preserve_order", OptionKind.Boolean, "Write rows in input order (after an aggregate: in group order).") { Default = "true" },
+    ];
+
+    public IEnumerable<string> Validate(TaskDefinition task)
+    {
+        if (task.Inputs.Count == 0 || task.Outputs.Count != 1)
+        {
+            yield return "transform 'steps' reads at least one input (the first is the one transformed) and writes exactly one output.";
+        }
+    }
+
+    public IEnumerable<PipelineError> ValidateLocated(TaskDefinition task, PipelineDefinition pipeline)
+    {
+        var errors = new List<PipelineError>();
+        var steps = StepParser.Parse(task.Options.Find("steps"), task.Location, errors);
+        foreach (var dataset in steps.SelectMany(s => s.ReferencedDatasets.Select(d => (Step: s, Dataset: d))))
+        {
+            if (!task.Inputs.Contains(dataset.Dataset))
+            {
+                errors.Add(new PipelineError(dataset.Step.Location, $"{dataset.Step.Describe} reads dataset '{dataset.Dataset}', which is not an input of this task; add it to 'inputs'."));
+            }
+        }
+
+        return errors;
+    }
+
+    public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var errors = new List<PipelineError>();
+        var steps = StepParser.Parse(context.Task.Options.Find("steps"), context.Task.Location, errors);
+        if (errors.Count > 0)
+        {
+            throw new PipelineValidationException(errors);
+        }
+
+        await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
+        var plan = await new StepCompiler(session, context).CompileAsync(steps, cancellationToken);
+        var output = context.Task.Outputs[0];
+        var order = context.Options.GetBool("preserve_order") && steps.Any(s => s is AggregateStep) ? $" ORDER BY {StepInput.RowNumber}" : string.Empty;
+        var rows = await session.CopyToParquetAsync($"SELECT * EXCLUDE ({StepInput.RowNumber}) FROM {plan.Final}{order}", [], context.OutputPath(output), cancellationToken);
+        var quarantined = await plan.WriteRejectsAsync(context, cancellationToken);
+        await plan.ReportAsync(cancellationToken);
+        return new TaskOutcome { RowsWritten = new Dictionary<string, long> { [output] = rows }, RowsQuarantined = quarantined };
+    }
+}
