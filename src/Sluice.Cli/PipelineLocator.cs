@@ -23,8 +23,9 @@ internal static class PipelineLocator
             folders.AddRange(Directory.EnumerateDirectories("examples"));
         }
 
-        var candidates = folders.SelectMany(f => new[] { Path.Combine(f, pipeline + ".yaml"), Path.Combine(f, pipeline + ".yml") });
+        var name = Path.GetFileNameWithoutExtension(pipeline) is { Length: > 0 } stem && Path.GetExtension(pipeline) is ".yaml" or ".yml" ? stem : pipeline;
+        var candidates = folders.SelectMany(f => new[] { Path.Combine(f, name + ".yaml"), Path.Combine(f, name + ".yml") });
         return candidates.FirstOrDefault(File.Exists)
-            ?? throw new SluiceException($"no pipeline file '{pipeline}' and no {pipeline}.yaml in {string.Join(", ", folders)}. Give the path to the YAML file.");
+            ?? throw new SluiceException($"no pipeline file '{pipeline}' and no {name}.yaml in {string.Join(", ", folders)}. Give the path to the YAML file.");
     }
 }

@@ -17,6 +17,7 @@ internal static class SluiceHost
         return new ConnectorCatalog()
             .Add(new FilesSource(settings))
             .Add(new SqlTransform(settings))
+            .Add(new Transforms.StepsTransform(settings))
             .Add(new DuckDbSink(settings))
             .Add(new ParquetLakeSink(settings));
     }

@@ -28,12 +28,13 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
         OptionSpec.OneOf("mode", "append, replace, upsert (by key), or delete_insert (by partition column).", "append", "append", "replace", "upsert", "delete_insert"),
         new("key", OptionKind.StringList, "upsert: the key column(s)."),
         OptionSpec.Text("partition_column", "delete_insert: rows of the target whose value of this column occurs in the input are replaced."),
+        OptionSpec.Text("partition_value", "delete_insert: replace the rows whose partition_column equals this (templated) value instead, e.g. '{{ ds }}', so an interval whose input became empty is still cleared."),
         OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
     ];
 
     public IEnumerable<string> Validate(TaskDefinition task)
     {
-        var mode = (task.Options.Find("mode") as ScalarOption)?.Value ?? "append";
+        var mode = ((task.Options.Find("mode") as ScalarOption)?.Value ?? "append").ToLowerInvariant();
         if (mode == "upsert" && task.Options.Find("key") is null)
         {
             yield return "mode 'upsert' needs option 'key' naming the key column(s).";
@@ -56,7 +57,17 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
             var input = context.Task.Inputs[0];
             await session.BindDatasetAsync("sluice_input", context.InputPath(input), cancellationToken);
             var load = new WarehouseLoad(session, context);
-            var rows = await load.RunAsync(cancellationToken);
+            long rows;
+            try
+            {
+                rows = await load.RunAsync(cancellationToken);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var message = $"task '{context.Task.Id}': loading {load.TableName} failed, nothing was changed: {DuckDbErrors.FirstLine(e.Message)}";
+                throw DuckDbErrors.IsPermanent(e) ? new NonRetryableException(message) : new SluiceException(message);
+            }
+
             context.Log($"loaded {rows} row(s) into {load.TableName} ({context.Options.GetChoice("mode")})");
             return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [load.TableName] = rows } };
         }

@@ -67,7 +67,15 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
                 break;
             case LoadMode.DeleteInsert:
                 var column = SqlText.Identifier(context.Options.GetRequiredString("partition_column"));
-                await session.ExecuteAsync($"DELETE FROM {Target} WHERE {column} IN (SELECT DISTINCT {column} FROM {Input})", [], cancellationToken);
+                if (context.Options.GetString("partition_value") is { } value)
+                {
+                    await session.ExecuteAsync($"DELETE FROM {Target} WHERE CAST({column} AS VARCHAR) = $value", [new("value", value)], cancellationToken);
+                }
+                else
+                {
+                    await session.ExecuteAsync($"DELETE FROM {Target} WHERE {column} IN (SELECT DISTINCT {column} FROM {Input})", [], cancellationToken);
+                }
+
                 break;
         }
     }

@@ -7,14 +7,14 @@ internal sealed class FileReadQuery
 {
     private readonly List<SqlParameterValue> _parameters = [];
 
-    public FileReadQuery(ConnectorOptions options, FileFormat format, IReadOnlyList<KeyValuePair<string, string>> columns, bool storeRejects)
+    public FileReadQuery(ConnectorOptions options, FileFormat format, IReadOnlyList<KeyValuePair<string, string>> columns, bool storeRejects, bool tabSeparated = false)
     {
         var arguments = new List<string> { "$files" };
         switch (format)
         {
             case FileFormat.Csv:
                 Bind(arguments, "header", options.GetBool("header"));
-                Bind(arguments, "delim", options.GetRequiredString("delimiter"));
+                Bind(arguments, "delim", tabSeparated ? "\t" : options.GetRequiredString("delimiter"));
                 Bind(arguments, "quote", options.GetRequiredString("quote"));
                 Bind(arguments, "escape", options.GetString("escape") ?? options.GetRequiredString("quote"));
                 Bind(arguments, "encoding", options.GetChoice("encoding"));

@@ -37,7 +37,7 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
 
     public IEnumerable<string> Validate(TaskDefinition task)
     {
-        if (task.OnBadRows == BadRowPolicy.Quarantine && task.Options.Find("format") is ScalarOption { Value: { } f } && f is not ("csv" or "auto"))
+        if (task.OnBadRows == BadRowPolicy.Quarantine && task.Options.Find("format") is ScalarOption { Value: { } f } && f.ToLowerInvariant() is not ("csv" or "auto"))
         {
             yield return $"on_bad_rows: quarantine is supported for CSV files; format '{f}' fails on a malformed record instead.";
         }
@@ -69,11 +69,19 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
                 return new TaskOutcome { RowsWritten = new Dictionary<string, long> { [output] = 0 } };
             }
 
-            throw new SluiceException(MissingFileMessage(context, rawPatterns, patterns));
+            var hint = options.GetBool("allow_missing") ? " (allow_missing needs the columns declared, to write an empty dataset with the right schema)" : string.Empty;
+            throw new SluiceException(MissingFileMessage(context, rawPatterns, patterns) + hint);
         }
 
         context.Log($"reading {files.Count} {format.ToString().ToLowerInvariant()} file(s): {string.Join(", ", files.Take(3).Select(Path.GetFileName))}{(files.Count > 3 ? ", ..." : string.Empty)}");
-        var read = new FileReadQuery(options, format, columns, context.Task.OnBadRows == BadRowPolicy.Quarantine || format == FileFormat.Csv);
+        var tabSeparated = patterns[0].EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) && !options.Has("delimiter");
+        if (format == FileFormat.Csv && columns.Count > 0 && options.GetBool("header"))
+        {
+            var quote = options.GetRequiredString("quote");
+            CsvHeader.EnsureMatches(files, columns.Select(c => c.Key).ToList(), tabSeparated ? "\t" : options.GetRequiredString("delimiter"), quote.Length > 0 ? quote[0] : '"', options.GetChoice("encoding"), options.GetInt("skip_rows"), context.Task.Id);
+        }
+
+        var read = new FileReadQuery(options, format, columns, context.Task.OnBadRows == BadRowPolicy.Quarantine || format == FileFormat.Csv, tabSeparated);
         long rows;
         try
         {
@@ -85,6 +93,11 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
         }
 
         var quarantined = format == FileFormat.Csv ? await new CsvRejects(session, context).HandleAsync(cancellationToken) : 0;
+        if (format != FileFormat.Csv && context.Task.EffectiveQuarantineOutput is { } quarantine)
+        {
+            // Other formats fail on a bad record instead; an empty quarantine keeps downstream tasks runnable.
+            await session.CopyToParquetAsync("SELECT NULL::VARCHAR AS source_file, NULL::BIGINT AS line_number, NULL::VARCHAR AS error_type, NULL::VARCHAR AS column_name, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw_line WHERE false", [], context.OutputPath(quarantine), cancellationToken);
+        }
         return new TaskOutcome
         {
             RowsRead = rows + quarantined,

@@ -25,7 +25,7 @@ public sealed class ParquetLakeSink(DuckDbSettings? settings = null) : IConnecto
 
     public IEnumerable<string> Validate(TaskDefinition task)
     {
-        if ((task.Options.Find("mode") as ScalarOption)?.Value == "replace_partitions" && task.Options.Find("partition_by") is null)
+        if (string.Equals((task.Options.Find("mode") as ScalarOption)?.Value, "replace_partitions", StringComparison.OrdinalIgnoreCase) && task.Options.Find("partition_by") is null)
         {
             yield return "mode 'replace_partitions' needs option 'partition_by'; use mode 'replace' for an unpartitioned dataset.";
         }

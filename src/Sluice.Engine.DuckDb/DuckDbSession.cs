@@ -103,7 +103,8 @@ public sealed class DuckDbSession : IAsyncDisposable, IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
         var all = parameters.Append(new SqlParameterValue("sluice_output", outputPath)).ToList();
-        return ExecuteAsync($"COPY ({query}) TO $sluice_output (FORMAT parquet, COMPRESSION zstd)", all, cancellationToken);
+        // The newline ends a trailing -- comment in user SQL before the closing parenthesis.
+        return ExecuteAsync($"COPY ({query}\n) TO $sluice_output (FORMAT parquet, COMPRESSION zstd)", all, cancellationToken);
     }
 
     public async Task<IReadOnlyList<(string Name, string Type)>> DescribeAsync(string query, IReadOnlyList<SqlParameterValue> parameters, CancellationToken cancellationToken)

@@ -36,6 +36,15 @@ public sealed class SqlTransform(DuckDbSettings? settings = null) : IConnector
         }
     }
 
+    public IEnumerable<Validation.PipelineError> ValidateLocated(TaskDefinition task, PipelineDefinition pipeline)
+    {
+        if (task.Options.Find("sql_file") is ScalarOption { Value: { } file } option && !file.Contains("{{", StringComparison.Ordinal)
+            && !File.Exists(Path.IsPathRooted(file) ? file : Path.Combine(pipeline.BaseDirectory, file)))
+        {
+            yield return new Validation.PipelineError(option.Location, $"sql_file '{file}' does not exist (paths are relative to the pipeline file's folder).");
+        }
+    }
+
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);

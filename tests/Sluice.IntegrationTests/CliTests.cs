@@ -18,7 +18,7 @@ public sealed class CliTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("[extract_orders] success: 1000 rows written", run.Output);
-        Assert.Contains("run 1 of sales_etl for 2024-03-01 succeeded: 16 tasks", run.Output);
+        Assert.Contains("run 1 of sales_etl for 2024-03-01 succeeded: 17 tasks", run.Output);
         Assert.Equal(0, runs.ExitCode);
         Assert.Matches(@"│ 1\s+│ sales_etl\s+│ 2024-03-01 │ success", runs.Output);
         Assert.Matches(@"│ load_fact_sales\s+│ success", tasks.Output);

@@ -11,7 +11,7 @@ internal static class BackfillCommand
         var from = new Option<string>("--from") { Description = "First logical date, YYYY-MM-DD.", Required = true };
         var to = new Option<string>("--to") { Description = "Last logical date, YYYY-MM-DD (inclusive).", Required = true };
         var stateDir = CommonOptions.StateDirectory();
-        var command = new Command("backfill", "Run a pipeline for every daily interval in a date range, each as its own run.") { pipeline, from, to, stateDir };
+        var command = new Command("backfill", "Run a pipeline for every interval (daily, weekly or monthly, as the pipeline says) in a date range, each as its own run.") { pipeline, from, to, stateDir };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
@@ -23,7 +23,7 @@ internal static class BackfillCommand
             }
 
             var failed = new List<DateOnly>();
-            for (var day = first; day <= last; day = day.AddDays(1))
+            foreach (var day in Templating.DataInterval.Dates(first, last, definition.Interval))
             {
                 var result = await RunCommand.ExecuteAsync(definition, new RunRequest { LogicalDate = day, Trigger = "backfill" }, parse.GetValue(stateDir), cancellationToken);
                 if (!result.Succeeded)

@@ -13,6 +13,7 @@ internal static class SchemaCommand
             var json = PipelineJsonSchema.Generate(SluiceHost.Catalog());
             if (parse.GetValue(output) is { } path)
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 await File.WriteAllTextAsync(path, json, cancellationToken);
             }
             else

@@ -11,7 +11,7 @@ internal sealed class PlainProgress : IRunObserver
     private readonly Lock _gate = new();
 
     public void RunStarted(RunRecord run, IReadOnlyList<TaskDefinition> tasks) =>
-        Write("run", $"run {run.Id} of {run.Pipeline} started for {run.LogicalDate:yyyy-MM-dd} ({run.IntervalStart:yyyy-MM-dd HH:mm} .. {run.IntervalEnd:yyyy-MM-dd HH:mm} UTC), {tasks.Count} tasks");
+        Write("run", $"run {run.Id} of {run.Pipeline} started for {run.LogicalDate:yyyy-MM-dd} ({run.IntervalStart.UtcDateTime:yyyy-MM-dd HH:mm} .. {run.IntervalEnd.UtcDateTime:yyyy-MM-dd HH:mm} UTC), {tasks.Count} tasks");
 
     public void TaskChanged(TaskInstanceRecord task)
     {

@@ -92,6 +92,7 @@ internal static class OptionParsing
             }
         }
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero ? span : null;
+        // A bare number has no unit; TimeSpan would read "30" as thirty days.
+        return text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero ? span : null;
     }
 }

@@ -27,12 +27,21 @@ internal sealed class RunExecution(
 
     public async Task InitializeAsync(IReadOnlyList<TaskInstanceRecord> previousTasks, CancellationToken cancellationToken)
     {
-        foreach (var task in pipeline.Tasks)
+        // A task is kept only if it succeeded last time, its outputs are still staged, and nothing
+        // upstream runs again; otherwise it would publish or load data built from stale inputs.
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in Model.PipelineDescriber.RunOrder(pipeline))
         {
             var earlier = previousTasks.FirstOrDefault(t => t.TaskId == task.Id);
-            var reusable = earlier?.State == TaskState.Success && task.AllOutputs.All(artifacts.Exists) && task.Kind != TaskKind.Sink;
+            var reusable = earlier?.State == TaskState.Success && task.AllOutputs.All(artifacts.Exists)
+                && PipelineValidator.Upstream(pipeline, task).All(kept.Contains);
+            if (reusable)
+            {
+                kept.Add(task.Id);
+            }
+
             var record = reusable
-                ? earlier! with { RunId = run.Id, Reused = true, Error = null }
+                ? earlier! with { RunId = run.Id, Reused = true, Error = null, RowsRead = 0, RowsWritten = 0, RowsQuarantined = 0 }
                 : new TaskInstanceRecord { RunId = run.Id, TaskId = task.Id };
             await SaveAsync(record, cancellationToken);
         }
@@ -193,7 +202,7 @@ internal sealed class RunExecution(
                 OnRetry = async args =>
                 {
                     var message = secrets.Apply(Describe(args.Outcome.Exception, timeout));
-                    Log(task.Id, $"attempt {args.AttemptNumber + 1} failed: {message}; retrying in {args.RetryDelay.TotalSeconds:0.###}s");
+                    Log(task.Id, $"attempt {args.AttemptNumber + 1} failed: {message.TrimEnd('.')}; retrying in {args.RetryDelay.TotalSeconds:0.###}s");
                     await SaveAsync(_tasks[task.Id] with { State = TaskState.UpForRetry, Error = message }, runToken);
                 },
             });

@@ -18,7 +18,7 @@ public static class PipelineDescriber
             text.AppendLine($"  {description.Trim()}");
         }
 
-        text.AppendLine($"  schedule: {pipeline.Schedule ?? "(manual)"} {pipeline.TimeZone}, start date: {pipeline.StartDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+        text.AppendLine($"  interval: {pipeline.Interval.ToString().ToLowerInvariant()}, schedule: {pipeline.Schedule ?? "(manual)"} {pipeline.TimeZone}, start date: {pipeline.StartDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
         text.AppendLine($"  retries: {pipeline.DefaultRetry.Retries} (delay {pipeline.DefaultRetry.Delay}, backoff x{pipeline.DefaultRetry.BackoffFactor}), max parallel tasks: {pipeline.MaxParallelTasks}");
         foreach (var (name, value) in pipeline.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

@@ -219,7 +219,7 @@ public sealed partial class TemplateRenderer
         }
 
         var known = string.Join(", ", _variables.Keys.OrderBy(k => k, StringComparer.Ordinal));
-        throw new SluiceException($"{location}: unknown template variable '{{{{ {name} }}}}'. Known variables: {known}.");
+        throw new NonRetryableException($"{location}: unknown template variable '{{{{ {name} }}}}'. Known variables: {known}.");
     }
 
     private string ExpandEnvironment(string text, SourceLocation location) =>
@@ -236,7 +236,7 @@ public sealed partial class TemplateRenderer
 
         if (value is null)
         {
-            throw new SluiceException($"{location}: environment variable '{name}' is not set. Set it, or give a default with ${{{name}:-value}}.");
+            throw new NonRetryableException($"{location}: environment variable '{name}' is not set. Set it, or give a default with ${{{name}:-value}}.");
         }
 
         Secrets.Register(value);

@@ -97,6 +97,12 @@ public static class PipelineYamlLoader
         var parameters = new Dictionary<string, string>();
         var datasets = new List<DatasetDefinition>();
         var tasks = new List<TaskDefinition>();
+        // Defaults apply to every task wherever they are written, so read them first.
+        if (root.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "defaults").Value is YamlMappingNode early)
+        {
+            (retry, timeout) = ReadRetry(early, new YamlNodes(fileName, []), RetrySettings.Default, null, "defaults", RetryKeys);
+        }
+
         foreach (var (key, keyNode, value) in nodes.Entries(root, "the pipeline", TopLevelKeys))
         {
             switch (key)

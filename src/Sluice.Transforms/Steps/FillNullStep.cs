@@ -49,7 +49,7 @@ internal sealed class FillNullStep : Step
             }
         }
 
-        if (fills.Count == 0)
+        if (fills.Count == 0 && (args.Map?.Entries.All(e => e.Key == "by") ?? true))
         {
             args.Error("names no column to fill; write 'column: value' or 'column: { strategy: median }'.");
         }
