@@ -18,6 +18,8 @@ internal static class SluiceHost
             .Add(new FilesSource(settings))
             .Add(new SqlTransform(settings))
             .Add(new Transforms.StepsTransform(settings))
+            .Add(new Transforms.DimDateTransform(settings))
+            .Add(new DuckDbSource(settings))
             .Add(new DuckDbSink(settings))
             .Add(new ParquetLakeSink(settings));
     }

@@ -25,8 +25,13 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
         OptionSpec.Text("database", "DuckDB database file, relative to the pipeline file.", required: true),
         OptionSpec.Text("table", "Target table; created from the dataset's schema when missing.", required: true),
         OptionSpec.Text("schema", "Target schema.", @default: "main"),
-        OptionSpec.OneOf("mode", "append, replace, upsert (by key), or delete_insert (by partition column).", "append", "append", "replace", "upsert", "delete_insert"),
-        new("key", OptionKind.StringList, "upsert: the key column(s)."),
+        OptionSpec.OneOf("mode", "append, replace, upsert (by key), delete_insert (by partition column), scd1 (overwrite in place by key) or scd2 (keep history by key).", "append", "append", "replace", "upsert", "delete_insert", "scd1", "scd2"),
+        new("key", OptionKind.StringList, "upsert, scd1, scd2: the (natural) key column(s)."),
+        new("tracked", OptionKind.StringList, "scd2: columns whose change opens a new version (default: every non-key column)."),
+        OptionSpec.Text("surrogate_key", "scd2: the surrogate key column the table gets.", @default: "sk"),
+        OptionSpec.Text("effective_date", "scd2: the date changes take effect (templated).", @default: "{{ ds }}"),
+        new("close_missing", OptionKind.Boolean, "scd2: close the current version of keys absent from the input (the input is a full snapshot).") { Default = "false" },
+        new("unknown_member", OptionKind.Boolean, "scd2: keep a row with surrogate key -1 for facts whose key is not found.") { Default = "true" },
         OptionSpec.Text("partition_column", "delete_insert: rows of the target whose value of this column occurs in the input are replaced."),
         OptionSpec.Text("partition_value", "delete_insert: replace the rows whose partition_column equals this (templated) value instead, e.g. '{{ ds }}', so an interval whose input became empty is still cleared."),
         OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
@@ -35,9 +40,9 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
     public IEnumerable<string> Validate(TaskDefinition task)
     {
         var mode = ((task.Options.Find("mode") as ScalarOption)?.Value ?? "append").ToLowerInvariant();
-        if (mode == "upsert" && task.Options.Find("key") is null)
+        if (mode is "upsert" or "scd1" or "scd2" && task.Options.Find("key") is null)
         {
-            yield return "mode 'upsert' needs option 'key' naming the key column(s).";
+            yield return $"mode '{mode}' needs option 'key' naming the key column(s).";
         }
 
         if (mode == "delete_insert" && task.Options.Find("partition_column") is null)
@@ -46,12 +51,23 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
         }
     }
 
+    /// <summary>Takes this process's turn on a warehouse file; dispose to give it back.</summary>
+    internal static async Task<IDisposable> WaitForWarehouseAsync(string database, CancellationToken cancellationToken)
+    {
+        var gate = WarehouseLocks.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Turn(gate);
+    }
+
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var database = context.ResolvePath(context.Options.GetRequiredString("database"));
-        var gate = WarehouseLocks.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        using (await WaitForWarehouseAsync(database, cancellationToken))
         {
             await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken, database);
             var input = context.Task.Inputs[0];
@@ -70,10 +86,6 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
 
             context.Log($"loaded {rows} row(s) into {load.TableName} ({context.Options.GetChoice("mode")})");
             return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [load.TableName] = rows } };
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 }

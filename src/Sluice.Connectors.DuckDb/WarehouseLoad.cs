@@ -12,7 +12,8 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
     public LoadMode Mode { get; } = context.Options.GetChoice("mode") switch
     {
         "replace" => LoadMode.Replace,
-        "upsert" => LoadMode.Upsert,
+        "upsert" or "scd1" => LoadMode.Upsert,
+        "scd2" => LoadMode.Scd2,
         "delete_insert" => LoadMode.DeleteInsert,
         _ => LoadMode.Append,
     };
@@ -24,9 +25,14 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
     public async Task<long> RunAsync(CancellationToken cancellationToken)
     {
         var key = context.Options.GetList("key");
-        if (Mode == LoadMode.Upsert)
+        if (Mode is LoadMode.Upsert or LoadMode.Scd2)
         {
             await EnsureUniqueKeysAsync(key, cancellationToken);
+        }
+
+        if (Mode == LoadMode.Scd2)
+        {
+            return await new Scd2Load(session, context, _schema, _table, key).RunAsync(cancellationToken);
         }
 
         await session.ExecuteAsync("BEGIN TRANSACTION", [], cancellationToken);
@@ -80,7 +86,7 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
         }
     }
 
-    private async Task EnsureUniqueKeysAsync(IReadOnlyList<string> key, CancellationToken cancellationToken)
+    internal async Task EnsureUniqueKeysAsync(IReadOnlyList<string> key, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", key.Select(SqlText.Identifier));
         var duplicates = await session.QueryAsync($"SELECT {columns}, count(*) FROM {Input} GROUP BY ALL HAVING count(*) > 1 LIMIT 3", [], cancellationToken);
@@ -91,7 +97,7 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
         }
     }
 
-    private async Task<bool> TableExistsAsync(CancellationToken cancellationToken) =>
+    internal async Task<bool> TableExistsAsync(CancellationToken cancellationToken) =>
         await session.ScalarAsync<long>(
             "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = $s AND table_name = $t",
             [new("s", _schema), new("t", _table)],

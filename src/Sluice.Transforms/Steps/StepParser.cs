@@ -21,6 +21,7 @@ internal static class StepParser
         ["select"] = SelectStep.Parse,
         ["rename"] = RenameStep.Parse,
         ["cast"] = CastStep.Parse,
+        ["lookup_keys"] = LookupKeysStep.Parse,
     };
 
     public static IEnumerable<string> Names => Parsers.Keys;
