@@ -17,6 +17,19 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
 
     public async Task<StepPlan> CompileAsync(IReadOnlyList<Step> steps, CancellationToken cancellationToken)
     {
+        _values.RenderSql = sql =>
+        {
+            // {{ ds }} in a filter or derive becomes a session variable, as views cannot take parameters.
+            var rendered = context.Templates.RenderSql(sql, context.Task.Location, name => $"\u0001{name}\u0001");
+            var text = rendered.Sql;
+            foreach (var parameter in rendered.Parameters)
+            {
+                text = text.Replace($"\u0001{parameter.Name}\u0001", _values.Bind(parameter.Value ?? string.Empty), StringComparison.Ordinal);
+            }
+
+            return text;
+        };
+
         var primary = context.Task.Inputs[0];
         await session.BindViewAsync("__sluice_input", "read_parquet", context.InputPath(primary), cancellationToken, ", file_row_number = true");
         await session.ExecuteAsync($"CREATE TEMP VIEW s0 AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM __sluice_input", [], cancellationToken);

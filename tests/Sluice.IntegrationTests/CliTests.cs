@@ -18,7 +18,7 @@ public sealed class CliTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("[extract_orders] success: 1000 rows written", run.Output);
-        Assert.Contains("run 1 of sales_etl for 2024-03-01 succeeded: 17 tasks", run.Output);
+        Assert.Contains("run 1 of sales_etl for 2024-03-01 succeeded: 18 tasks", run.Output);
         Assert.Equal(0, runs.ExitCode);
         Assert.Matches(@"│ 1\s+│ sales_etl\s+│ 2024-03-01 │ success", runs.Output);
         Assert.Matches(@"│ load_fact_sales\s+│ success", tasks.Output);
@@ -100,7 +100,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("pipeline.yaml:7:27: task 'extract': unknown option 'formt' of source 'files'. Did you mean 'format'? Valid: allow_missing, columns, date_format,", result.Error);
         Assert.Contains("pipeline.yaml:7:47: task 'extract': option 'header' must be true or false (got 'maybe').", result.Error);
         Assert.Contains("pipeline.yaml:10:12: task 'load': unknown input dataset 'raww'. Did you mean 'raw'?", result.Error);
-        Assert.Contains("pipeline.yaml:11:50: task 'load': option 'mode' must be one of: append, replace, upsert, delete_insert (got 'merge').", result.Error);
+        Assert.Contains("pipeline.yaml:11:50: task 'load': option 'mode' must be one of: append, replace, upsert, delete_insert, scd1, scd2 (got 'merge').", result.Error);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class CliTests : IDisposable
         var result = await CliProcess.RunAsync(_project.Root, null, "run", "pipeline.yaml", "--date", "2024-03-01");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("pipeline.yaml:3:22: task 'extract': unknown source connector 'filez'. Did you mean 'files'? Valid: files.", result.Error);
+        Assert.Contains("pipeline.yaml:3:22: task 'extract': unknown source connector 'filez'. Did you mean 'files'? Valid: duckdb, files.", result.Error);
         Assert.False(Directory.Exists(Path.Combine(_project.Root, ".sluice", "artifacts")));
     }
 

@@ -16,7 +16,7 @@ internal sealed class FilterStep : Step
         Condition = args.Scalar ?? args.Required("where"),
     };
 
-    public override string Compile(StepInput input) => $"SELECT * FROM {input.Relation} WHERE ({Condition})";
+    public override string Compile(StepInput input) => $"SELECT * FROM {input.Relation} WHERE ({input.Values.RenderSql(Condition)})";
 }
 
 /// <summary><c>select</c>: keep these columns, in this order.</summary>
@@ -103,8 +103,9 @@ internal sealed class DeriveStep : Step
         // Each derived column may use the ones before it, as users write them top to bottom.
         var sql = $"SELECT * FROM {input.Relation}";
         var names = input.Names.ToList();
-        foreach (var (column, expression) in Columns)
+        foreach (var (column, template) in Columns)
         {
+            var expression = input.Values.RenderSql(template);
             var replaced = names.Contains(column, StringComparer.OrdinalIgnoreCase);
             sql = replaced
                 ? $"SELECT * REPLACE (({expression}) AS {StepInput.Q(column)}) FROM ({sql})"

@@ -12,6 +12,9 @@ internal sealed class StepValues
     private readonly List<(string Name, object Value)> _values = [];
     private int _published;
 
+    /// <summary>Renders templates in a SQL expression of a step into bound values.</summary>
+    public Func<string, string> RenderSql { get; set; } = sql => sql;
+
     public string Bind(object value)
     {
         var name = "sluice_value_" + _values.Count.ToString(CultureInfo.InvariantCulture);
