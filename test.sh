@@ -26,6 +26,12 @@ done
 status=0
 dotnet test Sluice.slnx -c Release 2>&1 | tee "$log" || status=$?
 
+# Style is part of the build: `dotnet format` must have nothing to change.
+if [ "${SLUICE_SKIP_FORMAT:-0}" != "1" ]; then
+  echo "== dotnet format --verify-no-changes"
+  dotnet format Sluice.slnx --verify-no-changes >"$SLUICE_TEST_RUN_DIR/format.log" 2>&1 || { cat "$SLUICE_TEST_RUN_DIR/format.log"; echo "dotnet format found changes to make: run 'dotnet format Sluice.slnx'."; status=1; }
+fi
+
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')

@@ -34,7 +34,7 @@ internal static class CsvHeader
             }
         }
 
-        
+
     }
 
     private static List<string> Split(string line, string delimiter, char quote)
