@@ -1,0 +1,60 @@
+using Sluice.Connectors;
+using Sluice.Model;
+using Sluice.State;
+
+namespace Sluice.Core.Tests.Support;
+
+/// <summary>A source that writes nothing and succeeds at once, so a run exercises only the executor.</summary>
+internal sealed class InstantSource : IConnector
+{
+    public string Name => "instant";
+
+    public TaskKind Kind => TaskKind.Source;
+
+    public string Description => "Succeeds immediately without reading anything.";
+
+    public IReadOnlyList<OptionSpec> Options => [];
+
+    public Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(new TaskOutcome());
+}
+
+/// <summary>Run history kept in memory.</summary>
+internal sealed class InMemoryMetadataStore : IMetadataStore
+{
+    private readonly Dictionary<string, TaskInstanceRecord> _tasks = new(StringComparer.Ordinal);
+
+    public RunState? FinishedState { get; private set; }
+
+    public IReadOnlyCollection<TaskInstanceRecord> Tasks => _tasks.Values;
+
+    public Task<RunRecord> StartRunAsync(RunRecord run, CancellationToken cancellationToken) =>
+        Task.FromResult(run with { Id = 1 });
+
+    public Task FinishRunAsync(long runId, RunState state, string? error, CancellationToken cancellationToken)
+    {
+        FinishedState = state;
+        return Task.CompletedTask;
+    }
+
+    public Task SaveTaskAsync(TaskInstanceRecord task, CancellationToken cancellationToken)
+    {
+        lock (_tasks)
+        {
+            _tasks[task.TaskId] = task;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? pipeline, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RunRecord>>([]);
+
+    public Task<IReadOnlyList<TaskInstanceRecord>> ListTasksAsync(long runId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TaskInstanceRecord>>(_tasks.Values.ToList());
+
+    public Task<RunRecord?> LatestRunAsync(string pipeline, DateOnly logicalDate, CancellationToken cancellationToken) =>
+        Task.FromResult<RunRecord?>(null);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
