@@ -10,7 +10,7 @@ namespace Sluice.Building;
 /// </summary>
 public sealed class PipelineBuilder
 {
-    private readonly List<TaskDefinition> _tasks = [];
+    private readonly List<TaskBuilder> _tasks = [];
     private readonly List<DatasetDefinition> _datasets = [];
     private readonly Dictionary<string, string> _parameters = [];
     private readonly List<ConnectionDefinition> _connections = [];
@@ -73,14 +73,24 @@ public sealed class PipelineBuilder
     public PipelineBuilder Sink(string id, string connector, Action<TaskBuilder> configure, [CallerLineNumber] int line = 0) =>
         AddTask(id, TaskKind.Sink, connector, configure, line);
 
+    /// <summary>
+    /// The pipeline, with each task's retry and timeout settings resolved against the pipeline's
+    /// defaults exactly as the YAML loader resolves them, so both describe the same model.
+    /// </summary>
     public PipelineDefinition Build() =>
-        _pipeline with { Tasks = _tasks.ToList(), Datasets = _datasets.ToList(), Parameters = new Dictionary<string, string>(_parameters), Connections = _connections.ToList() };
+        _pipeline with
+        {
+            Tasks = _tasks.Select(t => t.Build(_pipeline.DefaultRetry, _pipeline.DefaultTimeout)).ToList(),
+            Datasets = _datasets.ToList(),
+            Parameters = new Dictionary<string, string>(_parameters),
+            Connections = _connections.ToList(),
+        };
 
     private PipelineBuilder AddTask(string id, TaskKind kind, string connector, Action<TaskBuilder> configure, int line)
     {
-        var builder = new TaskBuilder(At(line));
+        var builder = new TaskBuilder(id, kind, connector, At(line));
         configure(builder);
-        _tasks.Add(builder.Build(id, kind, connector));
+        _tasks.Add(builder);
         return this;
     }
 
@@ -107,16 +117,28 @@ public sealed class DatasetBuilder
 public sealed class TaskBuilder
 {
     private readonly SourceLocation _location;
+    private readonly string _id;
+    private readonly TaskKind _kind;
+    private readonly string _connector;
     private readonly List<string> _inputs = [];
     private readonly List<string> _outputs = [];
     private readonly List<string> _dependsOn = [];
     private readonly List<KeyValuePair<string, OptionValue>> _options = [];
-    private RetrySettings? _retry;
+    private int? _retries;
+    private TimeSpan? _retryDelay;
+    private double? _backoff;
+    private TimeSpan? _maxRetryDelay;
     private TimeSpan? _timeout;
     private BadRowPolicy _policy = BadRowPolicy.Fail;
     private string? _quarantine;
 
-    internal TaskBuilder(SourceLocation location) => _location = location;
+    internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location)
+    {
+        _id = id;
+        _kind = kind;
+        _connector = connector;
+        _location = location;
+    }
 
     public TaskBuilder Input(params string[] datasets)
     {
@@ -136,9 +158,10 @@ public sealed class TaskBuilder
         return this;
     }
 
-    public TaskBuilder Retries(int retries, TimeSpan? delay = null, double backoff = 2.0, TimeSpan? maxDelay = null)
+    /// <summary>Retry settings of this task; what is not given comes from the pipeline's defaults.</summary>
+    public TaskBuilder Retries(int retries, TimeSpan? delay = null, double? backoff = null, TimeSpan? maxDelay = null)
     {
-        _retry = new RetrySettings(retries, delay ?? RetrySettings.Default.Delay, backoff, maxDelay ?? RetrySettings.Default.MaxDelay);
+        (_retries, _retryDelay, _backoff, _maxRetryDelay) = (retries, delay, backoff, maxDelay);
         return this;
     }
 
@@ -167,17 +190,21 @@ public sealed class TaskBuilder
     public TaskBuilder With(string option, IEnumerable<KeyValuePair<string, string>> map) =>
         Add(option, new MapOption(map.Select(e => new KeyValuePair<string, OptionValue>(e.Key, new ScalarOption(e.Value, _location))).ToList(), _location));
 
-    internal TaskDefinition Build(string id, TaskKind kind, string connector) => new()
+    internal TaskDefinition Build(RetrySettings pipelineRetry, TimeSpan? pipelineTimeout) => new()
     {
-        Id = id,
-        Kind = kind,
-        Connector = connector,
+        Id = _id,
+        Kind = _kind,
+        Connector = _connector,
         Inputs = _inputs.ToList(),
         Outputs = _outputs.ToList(),
         DependsOn = _dependsOn.ToList(),
         Options = new MapOption(_options.ToList(), _location),
-        Retry = _retry,
-        Timeout = _timeout,
+        Retry = new RetrySettings(
+            _retries ?? pipelineRetry.Retries,
+            _retryDelay ?? pipelineRetry.Delay,
+            _backoff ?? pipelineRetry.BackoffFactor,
+            _maxRetryDelay ?? pipelineRetry.MaxDelay),
+        Timeout = _timeout ?? pipelineTimeout,
         OnBadRows = _policy,
         QuarantineOutput = _quarantine,
         Location = _location,

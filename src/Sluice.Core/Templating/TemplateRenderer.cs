@@ -44,11 +44,11 @@ public sealed partial class TemplateRenderer
         ["ds", "ds_nodash", "logical_date", "data_interval_start", "data_interval_end", "run_id", "params.<name>"];
 
     /// <summary>Expands templates into plain text, for paths, URLs and other non-SQL options.</summary>
-    public string Render(string text, SourceLocation location)
-    {
-        var withEnvironment = ExpandEnvironment(text, location);
-        return Expression().Replace(withEnvironment, m => FormatText(Lookup(m.Groups[1].Value, location)));
-    }
+    public string Render(string text, SourceLocation location) =>
+        // One pass over both forms, so a value (a secret with "{{" in it) is never expanded again.
+        AnyReference().Replace(text, m => m.Groups["name"].Success
+            ? FormatText(Lookup(m.Groups["name"].Value, location))
+            : ResolveEnvironment(EnvironmentReference().Match(m.Value), location));
 
     /// <summary>
     /// Compiles SQL with templates into SQL with placeholders. A template that is a whole string
@@ -222,9 +222,6 @@ public sealed partial class TemplateRenderer
         throw new NonRetryableException($"{location}: unknown template variable '{{{{ {name} }}}}'. Known variables: {known}.");
     }
 
-    private string ExpandEnvironment(string text, SourceLocation location) =>
-        EnvironmentReference().Replace(text, m => ResolveEnvironment(m, location));
-
     private string ResolveEnvironment(Match match, SourceLocation location)
     {
         var name = match.Groups[1].Value;
@@ -259,4 +256,7 @@ public sealed partial class TemplateRenderer
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")]
     private static partial Regex EnvironmentReference();
+
+    [GeneratedRegex(@"\{\{\s*(?<name>[A-Za-z_][A-Za-z0-9_.]*)\s*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}")]
+    private static partial Regex AnyReference();
 }

@@ -139,6 +139,11 @@ public static partial class PipelineValidator
                 break;
         }
 
+        if ((task.Timeout ?? pipeline.DefaultTimeout) is { } timeout && (timeout < TimeSpan.FromMilliseconds(10) || timeout > TimeSpan.FromDays(1)))
+        {
+            errors.Add(new(task.LocationOf("timeout"), $"task '{task.Id}': timeout {timeout} is out of range; use between 10ms and 24h (a longer job should be split, or run without a timeout)."));
+        }
+
         var connector = catalog.Find(task.Kind, task.Connector);
         if (task.OnBadRows == BadRowPolicy.Quarantine && connector is { SupportsQuarantine: false })
         {

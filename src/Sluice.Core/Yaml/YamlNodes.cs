@@ -77,10 +77,22 @@ internal sealed class YamlNodes(string file, List<PipelineError> errors)
         YamlScalarNode scalar => new ScalarOption(IsNull(scalar) ? null : scalar.Value, At(node)),
         YamlSequenceNode sequence => new ListOption(sequence.Children.Select(Option).ToList(), At(node)),
         YamlMappingNode mapping => new MapOption(
-            mapping.Children.Select(c => new KeyValuePair<string, OptionValue>(((YamlScalarNode)c.Key).Value ?? string.Empty, Option(c.Value) with { KeyLocation = At(c.Key) })).ToList(),
+            mapping.Children.Where(c => KeyIsText(c.Key))
+                .Select(c => new KeyValuePair<string, OptionValue>(((YamlScalarNode)c.Key).Value ?? string.Empty, Option(c.Value) with { KeyLocation = At(c.Key) })).ToList(),
             At(node)),
         _ => new ScalarOption(null, At(node)),
     };
+
+    private bool KeyIsText(YamlNode key)
+    {
+        if (key is YamlScalarNode)
+        {
+            return true;
+        }
+
+        Error(key, "an option name must be plain text, not a list or a mapping.");
+        return false;
+    }
 
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";

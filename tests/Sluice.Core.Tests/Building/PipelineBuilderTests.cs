@@ -152,7 +152,7 @@ public sealed class PipelineBuilderTests
         Assert.Contains("Did you mean 'header'?", Assert.Single(exception.Errors).Message);
     }
 
-    [Fact(Skip = "bug: the YAML loader copies defaults.timeout into every task while PipelineBuilder.Timeout sets only DefaultTimeout, and PipelineDescriber prints per-task timeouts but not the default, so equal pipelines describe differently")]
+    [Fact]
     public void A_default_timeout_describes_the_same_in_yaml_and_code()
     {
         var fromYaml = Pipelines.Load("""
@@ -170,7 +170,7 @@ public sealed class PipelineBuilderTests
         Assert.Equal(PipelineDescriber.Describe(fromYaml), PipelineDescriber.Describe(fromCode));
     }
 
-    [Fact(Skip = "bug: TaskBuilder.Retries defaults its delay to RetrySettings.Default (5s) instead of the pipeline's retry delay, unlike a YAML task that sets only 'retries'")]
+    [Fact]
     public void A_task_setting_only_retries_keeps_the_pipeline_retry_delay_like_yaml()
     {
         var fromYaml = Pipelines.Load("""

@@ -110,7 +110,7 @@ public sealed class PipelineDescriberTests
 
         var expected = """
             pipeline tiny
-              schedule: 0 2 * * * UTC, start date: 2024-03-01
+              interval: day, schedule: 0 2 * * * UTC, start date: 2024-03-01
               retries: 0 (delay 00:00:05, backoff x2), max parallel tasks: 4
               param region = emea
               dataset raw(id BIGINT, amount DOUBLE NOT NULL)

@@ -20,6 +20,9 @@ internal static class Pipelines
         new ConnectorCatalog()
             .Add(new FilesSource())
             .Add(new SqlTransform())
+            .Add(new Sluice.Transforms.StepsTransform())
+            .Add(new Sluice.Transforms.DimDateTransform())
+            .Add(new DuckDbSource())
             .Add(new DuckDbSink())
             .Add(new ParquetLakeSink());
 

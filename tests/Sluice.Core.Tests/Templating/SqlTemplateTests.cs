@@ -139,7 +139,7 @@ public sealed class SqlTemplateTests
     [Fact]
     public void An_unknown_variable_in_sql_is_an_error_at_the_option()
     {
-        var error = Assert.Throws<SluiceException>(() => Compile("SELECT {{ dss }}"));
+        var error = Assert.ThrowsAny<SluiceException>(() => Compile("SELECT {{ dss }}"));
 
         Assert.StartsWith("pipeline.yaml:9:12: unknown template variable '{{ dss }}'.", error.Message);
     }

@@ -48,7 +48,7 @@ public sealed class TemplateRendererTests
     {
         Assert.NotNull(Environment.GetEnvironmentVariable("PATH"));
 
-        Assert.Throws<SluiceException>(() => Renderer().Render("${PATH}", Option));
+        Assert.ThrowsAny<SluiceException>(() => Renderer().Render("${PATH}", Option));
     }
 
     [Theory]
@@ -71,7 +71,7 @@ public sealed class TemplateRendererTests
     {
         var renderer = Renderer(new() { ["DB_USER"] = "alice_reporting" });
 
-        var error = Assert.Throws<SluiceException>(() => renderer.Render("user=${DB_USER} password=${DB_PASSWORD}", Option));
+        var error = Assert.ThrowsAny<SluiceException>(() => renderer.Render("user=${DB_USER} password=${DB_PASSWORD}", Option));
 
         Assert.Equal(
             "pipeline.yaml:12:7: environment variable 'DB_PASSWORD' is not set. Set it, or give a default with ${DB_PASSWORD:-value}.",
@@ -82,7 +82,7 @@ public sealed class TemplateRendererTests
     [Fact]
     public void An_unknown_variable_lists_the_known_ones()
     {
-        var error = Assert.Throws<SluiceException>(() => Renderer().Render("orders_{{ dss }}.csv", Option));
+        var error = Assert.ThrowsAny<SluiceException>(() => Renderer().Render("orders_{{ dss }}.csv", Option));
 
         Assert.Equal(
             "pipeline.yaml:12:7: unknown template variable '{{ dss }}'. Known variables: data_interval_end, data_interval_start, ds, ds_nodash, logical_date, params.factor, params.region, run_id.",
@@ -101,7 +101,7 @@ public sealed class TemplateRendererTests
         Assert.Equal("postgres://app:***@db/sales", secrets.Apply(rendered));
     }
 
-    [Fact(Skip = "bug: TemplateRenderer.Render expands ${VAR} before {{ }}, so template syntax inside an environment value is expanded (and an unknown name from a secret is echoed in the error)")]
+    [Fact]
     public void Environment_values_are_inserted_literally()
     {
         var renderer = Renderer(new() { ["DB_PASSWORD"] = "ab{{ ds }}cd" });

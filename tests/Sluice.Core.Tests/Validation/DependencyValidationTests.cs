@@ -98,7 +98,7 @@ public sealed class DependencyValidationTests
                 with: { sql: SELECT 1 }
             """));
 
-        ErrorAssert.IsAt(error, 7, 3);
+        ErrorAssert.IsAt(error, 9, 12);
         Assert.Equal(
             "task 'clean': unknown input dataset 'raw_order'. Did you mean 'raw_orders'? Valid: clean, raw_orders. An input must be the output of another task.",
             error.Message);
@@ -114,7 +114,7 @@ public sealed class DependencyValidationTests
               other: { source: files, output: other, depends_on: extrct, with: { path: b.csv } }
             """));
 
-        ErrorAssert.IsAt(error, 4, 3);
+        ErrorAssert.IsAt(error, 4, 54);
         Assert.Equal("task 'other': depends_on unknown task 'extrct'. Did you mean 'extract'? Valid: extract, other.", error.Message);
     }
 
@@ -234,7 +234,7 @@ public sealed class DependencyValidationTests
               t: { transform: sql, input: a, output: t, on_bad_rows: quarantine, with: { sql: SELECT 1 } }
             """));
 
-        Assert.Equal("task 't': on_bad_rows: quarantine applies to source tasks, which are where malformed rows are found.", error.Message);
+        Assert.Equal("task 't': on_bad_rows: quarantine applies to tasks that find bad rows (sources, and transform 'steps'); transform 'sql' cannot set rows aside.", error.Message);
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class DependencyValidationTests
             """);
 
         Assert.Equal(
-            [(3, 3, "dataset 'orphan'"), (5, 3, "task 'a': unknown source connector"), (6, 3, "task 'b': unknown input dataset"), (7, 3, "task 'c': sink 'duckdb' needs option 'table'")],
+            [(3, 3, "dataset 'orphan'"), (5, 16, "task 'a': unknown source connector"), (6, 31, "task 'b': unknown input dataset"), (7, 3, "task 'c': sink 'duckdb' needs option 'table'")],
             errors.Select(e => (e.Location.Line, e.Location.Column, Prefix: PrefixOf(e.Message))).OrderBy(e => e.Line));
 
         static string PrefixOf(string message) =>

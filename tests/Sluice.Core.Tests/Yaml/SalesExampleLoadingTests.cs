@@ -53,8 +53,8 @@ public sealed class SalesExampleLoadingTests
         string[] expected =
         [
             "extract_orders:source:files", "extract_customers:source:files", "extract_products:source:files",
-            "clean_orders:transform:sql", "dim_date:transform:sql", "dim_product:transform:sql", "dim_customer:transform:sql",
-            "fact_sales:transform:sql", "daily_revenue:transform:sql",
+            "clean_orders:transform:steps", "dim_date:transform:dim_date", "dim_product:transform:steps", "dim_customer:transform:steps",
+            "customer_versions:source:duckdb", "fact_sales:transform:steps", "daily_revenue:transform:steps", "rejected_orders:transform:sql",
             "load_fact_sales:sink:duckdb", "load_dim_date:sink:duckdb", "load_dim_product:sink:duckdb",
             "load_dim_customer:sink:duckdb", "load_daily_revenue:sink:duckdb", "load_rejected_orders:sink:duckdb",
             "lake_fact_sales:sink:parquet",
@@ -99,7 +99,7 @@ public sealed class SalesExampleLoadingTests
     {
         var options = _pipeline.Task("load_fact_sales").Options.Entries
             .Select(e => $"{e.Key}={((ScalarOption)e.Value).Value}");
-        Assert.Equal(["database=warehouse/sales.duckdb", "table=fact_sales", "mode=delete_insert", "partition_column=order_date"], options);
+        Assert.Equal(["database=warehouse/sales.duckdb", "table=fact_sales", "mode=delete_insert", "partition_column=order_date", "partition_value={{ ds }}"], options);
     }
 
     [Fact]

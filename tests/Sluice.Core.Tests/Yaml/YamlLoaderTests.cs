@@ -252,7 +252,7 @@ public sealed class YamlLoaderTests
         Assert.Equal("null", Assert.IsType<ScalarOption>(pipeline.Task("extract").Options.Find("delimiter")).Value);
     }
 
-    [Fact(Skip = "bug: PipelineYamlLoader.ReadPipeline applies 'defaults' only to tasks read after it, so defaults written below 'tasks' are silently ignored")]
+    [Fact]
     public void Defaults_apply_to_tasks_whatever_the_key_order()
     {
         var pipeline = Pipelines.Load("""
