@@ -104,7 +104,8 @@ public sealed class DuckDbSession : IAsyncDisposable, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
         var all = parameters.Append(new SqlParameterValue("sluice_output", outputPath)).ToList();
         // The newline ends a trailing -- comment in user SQL before the closing parenthesis.
-        return ExecuteAsync($"COPY ({query}\n) TO $sluice_output (FORMAT parquet, COMPRESSION zstd)", all, cancellationToken);
+        // Staged datasets are read once or twice and then replaced: snappy costs less CPU than zstd.
+        return ExecuteAsync($"COPY ({query}\n) TO $sluice_output (FORMAT parquet, COMPRESSION snappy)", all, cancellationToken);
     }
 
     public async Task<IReadOnlyList<(string Name, string Type)>> DescribeAsync(string query, IReadOnlyList<SqlParameterValue> parameters, CancellationToken cancellationToken)
