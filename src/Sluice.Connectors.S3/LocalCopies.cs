@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using Sluice.Engine.DuckDb;
+using Sluice.Model;
+
+namespace Sluice.Connectors.S3;
+
+/// <summary>One downloaded object: where it came from and where its local copy is.</summary>
+internal sealed record LocalCopy(string Bucket, string Key, string LocalPath)
+{
+    public string Url => S3Location.UrlOf(Bucket, Key);
+}
+
+/// <summary>
+/// The local copies of a task's objects. Copies are named by number (keeping the key's extensions, so
+/// format and compression detection still work): keys may hold characters that DuckDB's glob or a
+/// file system would read differently. Afterwards, every trace of a local path is turned back into
+/// the object's s3:// URL.
+/// </summary>
+internal sealed partial class LocalCopies(string folder)
+{
+    private readonly List<LocalCopy> _copies = [];
+
+    public string Folder => folder;
+
+    public IReadOnlyList<LocalCopy> All => _copies;
+
+    public void Add(string bucket, string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        var extension = dot < 0 ? string.Empty : Unsafe().Replace(name[dot..], string.Empty);
+        _copies.Add(new LocalCopy(bucket, key, Path.Combine(folder, $"{_copies.Count:D6}{extension}")));
+    }
+
+    /// <summary>Runs the files source; its errors name local copies, so they are reworded to name the objects.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (BadDataException e)
+        {
+            throw new BadDataException(ToUrls(e.Message));
+        }
+        catch (NonRetryableException e)
+        {
+            throw new NonRetryableException(ToUrls(e.Message));
+        }
+        catch (SluiceException e)
+        {
+            throw new SluiceException(ToUrls(e.Message), e);
+        }
+    }
+
+    public string ToUrls(string text)
+    {
+        foreach (var copy in _copies)
+        {
+            text = text.Replace(copy.LocalPath, copy.Url, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary>Replaces local paths by s3:// URLs in the filename column of the output and in the quarantine's source_file.</summary>
+    public async Task RewriteUrlsAsync(TaskContext context, DuckDbSettings? settings, CancellationToken cancellationToken)
+    {
+        if (_copies.Count == 0)
+        {
+            return;
+        }
+
+        if (context.Options.GetString("filename_column") is { } column)
+        {
+            await RewriteAsync(context.OutputPath(context.Task.Outputs[0]), column, settings, cancellationToken);
+        }
+
+        if (context.Task.EffectiveQuarantineOutput is { } quarantine)
+        {
+            await RewriteAsync(context.OutputPath(quarantine), "source_file", settings, cancellationToken);
+        }
+    }
+
+    private async Task RewriteAsync(string parquet, string column, DuckDbSettings? settings, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(parquet))
+        {
+            return;
+        }
+
+        var rewritten = parquet + ".s3-urls";
+        await using (var session = await DuckDbSession.OpenAsync(settings, cancellationToken))
+        {
+            var name = SqlText.Identifier(column);
+            var query = $"SELECT * REPLACE (coalesce(($urls)[list_position($locals, {name})], {name}) AS {name}) FROM read_parquet($input)";
+            await session.CopyToParquetAsync(
+                query,
+                [new("urls", _copies.Select(c => c.Url).ToArray()), new("locals", _copies.Select(c => c.LocalPath).ToArray()), new("input", parquet)],
+                rewritten,
+                cancellationToken);
+        }
+
+        File.Move(rewritten, parquet, overwrite: true);
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9.]")]
+    private static partial Regex Unsafe();
+}
