@@ -24,7 +24,9 @@ sluice_s3_start() {
   data="${SLUICE_TEST_RUN_DIR:?SLUICE_TEST_RUN_DIR must be set}/s3"
   log="$SLUICE_TEST_RUN_DIR/s3rver.log"
   mkdir -p "$data"
-  (cd "$package" && exec node node_modules/.bin/s3rver -d "$data" -a 127.0.0.1 -p "$port" --silent --configure-bucket sluice-test) >"$log" 2>&1 &
+  # s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17+) only
+  # offers through its legacy provider; without it every paginated listing fails with InternalError.
+  (cd "$package" && exec node --openssl-legacy-provider node_modules/.bin/s3rver -d "$data" -a 127.0.0.1 -p "$port" --silent --configure-bucket sluice-test) >"$log" 2>&1 &
   pid=$!
 
   # Any HTTP status means it is up (an unsigned request may well be refused); 000 means no answer yet.

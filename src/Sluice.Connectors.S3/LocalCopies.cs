@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Sluice.Engine.DuckDb;
-using Sluice.Model;
 
 namespace Sluice.Connectors.S3;
 
@@ -19,17 +18,34 @@ internal sealed record LocalCopy(string Bucket, string Key, string LocalPath)
 internal sealed partial class LocalCopies(string folder)
 {
     private readonly List<LocalCopy> _copies = [];
-
-    public string Folder => folder;
+    private readonly List<(string Local, string Url)> _names = [];
 
     public IReadOnlyList<LocalCopy> All => _copies;
 
     public void Add(string bucket, string key)
     {
+        var copy = new LocalCopy(bucket, key, Path.Combine(folder, $"{_copies.Count:D6}{Extension(key)}"));
+        _copies.Add(copy);
+        _names.Add((copy.LocalPath, copy.Url));
+    }
+
+    /// <summary>
+    /// A local path that matches no file, with the location's extension so the format is still told
+    /// from it: the files source then writes its empty dataset (allow_missing) or says nothing matched.
+    /// </summary>
+    public string Nothing(S3Location location)
+    {
+        var path = Path.Combine(folder, "nothing" + Extension(location.Pattern.Replace("*", string.Empty, StringComparison.Ordinal)));
+        _names.Add((path, location.Url));
+        return path;
+    }
+
+    /// <summary>Everything from the name's first dot (.csv, .csv.gz), without characters a glob or a file system would read.</summary>
+    private static string Extension(string key)
+    {
         var name = key[(key.LastIndexOf('/') + 1)..];
         var dot = name.IndexOf('.', StringComparison.Ordinal);
-        var extension = dot < 0 ? string.Empty : Unsafe().Replace(name[dot..], string.Empty);
-        _copies.Add(new LocalCopy(bucket, key, Path.Combine(folder, $"{_copies.Count:D6}{extension}")));
+        return dot < 0 ? string.Empty : Unsafe().Replace(name[dot..], string.Empty);
     }
 
     /// <summary>Runs the files source; its errors name local copies, so they are reworded to name the objects.</summary>
@@ -55,9 +71,9 @@ internal sealed partial class LocalCopies(string folder)
 
     public string ToUrls(string text)
     {
-        foreach (var copy in _copies)
+        foreach (var (local, url) in _names)
         {
-            text = text.Replace(copy.LocalPath, copy.Url, StringComparison.Ordinal);
+            text = text.Replace(local, url, StringComparison.Ordinal);
         }
 
         return text;
@@ -92,6 +108,13 @@ internal sealed partial class LocalCopies(string folder)
         var rewritten = parquet + ".s3-urls";
         await using (var session = await DuckDbSession.OpenAsync(settings, cancellationToken))
         {
+            // Declared columns may leave the filename column out, as they do for local files.
+            var columns = await session.DescribeAsync("SELECT * FROM read_parquet($input)", [new("input", parquet)], cancellationToken);
+            if (!columns.Any(c => c.Name == column))
+            {
+                return;
+            }
+
             var name = SqlText.Identifier(column);
             var query = $"SELECT * REPLACE (coalesce(($urls)[list_position($locals, {name})], {name}) AS {name}) FROM read_parquet($input)";
             await session.CopyToParquetAsync(

@@ -76,7 +76,8 @@ public sealed class S3Source(DuckDbSettings? settings = null) : IConnector
                 context.Log($"downloaded {objects.Count} object(s), {bytes / 1024.0 / 1024.0:0.##} MiB: {string.Join(", ", map.All.Take(3).Select(c => c.Url))}{(objects.Count > 3 ? ", ..." : string.Empty)}");
             }
 
-            var outcome = await map.RunAsync(() => _files.ExecuteAsync(FilesContext(context, map), cancellationToken));
+            var filesContext = FilesContext(context, map, locations[0].Location);
+            var outcome = await map.RunAsync(() => _files.ExecuteAsync(filesContext, cancellationToken));
             await map.RewriteUrlsAsync(context, settings, cancellationToken);
             return outcome;
         }
@@ -87,13 +88,13 @@ public sealed class S3Source(DuckDbSettings? settings = null) : IConnector
     }
 
     /// <summary>The same task, seen by the files source as local files: every option but the S3 ones, and the copies as 'path'.</summary>
-    private TaskContext FilesContext(TaskContext context, LocalCopies map)
+    private TaskContext FilesContext(TaskContext context, LocalCopies map, S3Location first)
     {
         var location = context.Task.Options.Location;
         var entries = context.Task.Options.Entries.Where(e => !S3SourceLocations.OwnOptions.Contains(e.Key)).ToList();
         // No object with allow_missing: a pattern that matches nothing lets the files source write its empty dataset.
         IReadOnlyList<OptionValue> paths = map.All.Count == 0
-            ? [new ScalarOption(Path.Combine(map.Folder, "none"), location)]
+            ? [new ScalarOption(map.Nothing(first), location)]
             : map.All.Select(c => (OptionValue)new ScalarOption(c.LocalPath, location)).ToList();
         entries.Add(new("path", new ListOption(paths, location)));
         var options = new MapOption(entries, location);

@@ -45,12 +45,15 @@ internal sealed class S3Server : IDisposable
 
     public string Url(string relative = "") => $"s3://{Bucket}/{Key(relative)}";
 
-    /// <summary>The connections.yaml that points at this server, secrets as ${VAR} references.</summary>
+    /// <summary>
+    /// The connections.yaml that points at this server. The endpoint is written out (every ${VAR}
+    /// value is masked as a secret, and an endpoint is not one); the keys are ${VAR} references.
+    /// </summary>
     public static string ConnectionsYaml(string secret = "${SLUICE_TEST_S3_SECRET_KEY}") => $$"""
         connections:
           store:
             type: s3
-            endpoint: ${SLUICE_TEST_S3_ENDPOINT}
+            endpoint: {{Variable("SLUICE_TEST_S3_ENDPOINT")}}
             access_key_id: ${SLUICE_TEST_S3_ACCESS_KEY}
             secret_access_key: {{secret}}
 

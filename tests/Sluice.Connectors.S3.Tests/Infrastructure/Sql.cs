@@ -4,7 +4,7 @@ using DuckDB.NET.Data;
 namespace Sluice.Connectors.S3.Tests.Infrastructure;
 
 /// <summary>Queries over local files with an in-memory DuckDB, to check what a pipeline wrote.</summary>
-internal static class DuckDb
+internal static class Sql
 {
     public static List<object?[]> Query(string sql)
     {
