@@ -95,23 +95,35 @@ public sealed class S3Sink(DuckDbSettings? settings = null) : IConnector
 
     private static async Task<long> WriteAsync(DuckDbSession session, string folder, string format, IReadOnlyList<string> partitions, string compression, CancellationToken cancellationToken)
     {
-        var extension = format == "jsonl" ? "jsonl" : format;
+        var codec = compression switch { "snappy" => "snappy", "gzip" => "gzip", "uncompressed" => "uncompressed", _ => "zstd" };
         var copy = format switch
         {
             "csv" => "FORMAT csv, HEADER true",
             // DuckDB writes JSON as one object per line unless ARRAY is set.
             "jsonl" => "FORMAT json",
-            _ => $"FORMAT parquet, COMPRESSION {compression switch { "snappy" => "snappy", "gzip" => "gzip", "uncompressed" => "uncompressed", _ => "zstd" }}",
+            _ => $"FORMAT parquet, COMPRESSION {codec}",
         };
         if (partitions.Count == 0)
         {
-            return await session.ExecuteAsync($"COPY (SELECT * FROM sluice_input) TO $out ({copy})", [new("out", Path.Combine(folder, $"part-0.{extension}"))], cancellationToken);
+            return await session.ExecuteAsync($"COPY (SELECT * FROM sluice_input) TO $out ({copy})", [new("out", Path.Combine(folder, $"part-0.{format}"))], cancellationToken);
         }
 
+        // DuckDB cannot partition a JSON COPY: partition as Parquet (its Hive folder names), then convert each file.
+        var partitioned = format == "jsonl" ? $"FORMAT parquet, COMPRESSION {codec}" : copy;
         var columns = string.Join(", ", partitions.Select(SqlText.Identifier));
-        return await session.ExecuteAsync(
-            $"COPY (SELECT * FROM sluice_input) TO $out ({copy}, PARTITION_BY ({columns}), FILENAME_PATTERN 'part-{{i}}', FILE_EXTENSION '{extension}')",
+        var rows = await session.ExecuteAsync(
+            $"COPY (SELECT * FROM sluice_input) TO $out ({partitioned}, PARTITION_BY ({columns}), FILENAME_PATTERN 'part-{{i}}', FILE_EXTENSION '{(format == "jsonl" ? "parquet" : format)}')",
             [new("out", folder)],
             cancellationToken);
+        if (format == "jsonl")
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).ToList())
+            {
+                await session.ExecuteAsync($"COPY (SELECT * FROM read_parquet($in)) TO $out ({copy})", [new("in", file), new("out", Path.ChangeExtension(file, ".jsonl"))], cancellationToken);
+                File.Delete(file);
+            }
+        }
+
+        return rows;
     }
 }
