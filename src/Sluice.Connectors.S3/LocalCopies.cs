@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Sluice.Engine.DuckDb;
 
@@ -10,10 +11,11 @@ internal sealed record LocalCopy(string Bucket, string Key, string LocalPath)
 }
 
 /// <summary>
-/// The local copies of a task's objects. Copies are named by number (keeping the key's extensions, so
-/// format and compression detection still work): keys may hold characters that DuckDB's glob or a
-/// file system would read differently. Afterwards, every trace of a local path is turned back into
-/// the object's s3:// URL.
+/// The local copies of a task's objects. Each copy keeps its key's folders and name (so Hive folders
+/// like <c>date=2024-03-01/</c> still become columns, and extensions still tell the format) under a
+/// numbered folder of its own, with glob characters and <c>..</c> segments made harmless: a key is
+/// data, and must not reach outside the folder or be read by DuckDB as a pattern. Afterwards, every
+/// trace of a local path is turned back into the object's s3:// URL.
 /// </summary>
 internal sealed partial class LocalCopies(string folder)
 {
@@ -24,9 +26,18 @@ internal sealed partial class LocalCopies(string folder)
 
     public void Add(string bucket, string key)
     {
-        var copy = new LocalCopy(bucket, key, Path.Combine(folder, $"{_copies.Count:D6}{Extension(key)}"));
+        var relative = Path.Combine(key.Split('/').Select(Segment).ToArray());
+        var copy = new LocalCopy(bucket, key, Path.Combine(folder, _copies.Count.ToString("D6", CultureInfo.InvariantCulture), relative));
         _copies.Add(copy);
         _names.Add((copy.LocalPath, copy.Url));
+    }
+
+    private static string Segment(string segment)
+    {
+        segment = Unsafe().Replace(segment, "_");
+        segment = segment is "" or "." or ".." ? "_" : segment;
+        // File systems limit a name to 255 bytes; keep the end, where the extension is.
+        return segment.Length > 150 ? segment[^150..] : segment;
     }
 
     /// <summary>
@@ -40,7 +51,7 @@ internal sealed partial class LocalCopies(string folder)
         return path;
     }
 
-    /// <summary>Everything from the name's first dot (.csv, .csv.gz), without characters a glob or a file system would read.</summary>
+    /// <summary>Everything from the name's first dot (.csv, .csv.gz), without characters a glob would read.</summary>
     private static string Extension(string key)
     {
         var name = key[(key.LastIndexOf('/') + 1)..];
@@ -127,6 +138,7 @@ internal sealed partial class LocalCopies(string folder)
         File.Move(rewritten, parquet, overwrite: true);
     }
 
-    [GeneratedRegex("[^A-Za-z0-9.]")]
+    /// <summary>Glob syntax of DuckDB and shells, backslashes and control characters.</summary>
+    [GeneratedRegex(@"[*?\[\]{}\\\p{Cc}]")]
     private static partial Regex Unsafe();
 }

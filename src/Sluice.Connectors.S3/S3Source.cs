@@ -69,11 +69,15 @@ public sealed class S3Source(DuckDbSettings? settings = null) : IConnector
             await Parallel.ForEachAsync(
                 map.All,
                 new ParallelOptions { MaxDegreeOfParallelism = ParallelDownloads, CancellationToken = cancellationToken },
-                async (copy, token) => await transfer.DownloadAsync(copy.Bucket, copy.Key, copy.LocalPath, token));
+                async (copy, token) =>
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(copy.LocalPath)!);
+                    await transfer.DownloadAsync(copy.Bucket, copy.Key, copy.LocalPath, token);
+                });
             if (objects.Count > 0)
             {
                 var bytes = objects.Sum(o => o.Object.Size);
-                context.Log($"downloaded {objects.Count} object(s), {bytes / 1024.0 / 1024.0:0.##} MiB: {string.Join(", ", map.All.Take(3).Select(c => c.Url))}{(objects.Count > 3 ? ", ..." : string.Empty)}");
+                context.Log($"downloaded {objects.Count} object(s), {Size(bytes)}: {string.Join(", ", map.All.Take(3).Select(c => c.Url))}{(objects.Count > 3 ? ", ..." : string.Empty)}");
             }
 
             var filesContext = FilesContext(context, map, locations[0].Location);
@@ -106,11 +110,14 @@ public sealed class S3Source(DuckDbSettings? settings = null) : IConnector
             Templates = context.Templates,
             Artifacts = context.Artifacts,
             Options = new ConnectorOptions(options, _files.Options, context.Templates),
-            Log = context.Log,
+            Log = message => context.Log(map.ToUrls(message)),
             TryNumber = context.TryNumber,
             Catalog = context.Catalog,
         };
     }
+
+    private static string Size(long bytes) =>
+        bytes < S3Transfer.MiB ? $"{bytes} bytes" : $"{bytes / (double)S3Transfer.MiB:0.#} MiB";
 
     private static bool HasDeclaredColumns(TaskContext context) =>
         context.Options.GetMap("columns").Count > 0 || context.Pipeline.FindDataset(context.Task.Outputs[0]) is { Columns.Count: > 0 };

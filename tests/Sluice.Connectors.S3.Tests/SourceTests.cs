@@ -108,6 +108,30 @@ public sealed class SourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Hive_folders_in_keys_become_columns_as_they_do_for_local_files()
+    {
+        await _s3.PutTextAsync("lake/date=2024-03-01/part-0.csv", "v\n1\n");
+        await _s3.PutTextAsync("lake/date=2024-03-02/part-0.csv", "v\n2\n");
+        Pipeline($"url: \"{_s3.Url("lake/**/*.csv")}\"");
+
+        await SucceedsAsync();
+
+        Assert.Equal("2024-03-01|1\n2024-03-02|2", Sql.Snapshot($"(SELECT strftime(date, '%Y-%m-%d'), v FROM read_parquet({Staged}))"));
+    }
+
+    [Fact]
+    public async Task Keys_with_glob_characters_are_read_as_plain_names()
+    {
+        await _s3.PutTextAsync("odd/[x] *?{a,b}.csv", "v\n1\n");
+        await _s3.PutTextAsync("odd/[x] *?{a,b}.csv.bak", "v\n2\n");
+        Pipeline($"bucket: {_s3.Bucket}, prefix: {_s3.Key("odd/")}, format: csv, filename_column: f");
+
+        await SucceedsAsync();
+
+        Assert.Equal($"1|{_s3.Url("odd/[x] *?{a,b}.csv")}\n2|{_s3.Url("odd/[x] *?{a,b}.csv.bak")}", Sql.Snapshot($"read_parquet({Staged})"));
+    }
+
+    [Fact]
     public async Task A_missing_object_fails_naming_bucket_key_and_the_date_it_was_templated_from()
     {
         await _s3.PutTextAsync("daily/orders_2024-02-29.csv", "id\n1\n");
