@@ -30,6 +30,8 @@ internal static class S3Errors
                 new SluiceException($"{at}: {s.ErrorCode ?? ((int)s.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {s.Message}"),
             AmazonServiceException { InnerException: HttpRequestException or IOException } or HttpRequestException =>
                 new SluiceException($"{at}: cannot reach the server ({Innermost(e).Message}). Check the endpoint of connection '{endpoint.Connection}' and that the server is running."),
+            AmazonClientException when e.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
+                new NonRetryableException($"{at}: no credentials: {e.Message} Give connection '{endpoint.Connection}' access_key_id and secret_access_key, or configure the AWS default credential chain."),
             _ => new SluiceException($"{at}: {e.GetType().Name}: {e.Message}"),
         };
     }
@@ -41,7 +43,7 @@ internal static class S3Errors
         {
             return await call();
         }
-        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException && e is not OperationCanceledException)
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException)
         {
             throw Translate(e, endpoint, action, bucket, key);
         }

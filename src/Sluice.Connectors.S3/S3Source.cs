@@ -44,10 +44,12 @@ public sealed class S3Source(DuckDbSettings? settings = null) : IConnector
         var locations = S3SourceLocations.Resolve(context);
         var pageSize = context.Options.GetInt("list_page_size");
         var objects = new List<(string Bucket, S3ObjectInfo Object)>();
+        var seen = new HashSet<(string, string)>();
         foreach (var (location, _) in locations)
         {
+            // Overlapping URLs (a glob and a key it also matches) read each object once.
             var found = await S3Listing.MatchAsync(endpoint, location, pageSize, cancellationToken);
-            objects.AddRange(found.Select(o => (location.Bucket, o)).Where(o => !objects.Contains(o)));
+            objects.AddRange(found.Where(o => seen.Add((location.Bucket, o.Key))).Select(o => (location.Bucket, o)));
         }
 
         var folder = Path.Combine(Path.GetTempPath(), "sluice-s3", Guid.NewGuid().ToString("N"));

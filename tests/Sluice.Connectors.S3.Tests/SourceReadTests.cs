@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sluice.Connectors.S3.Tests.Infrastructure;
 
 namespace Sluice.Connectors.S3.Tests;
