@@ -2,6 +2,7 @@ using Sluice.Connectors;
 using Sluice.Connectors.DuckDb;
 using Sluice.Connectors.Files;
 using Sluice.Connectors.Parquet;
+using Sluice.Connectors.S3;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
@@ -21,7 +22,10 @@ internal static class SluiceHost
             .Add(new Transforms.DimDateTransform(settings))
             .Add(new DuckDbSource(settings))
             .Add(new DuckDbSink(settings))
-            .Add(new ParquetLakeSink(settings));
+            .Add(new ParquetLakeSink(settings))
+            .Add(new S3Source(settings))
+            .Add(new S3Sink(settings))
+            .Add(S3Connection.Type);
     }
 
     /// <summary>The project's state folder: --state-dir, else SLUICE_STATE_DIR, else ./.sluice.</summary>
