@@ -5,6 +5,7 @@ using Sluice.Connectors.Parquet;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
+using Sluice.Transforms.Models;
 
 namespace Sluice.Cli;
 
@@ -18,6 +19,7 @@ internal static class SluiceHost
             .Add(new FilesSource(settings))
             .Add(new SqlTransform(settings))
             .Add(new Transforms.StepsTransform(settings))
+            .Add(new ModelsTransform(settings))
             .Add(new DuckDbSink(settings))
             .Add(new ParquetLakeSink(settings));
     }
