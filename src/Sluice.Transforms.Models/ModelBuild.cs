@@ -113,7 +113,8 @@ internal sealed partial class ModelBuild(DuckDbSession session, TaskContext cont
         }
         catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
         {
-            var message = $"{Locate(model, e.Message)}: model '{model.Name}' ({model.Config.Describe()}) failed: {DuckDbErrors.FirstLine(e.Message)} "
+            var first = DuckDbErrors.FirstLine(e.Message);
+            var message = $"{Locate(model, e.Message)}: model '{model.Name}' ({model.Config.Describe()}) failed: {first}{(first.EndsWith('.') || first.EndsWith('!') ? string.Empty : ".")} "
                 + "The transaction was rolled back; the warehouse is as it was before this task.";
             throw DuckDbErrors.IsPermanent(e) ? new NonRetryableException(message) : new SluiceException(message);
         }

@@ -72,6 +72,9 @@ internal sealed class ModelProject
         var project = new ModelProject(models, errors);
         project.CheckReferences(inputs, variables, errors);
         project.CheckCycles(errors);
+        errors.Sort((a, b) => string.CompareOrdinal(a.Location.File, b.Location.File) is var byFile and not 0
+            ? byFile
+            : (a.Location.Line, a.Location.Column).CompareTo((b.Location.Line, b.Location.Column)));
         return project;
     }
 
@@ -87,12 +90,16 @@ internal sealed class ModelProject
         var pending = Models.Where(m => wanted.Contains(m.Name)).ToList();
         while (pending.Count > 0)
         {
-            // First in path order whose refs are built: a stable order that reads like the folder.
-            var next = pending.FirstOrDefault(m => m.Upstream.Where(_byName.ContainsKey).All(done.Contains))
-                ?? throw new InvalidOperationException("the models form a cycle; validation should have refused them.");
-            pending.Remove(next);
-            done.Add(next.Name);
-            order.Add(next);
+            // Layer by layer, each layer in path order: the log reads like the DAG, staging before marts.
+            var layer = pending.Where(m => m.Upstream.Where(_byName.ContainsKey).All(done.Contains)).ToList();
+            if (layer.Count == 0)
+            {
+                throw new InvalidOperationException("the models form a cycle; validation should have refused them.");
+            }
+
+            order.AddRange(layer);
+            done.UnionWith(layer.Select(m => m.Name));
+            pending.RemoveAll(layer.Contains);
         }
 
         return order;
