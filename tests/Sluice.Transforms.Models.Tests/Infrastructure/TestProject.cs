@@ -37,7 +37,19 @@ internal sealed class TestProject : IDisposable
     public void Delete(string relative) => File.Delete(PathOf(relative));
 
     public PipelineDefinition Load(string relative = "pipeline.yaml") =>
-        PipelineYamlLoader.Load(File.ReadAllText(PathOf(relative)), relative, Root);
+        PipelineYamlLoader.Load(File.ReadAllText(PathOf(relative)), relative, Path.GetDirectoryName(PathOf(relative))!);
+
+    /// <summary>Copies the documentation's example pipelines, models and data into this project, keeping their layout.</summary>
+    public void CopyDocsExamples()
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, "docs");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Root, "docs", Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
 
     /// <summary>Every validation error of the pipeline, as the CLI prints them.</summary>
     public IReadOnlyList<string> Validate(string relative = "pipeline.yaml") =>
