@@ -53,7 +53,14 @@ internal sealed partial class ModelBuild(DuckDbSession session, TaskContext cont
             }
 
             await session.ExecuteAsync("COMMIT", [], cancellationToken);
-            context.Log($"committed {order.Count} model(s) to {Path.GetFileName(context.ResolvePath(context.Options.GetRequiredString("database")))}");
+            context.Log($"committed {order.Count} model(s) to {Path.GetFileName(Database)}");
+        }
+        catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Outside a model: copying a source, staging an output, or the commit (a write-write conflict).
+            await RollbackAsync();
+            var message = $"task '{context.Task.Id}': building the models in {Database} failed, nothing was changed: {DuckDbErrors.FirstLine(e.Message)}";
+            throw DuckDbErrors.IsPermanent(e) ? new NonRetryableException(message) : new SluiceException(message);
         }
         catch
         {
@@ -63,6 +70,8 @@ internal sealed partial class ModelBuild(DuckDbSession session, TaskContext cont
 
         return new TaskOutcome { RowsRead = read, RowsWritten = written };
     }
+
+    private string Database => context.ResolvePath(context.Options.GetRequiredString("database"));
 
     private string SchemaOf(ModelFile model) => model.Config.Schema ?? _schema;
 

@@ -156,4 +156,21 @@ public sealed class IncrementalTests : IDisposable
         Assert.Equal("[build] built main.orders (incremental, first build): 2 row(s)", await RunAsync("2024-03-02"));
         Assert.Contains("main.orders BASE TABLE", _project.Warehouse("wh.duckdb").Relations());
     }
+
+    [Fact]
+    public async Task A_unique_key_that_is_not_a_column_is_named_with_the_columns_there_are()
+    {
+        Shop.Setup(_project);
+        _project.Write("models/orders.sql", "-- materialized: incremental\n-- unique_key: order_id\nSELECT order_id, amount FROM {{ source('raw_orders') }}");
+        await RunAsync("2024-03-01");
+        _project.Write("models/orders.sql", "-- materialized: incremental\n-- unique_key: id\nSELECT order_id, amount FROM {{ source('raw_orders') }}");
+
+        var refused = await _project.RunAsync("pipeline.yaml", "2024-03-02");
+
+        Assert.False(refused.Succeeded);
+        Assert.Contains(
+            $"{_project.PathOf("models/orders.sql")}:2:16: unique_key column(s) id of model 'orders' must be columns of both its query and its table main.orders. Query columns: order_id, amount.",
+            refused.Run.Error);
+        Assert.Equal("1|10.00\n2|20.00", Table());
+    }
 }
