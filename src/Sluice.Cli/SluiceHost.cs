@@ -6,6 +6,7 @@ using Sluice.Connectors.S3;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
+using Sluice.Transforms.Models;
 
 namespace Sluice.Cli;
 
@@ -21,6 +22,7 @@ internal static class SluiceHost
             .Add(new Transforms.StepsTransform(settings))
             .Add(new Transforms.DimDateTransform(settings))
             .Add(new DuckDbSource(settings))
+            .Add(new ModelsTransform(settings))
             .Add(new DuckDbSink(settings))
             .Add(new ParquetLakeSink(settings))
             .Add(new S3Source(settings))

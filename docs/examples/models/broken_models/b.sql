@@ -1,0 +1,2 @@
+-- materialized: table
+SELECT * FROM {{ ref('a') }}

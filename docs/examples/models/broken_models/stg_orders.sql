@@ -1,0 +1,2 @@
+-- materialized: veiw
+SELECT * FROM {{ source('order') }}
