@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sluice.Engine.DuckDb;
 using Sluice.Model;
 
@@ -10,10 +9,6 @@ namespace Sluice.Connectors.DuckDb;
 /// </summary>
 public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
 {
-    // DuckDB resolves write conflicts on one table by failing a transaction; loads into one
-    // warehouse file from parallel tasks take turns instead.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WarehouseLocks = new(StringComparer.Ordinal);
-
     public string Name => "duckdb";
 
     public TaskKind Kind => TaskKind.Sink;
@@ -52,17 +47,8 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
     }
 
     /// <summary>Takes this process's turn on a warehouse file; dispose to give it back.</summary>
-    internal static async Task<IDisposable> WaitForWarehouseAsync(string database, CancellationToken cancellationToken)
-    {
-        var gate = WarehouseLocks.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Turn(gate);
-    }
-
-    private sealed class Turn(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
-    }
+    internal static Task<IDisposable> WaitForWarehouseAsync(string database, CancellationToken cancellationToken) =>
+        WarehouseLock.WaitAsync(database, cancellationToken);
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {

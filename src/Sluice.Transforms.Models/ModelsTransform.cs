@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sluice.Connectors;
 using Sluice.Engine.DuckDb;
 using Sluice.Model;
@@ -14,10 +13,6 @@ namespace Sluice.Transforms.Models;
 /// </summary>
 public sealed class ModelsTransform(DuckDbSettings? settings = null) : IConnector
 {
-    // Builds into one warehouse file take turns: DuckDB fails one of two transactions that replace
-    // the same table instead of making it wait.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WarehouseLocks = new(StringComparer.Ordinal);
-
     public string Name => "models";
 
     public TaskKind Kind => TaskKind.Transform;
@@ -69,17 +64,11 @@ public sealed class ModelsTransform(DuckDbSettings? settings = null) : IConnecto
         var selection = select.Count == 0 ? null : select.Concat(context.Task.Outputs.Where(o => project.Find(o) is not null)).ToList();
         var order = project.BuildOrder(selection);
         var database = context.ResolvePath(context.Options.GetRequiredString("database"));
-        var gate = WarehouseLocks.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        using (await WarehouseLock.WaitAsync(database, cancellationToken))
         {
             await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken, database);
             var build = new ModelBuild(session, context, project, settings);
             return await build.RunAsync(order, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
