@@ -34,7 +34,7 @@ internal sealed class SelectStep : Step
     };
 
     public override string Compile(StepInput input) =>
-        $"SELECT {string.Join(", ", Columns.Select(StepInput.Q))}, {StepInput.RowNumber} FROM {input.Relation}";
+        $"SELECT {string.Join(", ", Columns.Select(StepInput.Q).Concat(input.Names.Where(StepInput.IsHidden).Select(StepInput.Q)))} FROM {input.Relation}";
 }
 
 /// <summary><c>rename</c>: old name to new name.</summary>
