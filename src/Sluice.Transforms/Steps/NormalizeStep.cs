@@ -9,7 +9,7 @@ namespace Sluice.Transforms.Steps;
 /// </summary>
 internal sealed class NormalizeStep : Step
 {
-    private const string Whitespace = " \t\n\r\u000B\u000C";
+    internal const string Whitespace = " \t\n\r\u000B\u000C";
 
     public required IReadOnlyList<string> Columns { get; init; }
 
