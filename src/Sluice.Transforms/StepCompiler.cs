@@ -18,6 +18,14 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     public async Task<StepPlan> CompileAsync(IReadOnlyList<Step> steps, CancellationToken cancellationToken)
     {
         var primary = context.Task.Inputs[0];
+        if (steps.OfType<NormalizeStep>().FirstOrDefault(s => s.OnError == "quarantine") is { } quarantining && context.Task.EffectiveQuarantineOutput is null)
+        {
+            // Otherwise the rows would leave the output and go nowhere.
+            throw new NonRetryableException($"{quarantining.Describe} in task '{context.Task.Id}' sets on_error: quarantine, but the task has no 'on_bad_rows: quarantine' to receive the rows; add it to the task, or use on_error: null or fail.");
+        }
+
+        // Time zone dependent SQL (date_trunc or CAST of TIMESTAMPTZ values) gives the same answer on every machine.
+        await session.ExecuteAsync("SET TimeZone = 'UTC'", [], cancellationToken);
         await session.BindViewAsync("__sluice_input", "read_parquet", context.InputPath(primary), cancellationToken, ", file_row_number = true");
         await session.ExecuteAsync($"CREATE TEMP VIEW s0 AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM __sluice_input", [], cancellationToken);
         foreach (var (other, index) in context.Task.Inputs.Skip(1).Select((d, i) => (d, i)))

@@ -80,6 +80,21 @@ internal sealed class FillNullStep : Step
         return $"SELECT {input.SelectList(replaced)} FROM {input.Relation}";
     }
 
+    /// <summary>A constant that does not convert to its column's type fails the task before anything is written.</summary>
+    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input)
+    {
+        foreach (var (column, _, value) in Fills.Where(f => f.Strategy == "value"))
+        {
+            var type = input.TypeOf(column);
+            yield return (
+                $"{Describe}: the fill value '{Escape(value ?? string.Empty)}' for column '{column}' cannot be converted to {type}",
+                $"SELECT count(*) FROM (SELECT 1) WHERE TRY_CAST({input.Values.Bind(value ?? string.Empty)} AS {type}) IS NULL",
+                true);
+        }
+    }
+
+    private static string Escape(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
+
     /// <summary>
     /// A row whose group key is null belongs to no group and is not filled, as pandas'
     /// <c>groupby(...).transform</c> and <c>groupby(...).ffill()</c> leave it (and as <c>aggregate</c> drops it).

@@ -75,7 +75,7 @@ internal sealed class JoinStep : Step
 
         var condition = string.Join(" AND ", Keys.Select(k => $"l.{StepInput.Q(k.Left)} = r.{StepInput.Q(k.Right)}"));
         yield return (
-            $"{Describe}: {{0}} row(s) found no match in '{Dataset}' on {string.Join(", ", Keys.Select(k => k.Left))}{(How == "inner" ? " and were dropped by the inner join" : string.Empty)}",
+            $"{Describe}: {{0}} row(s) found no match in '{Dataset}' on {string.Join(", ", Keys.Select(k => k.Left))}{(OnUnmatched == "fail" ? " (on_unmatched: fail)" : How == "inner" ? " and were dropped by the inner join" : string.Empty)}",
             $"SELECT count(*) FROM {input.Relation} AS l WHERE NOT EXISTS (SELECT 1 FROM {StepInput.Q(Dataset)} AS r WHERE {condition})",
             OnUnmatched == "fail");
     }
