@@ -24,6 +24,11 @@ internal sealed class Table(IReadOnlyList<string> columns, List<object?[]> rows,
 
     public string TypeOf(string column) => Types[Index(column)];
 
+    public List<object?> Column(string column) => Rows.Select(r => r[Index(column)]).ToList();
+
+    /// <summary>Each row as "a|b|c" (null as NULL, numbers in their shortest form), in order.</summary>
+    public List<string> Lines() => Rows.Select(r => string.Join("|", r.Select(v => Text(v) ?? "NULL"))).ToList();
+
     public static Table FromParquet(string path)
     {
         var warehouse = Warehouse.InMemory();
