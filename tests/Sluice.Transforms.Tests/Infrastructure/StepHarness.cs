@@ -104,11 +104,11 @@ internal sealed class StepHarness : IDisposable
         return clean.Error!;
     }
 
-    /// <summary>Validates without running and returns the one error message about the steps.</summary>
+    /// <summary>Validates as 'sluice validate' does; returns the message, with paths relative to the project.</summary>
     public string Invalid()
     {
         var error = Assert.Throws<PipelineValidationException>(() => PipelineLoader.LoadValid(Project.PathOf("pipeline.yaml"), SluiceHost.Catalog()));
-        return error.Message;
+        return error.Message.Replace(Project.Root + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal);
     }
 
     public bool HasStaged(string dataset) => File.Exists(Project.Staged("steps_test", Date, dataset));
