@@ -35,12 +35,12 @@ internal sealed class TestProject : IDisposable
     }
 
     /// <summary>Copies a folder of the test output (such as the parity pipeline and inputs) into this project.</summary>
-    public void CopyFromOutput(string folder)
+    public void CopyFromOutput(string folder, string into = "")
     {
         var source = Path.Combine(AppContext.BaseDirectory, folder);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(Root, Path.GetRelativePath(source, file));
+            var target = Path.Combine(Root, into, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);
         }
