@@ -52,7 +52,8 @@ internal sealed partial class AggregateStep : Step
         }
 
         var metrics = new List<(string, string, string, double?)>();
-        foreach (var (name, spec, at) in args.Pairs(args.Raw("metrics") as Model.MapOption))
+        var specs = args.Pairs(args.Raw("metrics") as Model.MapOption);
+        foreach (var (name, spec, at) in specs)
         {
             var match = Metric().Match(spec.Trim());
             var function = match.Success ? match.Groups[1].Value.ToLowerInvariant() : string.Empty;
@@ -77,7 +78,7 @@ internal sealed partial class AggregateStep : Step
             metrics.Add((name, function, match.Groups[2].Value.Trim(), argument));
         }
 
-        if (metrics.Count == 0)
+        if (specs.Count == 0)
         {
             args.Error("needs 'metrics', e.g. { revenue: sum(amount), orders: count(*), customers: count_distinct(customer_id) }.");
         }
