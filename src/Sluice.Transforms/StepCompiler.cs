@@ -31,11 +31,22 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
         };
 
         var primary = context.Task.Inputs[0];
+        if (steps.OfType<NormalizeStep>().FirstOrDefault(s => s.OnError == "quarantine") is { } quarantining && context.Task.EffectiveQuarantineOutput is null)
+        {
+            // Otherwise the rows would leave the output and go nowhere.
+            throw new NonRetryableException($"{quarantining.Describe} in task '{context.Task.Id}' sets on_error: quarantine, but the task has no 'on_bad_rows: quarantine' to receive the rows; add it to the task, or use on_error: null or fail.");
+        }
+
+        // Time zone dependent SQL (date_trunc or CAST of TIMESTAMPTZ values) gives the same answer on every machine.
+        await session.ExecuteAsync("SET TimeZone = 'UTC'", [], cancellationToken);
         await session.BindViewAsync("__sluice_input", "read_parquet", context.InputPath(primary), cancellationToken, ", file_row_number = true");
         await session.ExecuteAsync($"CREATE TEMP VIEW s0 AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM __sluice_input", [], cancellationToken);
-        foreach (var other in context.Task.Inputs.Skip(1))
+        foreach (var (other, index) in context.Task.Inputs.Skip(1).Select((d, i) => (d, i)))
         {
-            await session.BindDatasetAsync(other, context.InputPath(other), cancellationToken);
+            // Numbered like the primary input, so rows a join multiplies can keep the right side's order.
+            var raw = $"__sluice_input_{index + 1}";
+            await session.BindViewAsync(raw, "read_parquet", context.InputPath(other), cancellationToken, ", file_row_number = true");
+            await session.ExecuteAsync($"CREATE TEMP VIEW {SqlText.Identifier(other)} AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM {raw}", [], cancellationToken);
         }
 
         var plan = new StepPlan(session, context);
@@ -67,9 +78,22 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
             plan.Add(step, rejects, diagnostics);
         }
 
-        plan.Final = $"s{steps.Count}";
+        plan.Final = await FinalAsync(new StepInput($"s{steps.Count}", columns, _values), cancellationToken);
         await plan.FailOnRejectsAsync(cancellationToken);
         return plan;
+    }
+
+    /// <summary>
+    /// The last view, in input row order unless <c>preserve_order: false</c> (window functions and
+    /// joins do not keep it by themselves), without the join order columns; it keeps the row number.
+    /// </summary>
+    private async Task<string> FinalAsync(StepInput last, CancellationToken cancellationToken)
+    {
+        var extra = last.Names.Where(n => StepInput.IsHidden(n) && n != StepInput.RowNumber).Select(StepInput.Q).ToList();
+        var exclude = extra.Count == 0 ? string.Empty : $" EXCLUDE ({string.Join(", ", extra)})";
+        var order = context.Options.GetBool("preserve_order") ? $" ORDER BY {last.RowOrder()}" : string.Empty;
+        await session.ExecuteAsync($"CREATE TEMP VIEW s_final AS SELECT *{exclude} FROM {last.Relation}{order}", [], cancellationToken);
+        return "s_final";
     }
 
     private void CheckColumns(Step step, IReadOnlyList<(string Name, string Type)> columns, string dataset)
@@ -85,13 +109,18 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     private async Task<IReadOnlyList<(string Name, string Type)>> CheckJoinAsync(JoinStep join, IReadOnlyList<(string Name, string Type)> left, CancellationToken cancellationToken)
     {
         var right = await session.DescribeAsync($"SELECT * FROM {SqlText.Identifier(join.Dataset)}", [], cancellationToken);
+        var rightNames = Visible(right).ToList();
+        foreach (var name in join.Keys.Select(k => k.Right).Concat(join.Select))
+        {
+            if (!rightNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new NonRetryableException($"{join.Describe} in task '{context.Task.Id}': " + Suggestions.UnknownName("column", name, rightNames, $"in dataset '{join.Dataset}'"));
+            }
+        }
+
         foreach (var (leftKey, rightKey) in join.Keys)
         {
-            var rightType = right.FirstOrDefault(c => string.Equals(c.Name, rightKey, StringComparison.OrdinalIgnoreCase)).Type;
-            if (rightType is null)
-            {
-                throw new NonRetryableException($"{join.Describe} in task '{context.Task.Id}': " + Suggestions.UnknownName("column", rightKey, right.Select(c => c.Name), $"in dataset '{join.Dataset}'"));
-            }
+            var rightType = right.First(c => string.Equals(c.Name, rightKey, StringComparison.OrdinalIgnoreCase)).Type;
 
             var leftType = left.First(c => string.Equals(c.Name, leftKey, StringComparison.OrdinalIgnoreCase)).Type;
             if (TypeFamily(leftType) != TypeFamily(rightType))
@@ -126,5 +155,5 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     }
 
     private static IEnumerable<string> Visible(IReadOnlyList<(string Name, string Type)> columns) =>
-        columns.Select(c => c.Name).Where(n => n != StepInput.RowNumber);
+        columns.Select(c => c.Name).Where(n => !StepInput.IsHidden(n));
 }

@@ -32,7 +32,7 @@ internal sealed class StepPlan(DuckDbSession session, TaskContext context)
             var count = await session.ScalarAsync<long>(query, [], cancellationToken);
             if (count > 0)
             {
-                throw new BadDataException($"task '{context.Task.Id}': " + string.Format(CultureInfo.InvariantCulture, message, count) + "; nothing was written (on_unmatched: fail).");
+                throw new BadDataException($"task '{context.Task.Id}': " + string.Format(CultureInfo.InvariantCulture, message, count) + "; nothing was written.");
             }
         }
 

@@ -27,8 +27,17 @@ internal sealed partial class AggregateStep : Step
         (string, string, string)? bucket = null;
         if (args.Raw("time_bucket") is Model.MapOption b)
         {
-            var bucketArgs = new StepArguments("aggregate.time_bucket", b, []);
+            foreach (var (key, option) in b.Entries.Where(e => e.Key is not ("column" or "unit" or "as")))
+            {
+                args.Error("time_bucket: " + Validation.Suggestions.UnknownName("option", key, ["column", "unit", "as"]), option.KeyLocation ?? option.Location);
+            }
+
             var column = (b.Find("column") as Model.ScalarOption)?.Value ?? string.Empty;
+            if (column.Length == 0)
+            {
+                args.Error("time_bucket needs 'column', the timestamp or date to bucket, e.g. { column: order_ts, unit: day }.", b.Location);
+            }
+
             var unit = (b.Find("unit") as Model.ScalarOption)?.Value ?? "day";
             if (unit is not ("hour" or "day" or "week" or "month" or "quarter" or "year"))
             {
@@ -36,11 +45,15 @@ internal sealed partial class AggregateStep : Step
             }
 
             bucket = (column, unit, (b.Find("as") as Model.ScalarOption)?.Value ?? unit);
-            _ = bucketArgs;
+        }
+        else if (args.Raw("time_bucket") is { } other)
+        {
+            args.Error("time_bucket must be a mapping, e.g. { column: order_ts, unit: day }.", other.Location);
         }
 
         var metrics = new List<(string, string, string, double?)>();
-        foreach (var (name, spec, at) in args.Pairs(args.Raw("metrics") as Model.MapOption))
+        var specs = args.Pairs(args.Raw("metrics") as Model.MapOption);
+        foreach (var (name, spec, at) in specs)
         {
             var match = Metric().Match(spec.Trim());
             var function = match.Success ? match.Groups[1].Value.ToLowerInvariant() : string.Empty;
@@ -50,17 +63,30 @@ internal sealed partial class AggregateStep : Step
                 continue;
             }
 
-            var argument = match.Groups[3].Success ? double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : (double?)null;
+            double? argument = null;
+            if (match.Groups[3].Success)
+            {
+                if (function != "percentile" || !double.TryParse(match.Groups[3].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || p is < 0 or > 1)
+                {
+                    args.Error($"metric '{name}': '{spec}' takes a fraction between 0 and 1 only with percentile, e.g. percentile(amount, 0.95).", at);
+                    continue;
+                }
+
+                argument = p;
+            }
+
             metrics.Add((name, function, match.Groups[2].Value.Trim(), argument));
         }
 
-        if (metrics.Count == 0)
+        if (specs.Count == 0)
         {
             args.Error("needs 'metrics', e.g. { revenue: sum(amount), orders: count(*), customers: count_distinct(customer_id) }.");
         }
 
         return new AggregateStep { Name = args.Step, Location = args.Location, By = args.Names("by"), Bucket = bucket, Metrics = metrics, KeepNullGroups = args.Flag("keep_null_groups", false) };
     }
+
+    private static readonly HashSet<string> IntegerTypes = new(StringComparer.OrdinalIgnoreCase) { "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER" };
 
     private static readonly string[] Functions = ["sum", "count", "count_distinct", "nunique", "mean", "avg", "min", "max", "median", "percentile", "std"];
 
@@ -72,7 +98,7 @@ internal sealed partial class AggregateStep : Step
             keys.Add(($"date_trunc('{bucket.Unit}', {StepInput.Q(bucket.Column)})", bucket.As)); // unit is one of a closed set, checked at parse time
         }
 
-        var metrics = Metrics.Select(m => $"{Aggregate(m.Function, m.Column, m.Argument)} AS {StepInput.Q(m.Name)}");
+        var metrics = Metrics.Select(m => $"{Aggregate(m.Function, m.Column, m.Argument, m.Column == "*" ? null : input.TypeOf(m.Column))} AS {StepInput.Q(m.Name)}");
         var select = keys.Select(k => $"{k.Expression} AS {StepInput.Q(k.Name)}").Concat(metrics);
         var where = KeepNullGroups || keys.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", keys.Select(k => $"{k.Expression} IS NOT NULL"));
         var group = keys.Count == 0 ? string.Empty : " GROUP BY ALL";
@@ -81,11 +107,13 @@ internal sealed partial class AggregateStep : Step
         return $"SELECT *, row_number() OVER (ORDER BY {order}) AS {StepInput.RowNumber} FROM ({grouped})";
     }
 
-    private static string Aggregate(string function, string column, double? argument)
+    private static string Aggregate(string function, string column, double? argument, string? type)
     {
         var c = column == "*" ? "*" : StepInput.Q(column);
         return function switch
         {
+            // DuckDB sums integers into HUGEINT, which Parquet stores as DOUBLE; pandas keeps int64.
+            "sum" when type is not null && IntegerTypes.Contains(type) => $"CAST(coalesce(sum({c}), 0) AS BIGINT)",
             "sum" => $"coalesce(sum({c}), 0)",
             "count" => $"count({c})",
             "count_distinct" or "nunique" => $"count(DISTINCT {c})",

@@ -30,7 +30,7 @@ internal sealed class DropDuplicatesStep : Step
 
     public override string Compile(StepInput input)
     {
-        var keys = Subset.Count > 0 ? Subset : input.Names.Where(n => n != StepInput.RowNumber).ToList();
+        var keys = Subset.Count > 0 ? Subset : input.DataNames.ToList();
         var partition = string.Join(", ", keys.Select(StepInput.Q));
         if (Keep == "none")
         {
@@ -39,8 +39,8 @@ internal sealed class DropDuplicatesStep : Step
 
         var direction = Keep == "last" ? "DESC" : "ASC";
         var order = OrderBy is null
-            ? $"{StepInput.RowNumber} {direction}"
-            : $"{StepInput.Q(OrderBy)} {direction} NULLS LAST, {StepInput.RowNumber} {direction}";
+            ? input.RowOrder(" " + direction)
+            : $"{StepInput.Q(OrderBy)} {direction} NULLS LAST, {input.RowOrder(" " + direction)}";
         return $"SELECT * FROM {input.Relation} QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY {order}) = 1";
     }
 }

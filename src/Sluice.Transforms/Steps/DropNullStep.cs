@@ -28,7 +28,7 @@ internal sealed class DropNullStep : Step
 
     public override string Compile(StepInput input)
     {
-        var columns = Columns.Count > 0 ? Columns : input.Names.Where(n => n != StepInput.RowNumber).ToList();
+        var columns = Columns.Count > 0 ? Columns : input.DataNames.ToList();
         var joiner = How == "all" ? " AND " : " OR ";
         return $"SELECT * FROM {input.Relation} WHERE NOT ({string.Join(joiner, columns.Select(c => $"{StepInput.Q(c)} IS NULL"))})";
     }

@@ -68,17 +68,39 @@ internal sealed class FillNullStep : Step
             var statistic = strategy switch
             {
                 "value" => $"CAST({input.Values.Bind(value ?? string.Empty)} AS {type})",
-                "previous" => $"last_value({c} IGNORE NULLS) OVER ({partition} ORDER BY {StepInput.RowNumber} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)",
-                "next" => $"first_value({c} IGNORE NULLS) OVER ({partition} ORDER BY {StepInput.RowNumber} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)",
+                "previous" => $"last_value({c} IGNORE NULLS) OVER ({partition} ORDER BY {input.RowOrder()} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)",
+                "next" => $"first_value({c} IGNORE NULLS) OVER ({partition} ORDER BY {input.RowOrder()} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)",
                 "mean" => KeepNumericType(By.Count == 0 ? $"(SELECT avg({c}) FROM {input.Relation})" : $"avg({c}) OVER ({partition})", type),
                 "median" => KeepNumericType(By.Count == 0 ? $"(SELECT median({c}) FROM {input.Relation})" : $"median({c}) OVER ({partition})", type),
                 _ => Mode(input, column),
             };
-            replaced[column] = $"coalesce({c}, {statistic})";
+            replaced[column] = $"coalesce({c}, {(strategy == "value" ? statistic : InGroup(statistic))})";
         }
 
         return $"SELECT {input.SelectList(replaced)} FROM {input.Relation}";
     }
+
+    /// <summary>A constant that does not convert to its column's type fails the task before anything is written.</summary>
+    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input)
+    {
+        foreach (var (column, _, value) in Fills.Where(f => f.Strategy == "value"))
+        {
+            var type = input.TypeOf(column);
+            yield return (
+                $"{Describe}: the fill value '{Escape(value ?? string.Empty)}' for column '{column}' cannot be converted to {type}",
+                $"SELECT count(*) FROM (SELECT 1) WHERE TRY_CAST({input.Values.Bind(value ?? string.Empty)} AS {type}) IS NULL",
+                true);
+        }
+    }
+
+    private static string Escape(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A row whose group key is null belongs to no group and is not filled, as pandas'
+    /// <c>groupby(...).transform</c> and <c>groupby(...).ffill()</c> leave it (and as <c>aggregate</c> drops it).
+    /// </summary>
+    private string InGroup(string statistic) =>
+        By.Count == 0 ? statistic : $"CASE WHEN {string.Join(" OR ", By.Select(b => $"{StepInput.Q(b)} IS NULL"))} THEN NULL ELSE {statistic} END";
 
     /// <summary>A DECIMAL column stays DECIMAL (rounded to its scale); integers become DOUBLE, as pandas makes them float.</summary>
     private static string KeepNumericType(string statistic, string type) =>
@@ -87,7 +109,7 @@ internal sealed class FillNullStep : Step
     private string Mode(StepInput input, string column)
     {
         var c = StepInput.Q(column);
-        var match = string.Join(" AND ", By.Select(b => $"m.{StepInput.Q(b)} IS NOT DISTINCT FROM {input.Relation}.{StepInput.Q(b)}"));
+        var match = string.Join(" AND ", By.Select(b => $"m.{StepInput.Q(b)} = {input.Relation}.{StepInput.Q(b)}"));
         var where = By.Count == 0 ? string.Empty : $" AND {match}";
         return $"(SELECT m.{c} FROM {input.Relation} AS m WHERE m.{c} IS NOT NULL{where} GROUP BY m.{c} ORDER BY count(*) DESC, m.{c} LIMIT 1)";
     }

@@ -55,12 +55,16 @@ internal sealed class JoinStep : Step
     {
         var right = StepInput.Q(Dataset);
         var keys = new HashSet<string>(Keys.Select(k => k.Right), StringComparer.OrdinalIgnoreCase);
-        var taken = Select.Count > 0 ? Select : RightColumns.Select(c => c.Name).Where(c => !keys.Contains(c)).ToList();
-        var added = taken.Select(c => input.Has(c) ? $"r.{StepInput.Q(c)} AS {StepInput.Q(c + "_" + Dataset)}" : $"r.{StepInput.Q(c)}");
+        var taken = Select.Count > 0 ? Select : RightColumns.Select(c => c.Name).Where(c => !keys.Contains(c) && !StepInput.IsHidden(c)).ToList();
+        var added = taken.Select(c => input.Has(c) ? $"r.{StepInput.Q(c)} AS {StepInput.Q(c + "_" + Dataset)}" : $"r.{StepInput.Q(c)}")
+            .Append($"r.{StepInput.RowNumber} AS {StepInput.Q(MatchOrder(input))}"); // several matches keep the right side's order, as pandas
         var condition = string.Join(" AND ", Keys.Select(k => $"l.{StepInput.Q(k.Left)} = r.{StepInput.Q(k.Right)}"));
         var columns = string.Join(", ", new[] { "l.*" }.Concat(added));
         return $"SELECT {columns} FROM {input.Relation} AS l {(How == "inner" ? "INNER" : "LEFT")} JOIN {right} AS r ON {condition}";
     }
+
+    /// <summary>The hidden column holding the matching right row's number (one per join step).</summary>
+    private static string MatchOrder(StepInput input) => $"{StepInput.HiddenPrefix}match_{input.Relation}";
 
     public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input)
     {
@@ -71,7 +75,7 @@ internal sealed class JoinStep : Step
 
         var condition = string.Join(" AND ", Keys.Select(k => $"l.{StepInput.Q(k.Left)} = r.{StepInput.Q(k.Right)}"));
         yield return (
-            $"{Describe}: {{0}} row(s) found no match in '{Dataset}' on {string.Join(", ", Keys.Select(k => k.Left))}{(How == "inner" ? " and were dropped by the inner join" : string.Empty)}",
+            $"{Describe}: {{0}} row(s) found no match in '{Dataset}' on {string.Join(", ", Keys.Select(k => k.Left))}{(OnUnmatched == "fail" ? " (on_unmatched: fail)" : How == "inner" ? " and were dropped by the inner join" : string.Empty)}",
             $"SELECT count(*) FROM {input.Relation} AS l WHERE NOT EXISTS (SELECT 1 FROM {StepInput.Q(Dataset)} AS r WHERE {condition})",
             OnUnmatched == "fail");
     }

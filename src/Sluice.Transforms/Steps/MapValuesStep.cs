@@ -1,3 +1,5 @@
+using Sluice.Engine.DuckDb;
+
 namespace Sluice.Transforms.Steps;
 
 /// <summary>
@@ -38,7 +40,7 @@ internal sealed class MapValuesStep : Step
         }
 
         var ignoreCase = args.Flag("ignore_case", true);
-        var keys = mapping.GroupBy(m => ignoreCase ? m.Key.Trim().ToLowerInvariant() : m.Key).Where(g => g.Select(m => m.Value).Distinct().Count() > 1);
+        var keys = mapping.GroupBy(m => ignoreCase ? m.Key.Trim(NormalizeStep.Whitespace.ToCharArray()).ToLowerInvariant() : m.Key).Where(g => g.Select(m => m.Value).Distinct().Count() > 1);
         foreach (var clash in keys)
         {
             args.Error($"'{clash.Key}' maps to several values ({string.Join(", ", clash.Select(m => m.Value))}) once case and spaces are ignored.");
@@ -83,7 +85,7 @@ internal sealed class MapValuesStep : Step
     }
 
     private string Key(string column) =>
-        IgnoreCase ? $"lower(trim(CAST({column} AS VARCHAR)))" : $"CAST({column} AS VARCHAR)";
+        IgnoreCase ? $"lower(trim(CAST({column} AS VARCHAR), {SqlText.Literal(NormalizeStep.Whitespace)}))" : $"CAST({column} AS VARCHAR)";
 
-    private string Normalise(string value) => IgnoreCase ? value.Trim().ToLowerInvariant() : value;
+    private string Normalise(string value) => IgnoreCase ? value.Trim(NormalizeStep.Whitespace.ToCharArray()).ToLowerInvariant() : value;
 }

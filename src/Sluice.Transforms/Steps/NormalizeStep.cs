@@ -9,7 +9,7 @@ namespace Sluice.Transforms.Steps;
 /// </summary>
 internal sealed class NormalizeStep : Step
 {
-    private const string Whitespace = " \t\n\r\u000B\u000C";
+    internal const string Whitespace = " \t\n\r\u000B\u000C";
 
     public required IReadOnlyList<string> Columns { get; init; }
 
@@ -116,16 +116,31 @@ internal sealed class NormalizeStep : Step
         };
     }
 
+    /// <summary>
+    /// Each format converts to a UTC TIMESTAMP on its own: a value with an offset (%z) by that offset,
+    /// a wall time in <c>timezone</c> (or UTC without one), so a list may mix both kinds.
+    /// </summary>
     private string ParseTime(StepInput input, string text)
     {
-        var attempts = Formats.Select(f => $"try_strptime({text}, {input.Values.Bind(f)})").ToList();
-        var parsed = attempts.Count == 1 ? attempts[0] : $"coalesce({string.Join(", ", attempts)})";
-        var hasOffset = Formats.Any(f => f.Contains("%z", StringComparison.Ordinal));
-        if (hasOffset)
+        var attempts = Formats.Select(f =>
         {
-            return $"timezone('UTC', {parsed})";
-        }
+            var parsed = $"try_strptime({text}, {input.Values.Bind(f)})";
+            return f.Contains("%z", StringComparison.Ordinal) ? $"timezone('UTC', {parsed})"
+                : TimeZone is null ? $"CAST({parsed} AS TIMESTAMP)"
+                : $"timezone('UTC', CAST({parsed} AS TIMESTAMP) AT TIME ZONE {input.Values.Bind(TimeZone)})";
+        }).ToList();
+        return attempts.Count == 1 ? attempts[0] : $"coalesce({string.Join(", ", attempts)})";
+    }
 
-        return TimeZone is null ? $"CAST({parsed} AS TIMESTAMP)" : $"timezone('UTC', CAST({parsed} AS TIMESTAMP) AT TIME ZONE {input.Values.Bind(TimeZone)})";
+    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input)
+    {
+        if (TimeZone is not null)
+        {
+            // DuckDB only finds out while writing, with "Unknown TimeZone"; checked before anything runs.
+            yield return (
+                $"{Describe}: timezone '{TimeZone.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)}' is not a time zone name such as Europe/Berlin, America/New_York or UTC",
+                $"SELECT count(*) FROM (SELECT 1) WHERE {input.Values.Bind(TimeZone)} NOT IN (SELECT name FROM pg_timezone_names())",
+                true);
+        }
     }
 }

@@ -72,7 +72,7 @@ internal sealed class OutliersStep : Step
             : $"(SELECT {groups}, {string.Join(", ", statistics)} FROM {input.Relation} GROUP BY {groups})";
         var join = By.Count == 0
             ? $"CROSS JOIN {stats} AS s"
-            : $"LEFT JOIN {stats} AS s ON {string.Join(" AND ", By.Select(b => $"p.{StepInput.Q(b)} IS NOT DISTINCT FROM s.{StepInput.Q(b)}"))}";
+            : $"LEFT JOIN {stats} AS s ON {string.Join(" AND ", By.Select(b => $"p.{StepInput.Q(b)} = s.{StepInput.Q(b)}"))}"; // a null group key is in no group: never an outlier, as in pandas
         var withBounds = $"(SELECT p.*, {string.Join(", ", bounds)} FROM {input.Relation} AS p {join})";
         var drop = string.Join(", ", Columns.SelectMany(c => new[] { StepInput.Q("__low_" + c), StepInput.Q("__high_" + c) }));
         string Outside(string column) =>

@@ -34,7 +34,7 @@ internal sealed class SelectStep : Step
     };
 
     public override string Compile(StepInput input) =>
-        $"SELECT {string.Join(", ", Columns.Select(StepInput.Q))}, {StepInput.RowNumber} FROM {input.Relation}";
+        $"SELECT {string.Join(", ", Columns.Select(StepInput.Q).Concat(input.Names.Where(StepInput.IsHidden).Select(StepInput.Q)))} FROM {input.Relation}";
 }
 
 /// <summary><c>rename</c>: old name to new name.</summary>
@@ -62,25 +62,50 @@ internal sealed class RenameStep : Step
 /// <summary><c>cast</c>: columns to SQL types; <c>try: true</c> turns failures into nulls.</summary>
 internal sealed partial class CastStep : Step
 {
+    /// <summary>DuckDB's type names (and aliases); a name outside this list is a validation error, not a run-time one.</summary>
+    private static readonly HashSet<string> KnownTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "BOOLEAN", "BOOL", "LOGICAL", "TINYINT", "INT1", "SMALLINT", "INT2", "SHORT", "INTEGER", "INT", "INT4", "SIGNED",
+        "BIGINT", "INT8", "LONG", "HUGEINT", "INT128", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
+        "FLOAT", "FLOAT4", "REAL", "DOUBLE", "FLOAT8", "DOUBLE PRECISION", "DECIMAL", "NUMERIC", "VARCHAR", "CHAR", "BPCHAR",
+        "TEXT", "STRING", "DATE", "TIME", "TIMESTAMP", "DATETIME", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE",
+        "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "INTERVAL", "UUID", "BLOB", "BYTEA", "JSON",
+    };
+
     public required IReadOnlyList<(string Column, string Type)> Types { get; init; }
+
+    /// <summary>With <c>try: true</c> a value that does not convert becomes null instead of failing the task.</summary>
+    public bool Try { get; init; }
 
     public override IEnumerable<string> ReferencedColumns => Types.Select(t => t.Column);
 
     public static Step Parse(StepArguments args)
     {
-        var pairs = args.Pairs(args.Map);
-        foreach (var (column, type, at) in pairs.Where(p => !TypeName().IsMatch(p.Value)))
+        var pairs = args.Pairs(args.Map).Where(p => p.Key != "try").ToList();
+        foreach (var (column, type, at) in pairs.Where(p => TypeName().Match(p.Value) is not { Success: true } m || !KnownTypes.Contains(m.Groups["name"].Value.Trim())))
         {
             args.Error($"'{type}' for column '{column}' is not a SQL type such as BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP, DECIMAL(18,2).", at);
         }
 
-        return new CastStep { Name = args.Step, Location = args.Location, Types = pairs.Select(p => (p.Key, p.Value)).ToList() };
+        if (pairs.Count == 0)
+        {
+            args.Error("names no column; write 'column: TYPE', e.g. { amount: DECIMAL(12,2) }.");
+        }
+
+        return new CastStep { Name = args.Step, Location = args.Location, Types = pairs.Select(p => (p.Key, p.Value)).ToList(), Try = args.Flag("try", false) };
     }
 
     public override string Compile(StepInput input) =>
-        $"SELECT {input.SelectList(Types.ToDictionary(t => t.Column, t => $"CAST({StepInput.Q(t.Column)} AS {t.Type})", StringComparer.OrdinalIgnoreCase))} FROM {input.Relation}";
+        $"SELECT {input.SelectList(Types.ToDictionary(t => t.Column, t => $"{(Try ? "TRY_CAST" : "CAST")}({StepInput.Q(t.Column)} AS {t.Type})", StringComparer.OrdinalIgnoreCase))} FROM {input.Relation}";
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")]
+    /// <summary>Values that do not convert fail the task before anything is written, with the count and the way out.</summary>
+    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input) => Try ? [] :
+        Types.Select(t => (
+            $"{Describe}: {{0}} value(s) of column '{t.Column}' cannot be cast to {t.Type}; clean them first, or set 'try: true' to make them null",
+            $"SELECT count(*) FROM {input.Relation} WHERE {StepInput.Q(t.Column)} IS NOT NULL AND TRY_CAST({StepInput.Q(t.Column)} AS {t.Type}) IS NULL",
+            true));
+
+    [GeneratedRegex(@"^(?<name>[A-Za-z][A-Za-z0-9_ ]*?)\s*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")]
     internal static partial Regex TypeName();
 }
 
@@ -91,12 +116,22 @@ internal sealed class DeriveStep : Step
 
     public override IEnumerable<string> ReferencedColumns => [];
 
-    public static Step Parse(StepArguments args) => new DeriveStep
+    public static Step Parse(StepArguments args)
     {
-        Name = args.Step,
-        Location = args.Location,
-        Columns = args.Pairs(args.Map).Select(p => (p.Key, p.Value)).ToList(),
-    };
+        var pairs = args.Pairs(args.Map);
+        foreach (var (column, _, at) in pairs.Where(p => string.IsNullOrWhiteSpace(p.Value)))
+        {
+            // Typically an unquoted expression with a comma in a { flow: mapping }, which YAML splits.
+            args.Error($"column '{column}' has no expression; quote expressions that contain a comma, e.g. ratio: \"a / nullif(b, 0)\".", at);
+        }
+
+        if (pairs.Count == 0)
+        {
+            args.Error("names no column; write 'column: SQL expression', e.g. { total: quantity * unit_price }.");
+        }
+
+        return new DeriveStep { Name = args.Step, Location = args.Location, Columns = pairs.Select(p => (p.Key, p.Value)).ToList() };
+    }
 
     public override string Compile(StepInput input)
     {

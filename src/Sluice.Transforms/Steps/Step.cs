@@ -41,6 +41,21 @@ internal sealed record StepInput(string Relation, IReadOnlyList<(string Name, st
 {
     public const string RowNumber = "__sluice_row";
 
+    /// <summary>
+    /// Columns the steps carry for themselves and never write: the input row number, and per join the
+    /// row number of the matching right row (so rows a join multiplies keep the right side's order).
+    /// </summary>
+    public const string HiddenPrefix = "__sluice_";
+
+    public static bool IsHidden(string name) => name.StartsWith(HiddenPrefix, StringComparison.Ordinal);
+
+    /// <summary>The columns a user sees at this step.</summary>
+    public IEnumerable<string> DataNames => Names.Where(n => !IsHidden(n));
+
+    /// <summary>The row order of the input (as pandas keeps it): row number, then each join's right row number.</summary>
+    public string RowOrder(string direction = "") =>
+        string.Join(", ", Names.Where(IsHidden).OrderBy(n => n == RowNumber ? 0 : 1).Select(n => Q(n) + direction));
+
     public string TypeOf(string column) =>
         Columns.FirstOrDefault(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)).Type ?? "VARCHAR";
 

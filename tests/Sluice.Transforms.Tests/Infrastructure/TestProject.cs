@@ -1,0 +1,79 @@
+using Sluice.Cli;
+using Sluice.Connectors;
+using Sluice.Execution;
+using Sluice.Metadata.Sqlite;
+using Sluice.Model;
+using Sluice.Yaml;
+
+namespace Sluice.Transforms.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway project folder: pipeline files, input data, the state folder and the warehouse all
+/// live under one temporary directory that is deleted afterwards. (A copy of the integration tests'
+/// helper, so this project does not depend on that one.)
+/// </summary>
+internal sealed class TestProject : IDisposable
+{
+    public TestProject()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "sluice-transforms-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string StateDirectory => Path.Combine(Root, ".sluice");
+
+    public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    public string Write(string relative, string content)
+    {
+        var path = PathOf(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>Copies a folder of the test output (such as the parity pipeline and inputs) into this project.</summary>
+    public void CopyFromOutput(string folder, string into = "")
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, folder);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Root, into, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    public PipelineDefinition Load(string relative = "pipeline.yaml") =>
+        PipelineYamlLoader.Load(File.ReadAllText(PathOf(relative)), relative, Root);
+
+    public async Task<RunResult> RunAsync(string relative, string date, ConnectorCatalog? catalog = null, bool resume = false, IRunObserver? observer = null) =>
+        await RunAsync(Load(relative), date, catalog, resume, observer);
+
+    public async Task<RunResult> RunAsync(PipelineDefinition pipeline, string date, ConnectorCatalog? catalog = null, bool resume = false, IRunObserver? observer = null)
+    {
+        await using var store = await SqliteMetadataStore.OpenAsync(Path.Combine(StateDirectory, "sluice.db"));
+        var runner = SluiceHost.Runner(catalog ?? SluiceHost.Catalog(), store, StateDirectory);
+        return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), Resume = resume }, observer);
+    }
+
+    /// <summary>The staged Parquet file of a dataset written by a run of <paramref name="pipeline"/>.</summary>
+    public string Staged(string pipeline, string date, string dataset) =>
+        Path.Combine(StateDirectory, "artifacts", pipeline, date, dataset + ".parquet");
+
+    public Warehouse Warehouse(string relative) => new(PathOf(relative));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finishing process; the OS temp cleaner takes it later.
+        }
+    }
+}
