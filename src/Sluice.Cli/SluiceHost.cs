@@ -1,6 +1,8 @@
 using Sluice.Connectors;
 using Sluice.Connectors.DuckDb;
 using Sluice.Connectors.Files;
+using Sluice.Connectors.Html;
+using Sluice.Connectors.Http;
 using Sluice.Connectors.Parquet;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
@@ -18,7 +20,10 @@ internal static class SluiceHost
             .Add(new FilesSource(settings))
             .Add(new SqlTransform(settings))
             .Add(new DuckDbSink(settings))
-            .Add(new ParquetLakeSink(settings));
+            .Add(new ParquetLakeSink(settings))
+            .Add(new HttpSource(settings))
+            .Add(new HtmlSource(settings))
+            .Add(HttpConnection.Type);
     }
 
     /// <summary>The project's state folder: --state-dir, else SLUICE_STATE_DIR, else ./.sluice.</summary>
