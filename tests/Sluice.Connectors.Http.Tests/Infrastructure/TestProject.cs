@@ -88,6 +88,8 @@ internal sealed class TestProject : IDisposable
     private static string Text(object? value) => value switch
     {
         null => "NULL",
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         System.Collections.IEnumerable list and not string => "[" + string.Join(",", list.Cast<object?>().Select(Text)) + "]",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "NULL",
     };
