@@ -14,7 +14,21 @@ namespace Sluice.Bench.Http;
 /// </summary>
 internal static class ClientRun
 {
-    public sealed record Result(double Seconds, long Rows, double PeakRssMb);
+    public sealed record Result(double Seconds, long Rows, double PeakRssMb, double FetchPeakRssMb);
+
+    /// <summary>Notes the peak RSS when the source reports that every page is fetched, before DuckDB writes Parquet.</summary>
+    private sealed class FetchPeak : IRunObserver
+    {
+        public double Mb { get; private set; }
+
+        public void Log(string taskId, string message)
+        {
+            if (message.StartsWith("fetched ", StringComparison.Ordinal))
+            {
+                Mb = PeakRssMb();
+            }
+        }
+    }
 
     public static async Task<int> MainAsync(string url, int records, int pageSize, int concurrency, int latencyMs)
     {
@@ -45,7 +59,8 @@ internal static class ClientRun
             var state = Path.Combine(root, ".sluice");
             await using var store = await SqliteMetadataStore.OpenAsync(Path.Combine(state, "sluice.db"));
             var clock = Stopwatch.StartNew();
-            var result = await new PipelineRunner(catalog, store, state).RunAsync(pipeline, new RunRequest { LogicalDate = new DateOnly(2024, 3, 1) });
+            var fetchPeak = new FetchPeak();
+            var result = await new PipelineRunner(catalog, store, state).RunAsync(pipeline, new RunRequest { LogicalDate = new DateOnly(2024, 3, 1) }, fetchPeak);
             clock.Stop();
             if (!result.Succeeded)
             {
@@ -54,7 +69,7 @@ internal static class ClientRun
             }
 
             var rows = result.Tasks.Single().RowsWritten;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {clock.Elapsed.TotalSeconds:0.000} {rows} {PeakRssMb():0.0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {clock.Elapsed.TotalSeconds:0.000} {rows} {PeakRssMb():0.0} {fetchPeak.Mb:0.0}"));
             return 0;
         }
         finally
@@ -93,6 +108,7 @@ internal static class ClientRun
         return new Result(
             double.Parse(parts[1], CultureInfo.InvariantCulture),
             long.Parse(parts[2], CultureInfo.InvariantCulture),
-            double.Parse(parts[3], CultureInfo.InvariantCulture));
+            double.Parse(parts[3], CultureInfo.InvariantCulture),
+            double.Parse(parts[4], CultureInfo.InvariantCulture));
     }
 }

@@ -32,7 +32,8 @@ public sealed class ThroughputTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 120).Select(i => $"{i}"), _project.Rows("raw", "id"));
         // The total says 12 pages: no page beyond it is requested.
         Assert.Equal(12, server.To("/items").Count);
-        Assert.Equal(3, server.MaxInFlight);
+        // Never more than the bound; at least two at once, or there was no concurrency at all.
+        Assert.InRange(server.MaxInFlight, 2, 3);
     }
 
     [Fact]

@@ -63,14 +63,19 @@ internal sealed partial class JsonLinesDataset : IAsyncDisposable
         var declared = columns.Count == 0 ? string.Empty : $", columns = {Struct(columns)}";
         // sample_size = -1: infer from every record, so a column first seen late still gets its type.
         // map_inference_threshold = -1: an object with many keys inside an array stays a STRUCT, as it arrived.
-        var sql = $"SELECT * FROM read_json($file, format = 'newline_delimited', records = true, sample_size = -1, map_inference_threshold = -1, maximum_object_size = 134217728{declared})";
+        var sql = $"SELECT * FROM read_json($file, format = 'newline_delimited', records = true, sample_size = -1, map_inference_threshold = -1{declared})";
         try
         {
             return await session.CopyToParquetAsync(sql, [new("file", _path)], parquetPath, cancellationToken);
         }
-        catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
+        catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested && DuckDbErrors.IsPermanent(e))
         {
             throw new BadDataException($"{where}: the records do not fit the {(columns.Count == 0 ? "inferred" : "declared")} columns: {DuckDbErrors.FirstLine(e.Message)}");
+        }
+        catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Out of memory or disk: another attempt, or more room, can succeed.
+            throw new SluiceException($"{where}: DuckDB could not write the dataset from {Rows} record(s): {DuckDbErrors.FirstLine(e.Message)}");
         }
     }
 
