@@ -1,6 +1,8 @@
 using Sluice.Connectors;
 using Sluice.Connectors.DuckDb;
 using Sluice.Connectors.Files;
+using Sluice.Connectors.Html;
+using Sluice.Connectors.Http;
 using Sluice.Connectors.Parquet;
 using Sluice.Connectors.S3;
 using Sluice.Engine.DuckDb;
@@ -27,7 +29,10 @@ internal static class SluiceHost
             .Add(new ParquetLakeSink(settings))
             .Add(new S3Source(settings))
             .Add(new S3Sink(settings))
-            .Add(S3Connection.Type);
+            .Add(S3Connection.Type)
+            .Add(new HttpSource(settings))
+            .Add(new HtmlSource(settings))
+            .Add(HttpConnection.Type);
     }
 
     /// <summary>The project's state folder: --state-dir, else SLUICE_STATE_DIR, else ./.sluice.</summary>
