@@ -2,6 +2,8 @@ using Sluice.Connectors;
 using Sluice.Connectors.DuckDb;
 using Sluice.Connectors.Files;
 using Sluice.Connectors.Parquet;
+using Sluice.Connectors.Postgres;
+using Sluice.Connectors.Sqlite;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
@@ -18,7 +20,13 @@ internal static class SluiceHost
             .Add(new FilesSource(settings))
             .Add(new SqlTransform(settings))
             .Add(new DuckDbSink(settings))
-            .Add(new ParquetLakeSink(settings));
+            .Add(new ParquetLakeSink(settings))
+            .Add(new PostgresSource(settings))
+            .Add(new PostgresSink(settings))
+            .Add(PostgresConnections.Type)
+            .Add(new SqliteSource(settings))
+            .Add(new SqliteSink(settings))
+            .Add(SqliteConnections.Type);
     }
 
     /// <summary>The project's state folder: --state-dir, else SLUICE_STATE_DIR, else ./.sluice.</summary>
