@@ -7,7 +7,7 @@ namespace Sluice.Connectors.Postgres;
 
 /// <summary>How one result column is staged: its DuckDB type and how a value is read from the row.</summary>
 /// <param name="AsText">Read in PostgreSQL's text format (types without a faithful DuckDB twin).</param>
-/// <param name="FinalType">Staged as VARCHAR[] and cast to this list type afterwards (see <see cref="ListText"/>).</param>
+/// <param name="FinalType">Staged as text and cast to this type afterwards (lists with null elements, numerics wider than decimal).</param>
 internal sealed record SourceColumn(string Name, string StagedType, Func<NpgsqlDataReader, int, object?> Read, bool AsText = false, string? FinalType = null)
 {
     public string Type => FinalType ?? StagedType;
@@ -34,6 +34,12 @@ internal static class SourceColumns
             return scalar.Type is "VARCHAR" or "JSON"
                 ? new SourceColumn(name, scalar.Type + "[]", (r, i) => r.GetFieldValue<string?[]>(i))
                 : new SourceColumn(name, "VARCHAR[]", (r, i) => ListText.Format((Array)r.GetValue(i), scalar.Type), FinalType: scalar.Type + "[]");
+        }
+
+        if (type.InternalName == "numeric" && column.NumericPrecision is > 28 and <= 38)
+        {
+            // Wider than .NET's decimal: the exact digits travel as text and DuckDB casts them.
+            return new SourceColumn(name, "VARCHAR", (r, i) => r.GetString(i), AsText: true, FinalType: $"DECIMAL({column.NumericPrecision},{column.NumericScale ?? 0})");
         }
 
         return Scalar(type, column.NumericPrecision, column.NumericScale) is { } mapped
