@@ -54,8 +54,9 @@ public sealed class SqliteSource(DuckDbSettings? settings = null) : IConnector
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             // Before the first Read the reader already holds the first row, so undeclared columns get its storage class.
+            var declared = await DeclaredTypesAsync(connection, reader, cancellationToken);
             var columns = Enumerable.Range(0, reader.FieldCount)
-                .Select(i => (Name: reader.GetName(i), Type: SqliteTypes.FromSqlite(DeclaredOrStored(reader, i), "TEXT")))
+                .Select(i => (Name: reader.GetName(i), Type: SqliteTypes.FromSqlite(declared[i] ?? DeclaredOrStored(reader, i), "TEXT")))
                 .ToList();
             await using var writer = await DatasetWriter.CreateAsync(columns, settings, cancellationToken);
             var values = new object?[columns.Count];
@@ -89,6 +90,29 @@ public sealed class SqliteSource(DuckDbSettings? settings = null) : IConnector
         {
             throw new BadDataException($"{where}: row {row}, column '{column.Name}': the value '{reader.GetValue(ordinal)}' is not a {column.Type} ({e.Message}). Cast it in the query.");
         }
+    }
+
+    /// <summary>
+    /// Full declared types of result columns that come from a table: the reader reports DECIMAL(12,2)
+    /// as DECIMAL, losing the precision and scale the dataset needs.
+    /// </summary>
+    private static async Task<string?[]> DeclaredTypesAsync(SqliteConnection connection, SqliteDataReader reader, CancellationToken cancellationToken)
+    {
+        var types = new string?[reader.FieldCount];
+        var schema = reader.GetSchemaTable();
+        for (var i = 0; i < types.Length; i++)
+        {
+            if (schema.Rows[i]["BaseTableName"] is string table && schema.Rows[i]["BaseColumnName"] is string column)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT type FROM pragma_table_info(@t) WHERE name = @c";
+                command.Parameters.AddWithValue("@t", table);
+                command.Parameters.AddWithValue("@c", column);
+                types[i] = await command.ExecuteScalarAsync(cancellationToken) as string;
+            }
+        }
+
+        return types;
     }
 
     /// <summary>A table column's declared type; for an expression, the storage class of the first row's value.</summary>
