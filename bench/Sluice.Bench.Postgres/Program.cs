@@ -96,7 +96,8 @@ for (var rep = 0; rep < Repeats; rep++)
         }
         else
         {
-            await server.ExecuteAsync(Db, "DROP TABLE IF EXISTS orders_up; CREATE TABLE orders_up AS SELECT * FROM orders_psql; ALTER TABLE orders_up ADD PRIMARY KEY (order_id); VACUUM ANALYZE orders_up");
+            await server.ExecuteAsync(Db, "DROP TABLE IF EXISTS orders_up; CREATE TABLE orders_up AS SELECT * FROM orders_psql; ALTER TABLE orders_up ADD PRIMARY KEY (order_id)");
+            await server.ExecuteAsync(Db, "VACUUM ANALYZE orders_up");
             sluiceUpsert.Add(await Measure.SluiceAsync(sluice, upsertPipeline, "load", server));
         }
 

@@ -8,16 +8,8 @@ internal sealed class Workload(string dir, BenchServer server, string database)
 {
     public const string Columns = "order_id bigint, customer_id bigint, product_id integer, quantity integer, amount numeric(12,2), status text, order_ts timestamp, note text";
 
-    private const string DatasetColumns = """
-            order_id: BIGINT
-            customer_id: BIGINT
-            product_id: INTEGER
-            quantity: INTEGER
-            amount: DECIMAL(12,2)
-            status: VARCHAR
-            order_ts: TIMESTAMP
-            note: VARCHAR
-        """;
+    private const string DatasetColumns =
+        "{ order_id: BIGINT, customer_id: BIGINT, product_id: INTEGER, quantity: INTEGER, amount: 'DECIMAL(12,2)', status: VARCHAR, order_ts: TIMESTAMP, note: VARCHAR }";
 
     public string Dir => dir;
 
@@ -61,9 +53,7 @@ internal sealed class Workload(string dir, BenchServer server, string database)
         name: {{name}}
         defaults: { retries: 0, timeout: 2h }
         datasets:
-          orders:
-            columns:
-        {{DatasetColumns}}
+          orders: { columns: {{DatasetColumns}} }
         tasks:
           extract: { source: files, output: orders, with: { path: '{{csv}}', format: csv } }
           load: { sink: postgres, input: orders, with: { connection: bench, table: {{table}}, mode: {{mode}}, key: order_id } }
