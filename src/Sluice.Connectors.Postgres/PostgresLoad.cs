@@ -104,8 +104,11 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
 
     private async Task<long> UpsertAsync(DatasetReader input, IReadOnlyList<PgColumn> columns, bool onConflict, CancellationToken cancellationToken)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var rows = await StageAsync(input, columns, cancellationToken);
+        var staged = watch.Elapsed;
         await new UpsertChecks(connection, context, target).EnsureUsableKeysAsync(Stage, _key, cancellationToken);
+        var checkedKeys = watch.Elapsed;
         var names = columns.Select(c => SqlText.Identifier(c.Name)).ToList();
         var keys = _key.Select(SqlText.Identifier).ToList();
         var updates = columns.Where(c => !_key.Contains(c.Name)).Select(c => SqlText.Identifier(c.Name)).ToList();
@@ -128,6 +131,7 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
         }
 
         await target.ExecuteAsync(sql, cancellationToken);
+        context.Log($"upsert into {target}: staged {rows} row(s) in {staged.TotalSeconds:0.0}s, checked keys in {(checkedKeys - staged).TotalSeconds:0.0}s, merged with {(onConflict ? "ON CONFLICT" : "MERGE")} in {(watch.Elapsed - checkedKeys).TotalSeconds:0.0}s");
         return rows;
     }
 

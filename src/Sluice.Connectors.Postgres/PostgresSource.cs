@@ -102,18 +102,13 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
         long rows;
         await using (var writer = await DatasetWriter.CreateAsync(columns.Select(c => (c.Name, c.StagedType)).ToList(), settings, cancellationToken))
         {
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            if (SourceCopy.CanUse(command, columns))
             {
-                var values = new object?[columns.Count];
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        values[i] = reader.IsDBNull(i) ? null : columns[i].Read(reader, i);
-                    }
-
-                    writer.Append(values);
-                }
+                await SourceCopy.StageAsync(command.Connection!, command.CommandText, columns, writer, cancellationToken);
+            }
+            else
+            {
+                await ReadAsync(command, columns, writer, cancellationToken);
             }
 
             rows = await writer.CompleteAsync(stagedPath, cancellationToken);
@@ -125,6 +120,21 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
         }
 
         return rows;
+    }
+
+    private static async Task ReadAsync(NpgsqlCommand command, IReadOnlyList<SourceColumn> columns, DatasetWriter writer, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new object?[columns.Count];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i) ? null : columns[i].Read(reader, i);
+            }
+
+            writer.Append(values);
+        }
     }
 
     private static string Projection(SourceColumn column) => column.FinalType is { } type

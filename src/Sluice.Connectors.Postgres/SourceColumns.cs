@@ -8,7 +8,8 @@ namespace Sluice.Connectors.Postgres;
 /// <summary>How one result column is staged: its DuckDB type and how a value is read from the row.</summary>
 /// <param name="AsText">Read in PostgreSQL's text format (types without a faithful DuckDB twin).</param>
 /// <param name="FinalType">Staged as text and cast to this type afterwards (lists with null elements, numerics wider than decimal).</param>
-internal sealed record SourceColumn(string Name, string StagedType, Func<NpgsqlDataReader, int, object?> Read, bool AsText = false, string? FinalType = null)
+/// <param name="Export">Reads the value from a binary COPY export; null where only the reader path handles the type.</param>
+internal sealed record SourceColumn(string Name, string StagedType, Func<NpgsqlDataReader, int, object?> Read, bool AsText = false, string? FinalType = null, Func<NpgsqlBinaryExporter, object>? Export = null)
 {
     public string Type => FinalType ?? StagedType;
 }
@@ -43,7 +44,7 @@ internal static class SourceColumns
         }
 
         return Scalar(type, column.NumericPrecision, column.NumericScale) is { } mapped
-            ? new SourceColumn(name, mapped.Type, mapped.Read)
+            ? new SourceColumn(name, mapped.Type, mapped.Read, Export: SourceCopy.Reader(type.InternalName, mapped.Type))
             : Text(name);
     }
 

@@ -108,6 +108,29 @@ public sealed class TypeRoundTripTests : IAsyncLifetime
         Assert.Equal(3L, compared[0][0]);
     }
 
+    [Fact]
+    public async Task Scalar_columns_extracted_through_binary_copy_keep_their_values()
+    {
+        // No parameters and no arrays: the source streams COPY ... (FORMAT BINARY) instead of a reader.
+        const string Scalars = "id, i2, i8, f4, f8, money, loose, big, flag, name, code, letter, day, at_time, at, at_tz, doc, raw_json, uid, bytes";
+        _project.Write("pipeline.yaml", $$"""
+            name: types
+            tasks:
+              extract: { source: postgres, output: raw, with: { connection: wh, query: "SELECT {{Scalars}} FROM src -- trailing comment" } }
+              load: { sink: postgres, input: raw, with: { connection: wh, table: scalars } }
+            """);
+
+        await _project.RunOkAsync();
+
+        var differences = await _db.QueryAsync($"""
+            SELECT count(*) FROM (
+              SELECT {Scalars.Replace("raw_json", "raw_json::jsonb", StringComparison.Ordinal)} FROM src
+              EXCEPT ALL SELECT {Scalars} FROM scalars) d
+            """);
+        Assert.Equal(0L, differences[0][0]);
+        Assert.Equal(3L, await _db.ScalarAsync<long>("SELECT count(*) FROM scalars"));
+    }
+
     private void Pipeline(string with, string table) => _project.Write("pipeline.yaml", $$"""
         name: types
         tasks:
