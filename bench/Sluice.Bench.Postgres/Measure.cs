@@ -7,12 +7,18 @@ internal sealed record SluiceRun(double WallSeconds, double TaskSeconds, double 
 
 internal static class Measure
 {
-    public static async Task<SluiceRun> SluiceAsync(string sluiceDll, string pipeline, string task, BenchServer server)
+    public static async Task<SluiceRun> SluiceAsync(string sluiceDll, string pipeline, string task, BenchServer server, string? duckDbMemoryLimit = null)
     {
         var state = Path.Combine(Path.GetDirectoryName(pipeline)!, "state-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var (wall, rss) = await Shell.SluiceAsync(sluiceDll, pipeline, state, new() { ["SLUICE_TEST_PG_PASSWORD"] = server.Password });
+            var env = new Dictionary<string, string> { ["SLUICE_TEST_PG_PASSWORD"] = server.Password };
+            if (duckDbMemoryLimit is not null)
+            {
+                env["SLUICE_DUCKDB_MEMORY_LIMIT"] = duckDbMemoryLimit;
+            }
+
+            var (wall, rss) = await Shell.SluiceAsync(sluiceDll, pipeline, state, env);
             return new SluiceRun(wall.TotalSeconds, TaskSeconds(Path.Combine(state, "sluice.db"), task), rss);
         }
         finally

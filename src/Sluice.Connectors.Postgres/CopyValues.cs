@@ -10,46 +10,72 @@ using NpgsqlTypes;
 namespace Sluice.Connectors.Postgres;
 
 /// <summary>
-/// Writes one staged column's values into a binary COPY. Binary COPY needs the exact wire type of
+/// Moves one staged column's values into a binary COPY. Binary COPY needs the exact wire type of
 /// the target column, so values are converted to the target's type; the common exact matches read
-/// typed values without boxing, because they run once per value of millions of rows.
+/// typed values straight, because they run once per value of millions of rows.
 /// </summary>
 internal static class CopyValues
 {
-    public delegate void Writer(DbDataReader reader, int ordinal, NpgsqlBinaryImporter importer);
-
-    public static Writer For(PgColumn target, string duckType)
+    /// <summary>
+    /// Reads a staged value already converted to the .NET type Npgsql writes for the target column.
+    /// Runs on the reading thread, so the conversions overlap with the COPY.
+    /// </summary>
+    public static Func<DbDataReader, int, object> Reader(PgColumn target, string duckType)
     {
         var type = duckType.ToUpperInvariant();
-        var dbType = target.DbType;
         return (target.Kind, target.Element, type) switch
         {
-            (PgKind.Bigint, null, "BIGINT") => (r, i, w) => w.Write(r.GetInt64(i), dbType),
-            (PgKind.Integer, null, "INTEGER") => (r, i, w) => w.Write(r.GetInt32(i), dbType),
-            (PgKind.Smallint, null, "SMALLINT") => (r, i, w) => w.Write(r.GetInt16(i), dbType),
-            (PgKind.Double, null, "DOUBLE") => (r, i, w) => w.Write(r.GetDouble(i), dbType),
-            (PgKind.Real, null, "FLOAT") => (r, i, w) => w.Write(r.GetFloat(i), dbType),
-            (PgKind.Boolean, null, "BOOLEAN") => (r, i, w) => w.Write(r.GetBoolean(i), dbType),
-            (PgKind.Numeric, null, _) when type.StartsWith("DECIMAL", StringComparison.Ordinal) => (r, i, w) => w.Write(r.GetDecimal(i), dbType),
-            (PgKind.Text or PgKind.Json or PgKind.Jsonb, null, "VARCHAR" or "JSON") => (r, i, w) => w.Write(r.GetString(i), dbType),
-            (PgKind.Date, null, "DATE") => (r, i, w) => w.Write(r.GetFieldValue<DateOnly>(i), dbType),
-            (PgKind.Timestamp, null, "TIMESTAMP") => (r, i, w) => w.Write(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Unspecified), dbType),
-            (PgKind.TimestampTz, null, "TIMESTAMP WITH TIME ZONE") => (r, i, w) => w.Write(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc), dbType),
-            (PgKind.Uuid, null, "UUID") => (r, i, w) => w.Write(r.GetGuid(i), dbType),
-            (_, { } element, _) when type.EndsWith("[]", StringComparison.Ordinal) => List(element, type[..^2], dbType),
-            _ => (r, i, w) => w.Write(Convert(Read(r, i, type), target.Kind), dbType),
+            (PgKind.Bigint, null, "BIGINT") => (r, i) => r.GetInt64(i),
+            (PgKind.Integer, null, "INTEGER") => (r, i) => r.GetInt32(i),
+            (PgKind.Smallint, null, "SMALLINT") => (r, i) => r.GetInt16(i),
+            (PgKind.Double, null, "DOUBLE") => (r, i) => r.GetDouble(i),
+            (PgKind.Real, null, "FLOAT") => (r, i) => r.GetFloat(i),
+            (PgKind.Boolean, null, "BOOLEAN") => (r, i) => r.GetBoolean(i),
+            (PgKind.Numeric, null, _) when type.StartsWith("DECIMAL", StringComparison.Ordinal) => (r, i) => r.GetDecimal(i),
+            (PgKind.Text or PgKind.Json or PgKind.Jsonb, null, "VARCHAR" or "JSON") => (r, i) => r.GetString(i),
+            (PgKind.Date, null, "DATE") => (r, i) => r.GetFieldValue<DateOnly>(i),
+            (PgKind.Timestamp, null, "TIMESTAMP") => (r, i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Unspecified),
+            (PgKind.TimestampTz, null, "TIMESTAMP WITH TIME ZONE") => (r, i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc),
+            (PgKind.Uuid, null, "UUID") => (r, i) => r.GetGuid(i),
+            (_, { } element, _) when type.EndsWith("[]", StringComparison.Ordinal) => List(element, type[..^2]),
+            _ => (r, i) => Convert(Read(r, i, type), target.Kind),
         };
+    }
+
+    /// <summary>Writes a value from <see cref="Reader"/> with the target's wire type, unboxed to its exact type.</summary>
+    public static Action<object, NpgsqlBinaryImporter> Writer(PgColumn target)
+    {
+        var dbType = target.DbType;
+        return target.Element is not null
+            ? (v, w) => w.Write(v, dbType)
+            : target.Kind switch
+            {
+                PgKind.Bigint => (v, w) => w.Write((long)v, dbType),
+                PgKind.Integer => (v, w) => w.Write((int)v, dbType),
+                PgKind.Smallint => (v, w) => w.Write((short)v, dbType),
+                PgKind.Double => (v, w) => w.Write((double)v, dbType),
+                PgKind.Real => (v, w) => w.Write((float)v, dbType),
+                PgKind.Boolean => (v, w) => w.Write((bool)v, dbType),
+                PgKind.Numeric => (v, w) => w.Write((decimal)v, dbType),
+                PgKind.Date => (v, w) => w.Write((DateOnly)v, dbType),
+                PgKind.Time => (v, w) => w.Write((TimeOnly)v, dbType),
+                PgKind.Timestamp or PgKind.TimestampTz => (v, w) => w.Write((DateTime)v, dbType),
+                PgKind.Uuid => (v, w) => w.Write((Guid)v, dbType),
+                PgKind.Interval => (v, w) => w.Write((NpgsqlInterval)v, dbType),
+                PgKind.Bytea => (v, w) => w.Write((byte[])v, dbType),
+                _ => (v, w) => w.Write((string)v, dbType),
+            };
     }
 
     /// <summary>A staged value as .NET reads it; intervals and lists need typed reads (months, null elements).</summary>
     private static object Read(DbDataReader reader, int ordinal, string duckType) =>
         duckType == "INTERVAL" ? reader.GetFieldValue<DuckDBInterval>(ordinal) : reader.GetValue(ordinal);
 
-    private static Writer List(PgKind element, string duckElement, NpgsqlDbType dbType)
+    private static Func<DbDataReader, int, object> List(PgKind element, string duckElement)
     {
         var clr = ClrType(element);
         var read = ListReader(duckElement);
-        return (r, i, w) =>
+        return (r, i) =>
         {
             var items = read(r, i);
             var array = Array.CreateInstance(clr, items.Count);
@@ -58,7 +84,7 @@ internal static class CopyValues
                 array.SetValue(items[k] is { } item ? Convert(item, element) : null, k);
             }
 
-            w.Write<object>(array, dbType);
+            return array;
         };
     }
 

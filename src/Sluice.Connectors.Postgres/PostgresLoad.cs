@@ -72,27 +72,9 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
     /// <summary>Streams the staged rows into a binary COPY; the rows count only once COPY completes.</summary>
     public async Task<long> CopyAsync(DatasetReader input, string quotedTable, IReadOnlyList<PgColumn> columns, CancellationToken cancellationToken)
     {
-        var writers = columns.Select((c, i) => CopyValues.For(c, input.Columns[i].Type)).ToArray();
         var list = string.Join(", ", columns.Select(c => SqlText.Identifier(c.Name)));
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {quotedTable} ({list}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        var rows = input.Rows;
-        while (await rows.ReadAsync(cancellationToken))
-        {
-            await importer.StartRowAsync(cancellationToken);
-            for (var i = 0; i < writers.Length; i++)
-            {
-                if (rows.IsDBNull(i))
-                {
-                    importer.WriteNull();
-                }
-                else
-                {
-                    writers[i](rows, i, importer);
-                }
-            }
-        }
-
-        return (long)await importer.CompleteAsync(cancellationToken);
+        return await PipelinedCopy.RunAsync(importer, input, columns, cancellationToken);
     }
 
     private async Task<long> StageAsync(DatasetReader input, IReadOnlyList<PgColumn> columns, CancellationToken cancellationToken)

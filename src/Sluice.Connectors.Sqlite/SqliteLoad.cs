@@ -56,13 +56,17 @@ internal sealed class SqliteLoad(SqliteConnection connection, TaskContext contex
         command.CommandText = $"INSERT INTO {(target.StartsWith("temp.", StringComparison.Ordinal) ? target : SqlText.Identifier(target))} ({names}) VALUES ({string.Join(", ", input.Columns.Select((_, i) => "@p" + i))})";
         var parameters = input.Columns.Select((_, i) => command.Parameters.Add(new SqliteParameter("@p" + i, null))).ToArray();
         command.Prepare();
+        // DuckDB hands TIMESTAMPTZ over as a UTC DateTime; the stored text says so.
+        var utc = input.Columns.Select(c => c.Type == "TIMESTAMP WITH TIME ZONE").ToArray();
         long rows = 0;
         var reader = input.Rows;
         while (await reader.ReadAsync(cancellationToken))
         {
             for (var i = 0; i < parameters.Length; i++)
             {
-                parameters[i].Value = reader.IsDBNull(i) ? DBNull.Value : SqliteTypes.ToSqlite(reader.GetValue(i));
+                parameters[i].Value = reader.IsDBNull(i) ? DBNull.Value
+                    : utc[i] ? SqliteTypes.ToSqlite(new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc)))
+                    : SqliteTypes.ToSqlite(reader.GetValue(i));
             }
 
             rows += await command.ExecuteNonQueryAsync(cancellationToken);
