@@ -31,7 +31,14 @@ internal sealed class BenchServer : IDisposable
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
-        Host = Host, Port = Port, Username = User, Password = Password, Database = database, SslMode = SslMode.Disable, CommandTimeout = 0, Pooling = false,
+        Host = Host,
+        Port = Port,
+        Username = User,
+        Password = Password,
+        Database = database,
+        SslMode = SslMode.Disable,
+        CommandTimeout = 0,
+        Pooling = false,
     }.ConnectionString;
 
     public static async Task<BenchServer> StartAsync(string repo, string workDir)

@@ -30,7 +30,8 @@ var small = load.Csv($"orders_{smallRows}", 0, smallRows);
 var changes = load.Csv($"upsert_{upsertRows}", rows - (upsertRows / 2), upsertRows, bump: 1);
 foreach (var table in new[] { "orders_psql", "orders_sluice", "orders_copy", "orders_small" })
 {
-    await server.ExecuteAsync(Db, $"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({Workload.Columns})");
+    // No autovacuum: an ANALYZE of the table just loaded would land inside the next measurement.
+    await server.ExecuteAsync(Db, $"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({Workload.Columns}) WITH (autovacuum_enabled = false)");
 }
 
 // 1. Load: CSV -> PostgreSQL. Sluice's number is its load task (reading the staged dataset, binary COPY, commit).
