@@ -5,6 +5,8 @@ using Sluice.Connectors.Html;
 using Sluice.Connectors.Http;
 using Sluice.Connectors.Parquet;
 using Sluice.Connectors.S3;
+using Sluice.Connectors.Postgres;
+using Sluice.Connectors.Sqlite;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
@@ -32,7 +34,13 @@ internal static class SluiceHost
             .Add(S3Connection.Type)
             .Add(new HttpSource(settings))
             .Add(new HtmlSource(settings))
-            .Add(HttpConnection.Type);
+            .Add(HttpConnection.Type)
+            .Add(new PostgresSource(settings))
+            .Add(new PostgresSink(settings))
+            .Add(PostgresConnections.Type)
+            .Add(new SqliteSource(settings))
+            .Add(new SqliteSink(settings))
+            .Add(SqliteConnections.Type);
     }
 
     /// <summary>The project's state folder: --state-dir, else SLUICE_STATE_DIR, else ./.sluice.</summary>

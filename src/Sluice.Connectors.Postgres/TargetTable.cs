@@ -1,0 +1,101 @@
+using Npgsql;
+using Sluice.Engine.DuckDb;
+
+namespace Sluice.Connectors.Postgres;
+
+/// <summary>Catalog look-ups and DDL for one target table, all inside the load's transaction.</summary>
+internal sealed class TargetTable(NpgsqlConnection connection, string schema, string table)
+{
+    public string Schema => schema;
+
+    public string Table => table;
+
+    public string Quoted => SqlText.Qualified(schema, table);
+
+    public override string ToString() => $"{schema}.{table}";
+
+    /// <summary>The table's OID, or null when it does not exist (views and other relations do not count).</summary>
+    public async Task<uint?> FindAsync(CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @s AND c.relname = @t AND c.relkind IN ('r', 'p')",
+            connection);
+        command.Parameters.AddWithValue("s", schema);
+        command.Parameters.AddWithValue("t", table);
+        return await command.ExecuteScalarAsync(cancellationToken) is uint oid ? oid : null;
+    }
+
+    public async Task<List<PgColumn>> ColumnsAsync(uint oid, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(b.typname, t.typname), coalesce(eb.typname, e.typname)
+            FROM pg_attribute a
+            JOIN pg_type t ON t.oid = a.atttypid
+            LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype
+            LEFT JOIN pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem
+            LEFT JOIN pg_type eb ON e.typtype = 'd' AND eb.oid = e.typbasetype
+            WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """,
+            connection);
+        command.Parameters.AddWithValue("oid", NpgsqlTypes.NpgsqlDbType.Oid, oid);
+        var columns = new List<PgColumn>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var element = reader.IsDBNull(3) ? (PgKind?)null : PgTypes.KindOf(reader.GetString(3));
+            columns.Add(new PgColumn(reader.GetString(0), reader.GetString(1), element is null ? PgTypes.KindOf(reader.GetString(2)) : PgKind.Other, element));
+        }
+
+        return columns;
+    }
+
+    /// <summary>Whether a unique index without predicate or expressions covers exactly these columns, as ON CONFLICT needs.</summary>
+    public async Task<bool> HasUniqueIndexAsync(uint oid, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT EXISTS (
+              SELECT 1 FROM pg_index i
+              WHERE i.indrelid = @oid AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = @n
+                AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text COLLATE "C")
+                     FROM unnest(i.indkey[0:i.indnkeyatts - 1]) k JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k) = @cols)
+            """,
+            connection);
+        command.Parameters.AddWithValue("oid", NpgsqlTypes.NpgsqlDbType.Oid, oid);
+        command.Parameters.AddWithValue("n", (short)columns.Count);
+        command.Parameters.AddWithValue("cols", columns.Order(StringComparer.Ordinal).ToArray());
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    public async Task CreateAsync(IReadOnlyList<PgColumn> columns, string? name, CancellationToken cancellationToken)
+    {
+        if (!await SchemaExistsAsync(cancellationToken))
+        {
+            await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {SqlText.Identifier(schema)}", cancellationToken);
+        }
+
+        var definition = string.Join(", ", columns.Select(c => $"{SqlText.Identifier(c.Name)} {c.Declared}"));
+        await ExecuteAsync($"CREATE TABLE {SqlText.Qualified(schema, name ?? table)} ({definition})", cancellationToken);
+    }
+
+    public Task AddColumnAsync(PgColumn column, CancellationToken cancellationToken) =>
+        ExecuteAsync($"ALTER TABLE {Quoted} ADD COLUMN {SqlText.Identifier(column.Name)} {column.Declared}", cancellationToken);
+
+    public Task CreateUniqueIndexAsync(IReadOnlyList<string> key, CancellationToken cancellationToken) =>
+        ExecuteAsync($"CREATE UNIQUE INDEX ON {Quoted} ({string.Join(", ", key.Select(SqlText.Identifier))})", cancellationToken);
+
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @s)", connection);
+        command.Parameters.AddWithValue("s", schema);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+}
