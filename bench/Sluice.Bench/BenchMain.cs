@@ -52,7 +52,9 @@ internal static class BenchMain
         Console.WriteLine();
         Console.WriteLine(report);
         Directory.CreateDirectory(options.ResultsDir);
-        var file = Path.Combine(options.ResultsDir, $"issue2-{DateTime.Now:yyyy-MM-dd}.md");
+        // A non-default memory limit is a different experiment; it gets its own file instead of replacing the day's result.
+        var suffix = options.MemoryLimit == "2GB" ? string.Empty : "-mem" + string.Concat(options.MemoryLimit.Where(char.IsLetterOrDigit));
+        var file = Path.Combine(options.ResultsDir, $"issue2-{DateTime.Now:yyyy-MM-dd}{suffix}.md");
         await File.WriteAllTextAsync(file, report);
         Console.WriteLine($"written to {file}");
         return 0;

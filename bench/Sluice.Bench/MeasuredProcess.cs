@@ -4,8 +4,8 @@ using System.Text;
 
 namespace Sluice.Bench;
 
-/// <summary>What one child process did: exit code, wall time, peak resident memory, peak DuckDB spill, output.</summary>
-internal sealed record ProcessResult(int ExitCode, TimeSpan Elapsed, long PeakRssBytes, long PeakSpillBytes, string Stdout, string Stderr);
+/// <summary>What one child process did: exit code, wall time, CPU time, peak resident memory, peak DuckDB spill, output.</summary>
+internal sealed record ProcessResult(int ExitCode, TimeSpan Elapsed, TimeSpan CpuTime, long PeakRssBytes, long PeakSpillBytes, string Stdout, string Stderr);
 
 /// <summary>
 /// Runs a child process and measures it from outside: wall time from start to exit, and peak RSS by
@@ -40,6 +40,7 @@ internal static class MeasuredProcess
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
+        var cpuBefore = ChildCpu.Total();
         var stopwatch = Stopwatch.StartNew();
         process.Start();
         process.BeginOutputReadLine();
@@ -60,9 +61,10 @@ internal static class MeasuredProcess
 
         await process.WaitForExitAsync();
         stopwatch.Stop();
+        var cpu = ChildCpu.Total() - cpuBefore;
         var log = $"$ {fileName} {string.Join(' ', info.ArgumentList)}\n{stdout}\n--- stderr ---\n{stderr}";
         await File.WriteAllTextAsync(logPath, log);
-        return new ProcessResult(process.ExitCode, stopwatch.Elapsed, peak, spill, stdout.ToString(), stderr.ToString());
+        return new ProcessResult(process.ExitCode, stopwatch.Elapsed, cpu, peak, spill, stdout.ToString(), stderr.ToString());
     }
 
     private static void Append(StringBuilder text, string? line)

@@ -15,17 +15,17 @@ internal static class Report
         Line(md, $"Machine: {Environment.ProcessorCount} cores, {Gb(MemTotalBytes())} RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, DuckDB.NET.Data.Full 1.5.6.1. Shared and noisy: every figure is the **median of {options.Repeat} run(s)** per side, sides alternated (S B, B S, ...), both measured in the same run.");
         Line(md, $"Pipeline `bench/pipelines/orders_bench.yaml`: extract CSV -> clean (dedupe, fill/correct amounts, normalise email and category) -> daily revenue per day and category -> DuckDB warehouse (both tables, mode replace) + Parquet lake partitioned by order_date. DuckDB memory_limit {options.MemoryLimit} on both sides; wall time and peak RSS of the whole child process (`dotnet sluice.dll run ...` vs `sluice-bench --baseline`), .NET start-up included.");
         Line(md, "");
-        Line(md, "| Input rows | CSV | Sluice (s) | DuckDB (s) | Ratio Sluice/DuckDB | Sluice rows/s | DuckDB rows/s | Sluice peak RSS | DuckDB peak RSS | Peak spill S / D |");
-        Line(md, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Line(md, "| Input rows | CSV | Sluice wall (s) | DuckDB wall (s) | **Ratio** | Sluice rows/s | DuckDB rows/s | Sluice peak RSS | DuckDB peak RSS | CPU s S / D (ratio) | Peak spill S / D |");
+        Line(md, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {
             var s = Seconds(size.Sluice);
             var d = Seconds(size.Baseline);
-            Line(md, $"| {size.Data.Rows:N0} | {BenchData.Mb(size.Data.CsvBytes)} | {s:0.00} | {d:0.00} | **{s / d:0.00}x** | {size.Data.Rows / s:N0} | {size.Data.Rows / d:N0} | {BenchData.Mb(Rss(size.Sluice))} | {BenchData.Mb(Rss(size.Baseline))} | {BenchData.Mb(size.Sluice.Select(r => (double)r.PeakSpillBytes).Median().ToLong())} / {BenchData.Mb(size.Baseline.Select(r => (double)r.PeakSpillBytes).Median().ToLong())} |");
+            Line(md, $"| {size.Data.Rows:N0} | {BenchData.Mb(size.Data.CsvBytes)} | {s:0.00} | {d:0.00} | **{s / d:0.00}x** | {size.Data.Rows / s:N0} | {size.Data.Rows / d:N0} | {BenchData.Mb(Rss(size.Sluice))} | {BenchData.Mb(Rss(size.Baseline))} | {Cpu(size.Sluice):0.0} / {Cpu(size.Baseline):0.0} ({Cpu(size.Sluice) / Cpu(size.Baseline):0.00}x) | {BenchData.Mb(size.Sluice.Select(r => (double)r.PeakSpillBytes).Median().ToLong())} / {BenchData.Mb(size.Baseline.Select(r => (double)r.PeakSpillBytes).Median().ToLong())} |");
         }
 
         Line(md, "");
-        Line(md, "Target: ratio <= 1.3x, and peak RSS that does not grow with the input (compare the two sizes).");
+        Line(md, "Target: ratio (median wall time) <= 1.3x, and peak RSS that does not grow with the input (compare the two sizes). CPU s is user + system time of the child (getrusage), which other load on the machine disturbs much less than wall time.");
         Line(md, "");
         Line(md, "## Outputs (identical on both sides, checked on every run by row counts and a hash of all columns)");
         Line(md, "");
@@ -35,7 +35,7 @@ internal static class Report
         }
 
         Line(md, "");
-        Line(md, "## All runs (wall s / peak RSS)");
+        Line(md, "## All runs (wall s / peak RSS / CPU s)");
         Line(md, "");
         foreach (var size in sizes)
         {
@@ -58,10 +58,12 @@ internal static class Report
 
     private static double Seconds(IEnumerable<RunSample> runs) => runs.Select(r => r.Elapsed.TotalSeconds).Median();
 
+    private static double Cpu(IEnumerable<RunSample> runs) => runs.Select(r => r.CpuTime.TotalSeconds).Median();
+
     private static long Rss(IEnumerable<RunSample> runs) => runs.Select(r => (double)r.PeakRssBytes).Median().ToLong();
 
     private static string Runs(IEnumerable<RunSample> runs) =>
-        string.Join(", ", runs.Select(r => $"{r.Elapsed.TotalSeconds:0.00}/{BenchData.Mb(r.PeakRssBytes)}"));
+        string.Join(", ", runs.Select(r => $"{r.Elapsed.TotalSeconds:0.00}/{BenchData.Mb(r.PeakRssBytes)}/CPU {r.CpuTime.TotalSeconds:0.0}"));
 
     private static string Steps(IReadOnlyList<RunSample> runs) =>
         string.Join(", ", runs[0].Steps.Keys.Select(k => $"{k} {runs.Select(r => r.Steps.GetValueOrDefault(k, double.NaN)).Median():0.0}"));

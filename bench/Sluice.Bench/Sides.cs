@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Sluice.Bench;
 
 /// <summary>One timed run of one side at one size.</summary>
-internal sealed record RunSample(string Side, int Repetition, TimeSpan Elapsed, long PeakRssBytes, long PeakSpillBytes, IReadOnlyDictionary<string, double> Steps, OutputFingerprint Outputs);
+internal sealed record RunSample(string Side, int Repetition, TimeSpan Elapsed, TimeSpan CpuTime, long PeakRssBytes, long PeakSpillBytes, IReadOnlyDictionary<string, double> Steps, OutputFingerprint Outputs);
 
 /// <summary>
 /// Runs the two sides as child processes with identical engine settings: the same DuckDB memory limit,
@@ -61,10 +61,10 @@ internal static partial class Sides
         }
 
         var outputs = await OutputCheck.FingerprintAsync(outDir);
-        var sample = new RunSample(side, repetition, result.Elapsed, result.PeakRssBytes, result.PeakSpillBytes, parseSteps(result.Stdout), outputs);
+        var sample = new RunSample(side, repetition, result.Elapsed, result.CpuTime, result.PeakRssBytes, result.PeakSpillBytes, parseSteps(result.Stdout), outputs);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  {side,-6} #{repetition}: {result.Elapsed.TotalSeconds,7:0.00} s, peak RSS {BenchData.Mb(result.PeakRssBytes)}, spill {BenchData.Mb(result.PeakSpillBytes)}; {string.Join(", ", sample.Steps.Select(s => $"{s.Key} {s.Value:0.0}s"))}"));
+            $"  {side,-6} #{repetition}: {result.Elapsed.TotalSeconds,7:0.00} s (CPU {result.CpuTime.TotalSeconds:0.0} s), peak RSS {BenchData.Mb(result.PeakRssBytes)}, spill {BenchData.Mb(result.PeakSpillBytes)}; {string.Join(", ", sample.Steps.Select(s => $"{s.Key} {s.Value:0.0}s"))}"));
         return sample;
     }
 
