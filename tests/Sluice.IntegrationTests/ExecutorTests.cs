@@ -133,6 +133,18 @@ public sealed class ExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task Tasks_whose_driver_blocks_its_thread_still_run_in_parallel()
+    {
+        var tasks = string.Join('\n', Enumerable.Range(1, 4).Select(i => $"  t{i}: {{ source: scripted, output: d{i}, with: {{ block_ms: 400 }} }}"));
+        _project.Write("pipeline.yaml", $"name: blocking\nmax_parallel_tasks: 2\ntasks:\n{tasks}\n");
+
+        var result = await _project.RunAsync("pipeline.yaml", "2024-03-01", Catalog());
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.Equal(2, _scripted.MaxConcurrent);
+    }
+
+    [Fact]
     public async Task A_resumed_run_reads_the_staged_outputs_of_tasks_that_already_succeeded()
     {
         _project.Write("pipeline.yaml", """

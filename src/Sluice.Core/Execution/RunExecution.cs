@@ -63,7 +63,9 @@ internal sealed class RunExecution(
                 .ToList();
             foreach (var task in ready.Take(Math.Max(1, maxParallel) - running.Count))
             {
-                running.Add(task.Id, RunTaskAsync(task, cancellationToken));
+                // Task.Run: some drivers (DuckDB.NET) complete their "async" calls synchronously, which
+                // would run each task to the end on this thread before the next one starts.
+                running.Add(task.Id, Task.Run(() => RunTaskAsync(task, cancellationToken), CancellationToken.None));
             }
 
             if (running.Count == 0)

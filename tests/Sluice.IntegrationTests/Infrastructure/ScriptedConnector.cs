@@ -27,6 +27,7 @@ internal sealed class ScriptedConnector(string name) : IConnector
         OptionSpec.Text("error", "Message of the failures.", @default: "temporary outage"),
         new("bad_data", OptionKind.Boolean, "Fail with a non-retryable data error.") { Default = "false" },
         new("delay_ms", OptionKind.Integer, "How long each attempt takes.") { Default = "0" },
+        new("block_ms", OptionKind.Integer, "How long each attempt blocks its thread, as a synchronous driver does.") { Default = "0" },
     ];
 
     public int Calls => _calls;
@@ -47,6 +48,7 @@ internal sealed class ScriptedConnector(string name) : IConnector
         InterlockedMax(ref _maxRunning, running);
         try
         {
+            Thread.Sleep(context.Options.GetInt("block_ms"));
             await Task.Delay(context.Options.GetInt("delay_ms"), cancellationToken);
             if (context.Options.GetBool("bad_data"))
             {
