@@ -138,7 +138,21 @@ public sealed class ExecutorTests : IDisposable
         var tasks = string.Join('\n', Enumerable.Range(1, 4).Select(i => $"  t{i}: {{ source: scripted, output: d{i}, with: {{ block_ms: 400 }} }}"));
         _project.Write("pipeline.yaml", $"name: blocking\nmax_parallel_tasks: 2\ntasks:\n{tasks}\n");
 
-        var result = await _project.RunAsync("pipeline.yaml", "2024-03-01", Catalog());
+        // Occupy every pool thread the pool would start without delay, as a busy host (or the other
+        // test classes running beside this one) does; the runner must not depend on a free pool thread.
+        ThreadPool.GetMinThreads(out var poolThreads, out _);
+        using var release = new ManualResetEventSlim();
+        var hogs = Enumerable.Range(0, poolThreads).Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(5)))).ToArray();
+        Sluice.Execution.RunResult result;
+        try
+        {
+            result = await _project.RunAsync("pipeline.yaml", "2024-03-01", Catalog());
+        }
+        finally
+        {
+            release.Set();
+            await Task.WhenAll(hogs);
+        }
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(2, _scripted.MaxConcurrent);

@@ -52,6 +52,7 @@ internal sealed class RunExecution(
 
     public async Task ExecuteAsync(int maxParallel, CancellationToken cancellationToken)
     {
+        EnsureThreadsFor(maxParallel);
         // Keyed by task id: a task that completes synchronously can share a cached Task instance with another.
         var running = new Dictionary<string, Task>(StringComparer.Ordinal);
         while (true)
@@ -63,9 +64,14 @@ internal sealed class RunExecution(
                 .ToList();
             foreach (var task in ready.Take(Math.Max(1, maxParallel) - running.Count))
             {
-                // Task.Run: some drivers (DuckDB.NET) complete their "async" calls synchronously, which
-                // would run each task to the end on this thread before the next one starts.
-                running.Add(task.Id, Task.Run(() => RunTaskAsync(task, cancellationToken), CancellationToken.None));
+                // Some drivers (DuckDB.NET) complete their "async" calls synchronously and block the thread.
+                // A dedicated thread per task keeps one such task from holding up the others while the
+                // thread pool is busy elsewhere (it adds threads only slowly once its minimum is reached).
+                running.Add(task.Id, Task.Factory.StartNew(
+                    () => RunTaskAsync(task, cancellationToken),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default).Unwrap());
             }
 
             if (running.Count == 0)
@@ -77,6 +83,21 @@ internal sealed class RunExecution(
             var id = running.First(r => r.Value == finished).Key;
             running.Remove(id);
             await finished;
+        }
+    }
+
+    /// <summary>
+    /// After a task's first real await, its blocking driver calls run on pool threads. The pool creates
+    /// threads up to its minimum at once and only slowly beyond it, so a run with N parallel blocking
+    /// tasks would otherwise serialise behind that ramp whenever the pool is already in use.
+    /// </summary>
+    private static void EnsureThreadsFor(int maxParallel)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = Math.Min(Environment.ProcessorCount + (2 * Math.Max(1, maxParallel)), 512);
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, completionPorts);
         }
     }
 
