@@ -48,7 +48,7 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
             var columns = await DescribeAsync(command, where, cancellationToken);
             command.UnknownResultTypeList = columns.Select(c => c.AsText).ToArray();
             context.Log($"reading {columns.Count} column(s) from {endpoint.Host}:{endpoint.Port}/{endpoint.Database}");
-            var rows = await StageAsync(command, columns, context.OutputPath(output), cancellationToken);
+            var rows = await StageAsync(context, command, columns, context.OutputPath(output), cancellationToken);
             return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
         }
         catch (Exception e) when (PostgresErrors.IsTranslatable(e, cancellationToken))
@@ -95,8 +95,14 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
         return schema.Select(c => SourceColumns.Map((Npgsql.Schema.NpgsqlDbColumn)c)).ToList();
     }
 
-    private async Task<long> StageAsync(NpgsqlCommand command, IReadOnlyList<SourceColumn> columns, string outputPath, CancellationToken cancellationToken)
+    private async Task<long> StageAsync(TaskContext context, NpgsqlCommand command, IReadOnlyList<SourceColumn> columns, string outputPath, CancellationToken cancellationToken)
     {
+        if (await SourceCsvCopy.CanUseAsync(command, columns, cancellationToken))
+        {
+            context.Log("streaming COPY ... TO STDOUT (FORMAT csv) into the staged dataset");
+            return await SourceCsvCopy.StageAsync(command.Connection!, command.CommandText, columns, outputPath, settings, cancellationToken);
+        }
+
         var needsCast = columns.Any(c => c.FinalType is not null);
         var stagedPath = needsCast ? outputPath + ".lists.parquet" : outputPath;
         long rows;

@@ -49,6 +49,25 @@ public sealed class SourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_query_that_fails_after_streaming_rows_fails_the_task_and_stages_nothing()
+    {
+        // The error comes from the server after thousands of rows have streamed out: the rows already
+        // written must not pass as the dataset.
+        _project.Write("pipeline.yaml", """
+            name: p
+            tasks:
+              extract: { source: postgres, output: raw, with: { connection: wh, query: "SELECT g AS id, 1 / (g - 40000) AS ratio FROM generate_series(1, 60000) g" } }
+            """);
+
+        var result = await _project.RunAsync();
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("division by zero", result.Run.Error);
+        Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_project.StateDirectory, "artifacts"), "*.parquet", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task The_password_never_appears_in_logs_errors_or_the_run_record()
     {
         _project.Write("pipeline.yaml", """

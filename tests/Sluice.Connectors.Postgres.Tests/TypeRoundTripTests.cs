@@ -131,6 +131,45 @@ public sealed class TypeRoundTripTests : IAsyncLifetime
         Assert.Equal(3L, await _db.ScalarAsync<long>("SELECT count(*) FROM scalars"));
     }
 
+    [Fact]
+    public async Task Columns_whose_text_form_is_exact_stream_through_csv_and_keep_their_values()
+    {
+        // Text that CSV must quote, an empty string beside a null, a half-way rounding of an unconstrained
+        // numeric, and timestamptz printed in a session time zone that is not UTC.
+        await _db.ExecuteAsync($$"""
+            INSERT INTO src (id, name, code, loose, at_tz, f8, doc) VALUES
+              (4, E'line one\nline two, with "quotes"\r\n', '', 0.12345678905, '2024-06-30 23:30:00+00', 'Infinity', E'{"multi": "line\\nvalue"}'),
+              (5, ',', NULL, -0.12345678905, '1900-01-01 00:00:00+00', 1e308, '{}');
+            ALTER DATABASE {{SqlIdentifier(_db.Name)}} SET TimeZone = 'Asia/Kathmandu';
+            """);
+        const string Exact = "id, i2, i8, f8, money, loose, big, flag, name, code, letter, day, at, at_tz, doc, raw_json, uid";
+        _project.Write("pipeline.yaml", $$"""
+            name: types
+            tasks:
+              extract: { source: postgres, output: raw, with: { connection: wh, query: "SELECT {{Exact}} FROM src" } }
+              load: { sink: postgres, input: raw, with: { connection: wh, table: exact } }
+            """);
+        var lines = new LogLines();
+
+        await _project.RunOkAsync(observer: lines);
+
+        Assert.Contains(lines.All, l => l.Contains("FORMAT csv", StringComparison.Ordinal));
+        var differences = await _db.QueryAsync($"""
+            SELECT count(*) FROM (
+              SELECT {Exact.Replace("raw_json", "raw_json::jsonb", StringComparison.Ordinal).Replace("loose", "round(loose, 10)", StringComparison.Ordinal)} FROM src
+              EXCEPT ALL SELECT {Exact} FROM exact) d
+            """);
+        Assert.Equal(0L, differences[0][0]);
+        Assert.Equal(5L, await _db.ScalarAsync<long>("SELECT count(*) FROM exact"));
+        Assert.Equal(0.1234567891m, await _db.ScalarAsync<decimal>("SELECT loose FROM exact WHERE id = 4"));
+        Assert.Equal(-0.1234567891m, await _db.ScalarAsync<decimal>("SELECT loose FROM exact WHERE id = 5"));
+        Assert.Equal(string.Empty, await _db.ScalarAsync<string>("SELECT code FROM exact WHERE id = 4"));
+        Assert.True(await _db.ScalarAsync<bool>("SELECT code IS NULL FROM exact WHERE id = 5"));
+        Assert.Equal("line one\nline two, with \"quotes\"\r\n", await _db.ScalarAsync<string>("SELECT name FROM exact WHERE id = 4"));
+    }
+
+    private static string SqlIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     private void Pipeline(string with, string table) => _project.Write("pipeline.yaml", $$"""
         name: types
         tasks:

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Npgsql;
+using Sluice.Engine.DuckDb;
+
+namespace Sluice.Connectors.Postgres;
+
+/// <summary>
+/// The fast extract path: <c>COPY (query) TO STDOUT (FORMAT csv)</c> streamed byte for byte into a
+/// local file, which DuckDB's parallel CSV reader then types and writes as Parquet. The server does
+/// the formatting, as it does for <c>psql \copy</c>, and no value passes through .NET one at a time
+/// (the binary path spends most of its time boxing values into the dataset writer).
+/// Only used where the text form converts back exactly: scalar types whose PostgreSQL output DuckDB
+/// parses to the same value, and an ISO DateStyle.
+/// </summary>
+internal static class SourceCsvCopy
+{
+    private const int BufferSize = 1 << 20;
+
+    private static readonly HashSet<string> ExactTypes = new(StringComparer.Ordinal)
+    {
+        "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "VARCHAR", "JSON", "UUID", "DATE", "TIMESTAMP", "TIMESTAMPTZ",
+    };
+
+    public static async Task<bool> CanUseAsync(NpgsqlCommand command, IReadOnlyList<SourceColumn> columns, CancellationToken cancellationToken)
+    {
+        if (command.Parameters.Count > 0 || !columns.All(Exact))
+        {
+            return false;
+        }
+
+        // Other DateStyles print dates as 03/01/2024 or 01.03.2024, which DuckDB would read differently.
+        await using var show = command.Connection!.CreateCommand();
+        show.CommandText = "SHOW DateStyle";
+        var style = (string?)await show.ExecuteScalarAsync(cancellationToken);
+        return style is not null && style.StartsWith("ISO", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static async Task<long> StageAsync(NpgsqlConnection connection, string query, IReadOnlyList<SourceColumn> columns, string outputPath, DuckDbSettings? settings, CancellationToken cancellationToken)
+    {
+        settings ??= DuckDbSettings.Default;
+        Directory.CreateDirectory(settings.TempDirectory);
+        var csvPath = Path.Combine(settings.TempDirectory, $"pg-extract-{Guid.NewGuid():N}.csv");
+        var copy = $"COPY ({query.TrimEnd().TrimEnd(';')}\n) TO STDOUT (FORMAT csv)";
+        try
+        {
+            await CopyOutAsync(connection, copy, csvPath, cancellationToken);
+            return await ConvertAsync(csvPath, columns, outputPath, settings, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(csvPath);
+        }
+    }
+
+    private static async Task CopyOutAsync(NpgsqlConnection connection, string copy, string path, CancellationToken cancellationToken)
+    {
+        // Npgsql hands text COPY out as characters (the raw stream is binary-only); UTF-8 back to the file.
+        using var reader = await connection.BeginTextExportAsync(copy, cancellationToken);
+        await using var file = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), BufferSize);
+        var buffer = new char[BufferSize / 2];
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+        {
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
+    private static async Task<long> ConvertAsync(string csvPath, IReadOnlyList<SourceColumn> columns, string outputPath, DuckDbSettings settings, CancellationToken cancellationToken)
+    {
+        await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
+        await session.BindViewAsync("extracted", "read_csv", csvPath, cancellationToken, ReadOptions(columns));
+        var projection = string.Join(", ", columns.Select((c, i) => $"{Generated(i)} AS {SqlText.Identifier(c.Name)}"));
+        return await session.CopyToParquetAsync($"SELECT {projection} FROM extracted", [], outputPath, cancellationToken);
+    }
+
+    /// <summary>Numerics wider than .NET's decimal qualify too: DuckDB parses their exact digits.</summary>
+    private static bool Exact(SourceColumn column) =>
+        ExactTypes.Contains(column.Type) || (column.Type.StartsWith("DECIMAL(", StringComparison.Ordinal) && column.Type.EndsWith(')'));
+
+    /// <summary>
+    /// PostgreSQL's CSV: NULL is an empty unquoted field and an empty string is <c>""</c>, so quoted
+    /// empties must stay strings. Columns get generated names: user names never enter the SQL text
+    /// except as quoted identifiers, and the types are ours.
+    /// </summary>
+    private static string ReadOptions(IReadOnlyList<SourceColumn> columns)
+    {
+        var types = string.Join(", ", columns.Select((c, i) => $"'{Generated(i)}': '{c.Type}'"));
+        return $", header = false, delim = ',', quote = '\"', escape = '\"', nullstr = '', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}}}";
+    }
+
+    private static string Generated(int index) => "c" + index.ToString(CultureInfo.InvariantCulture);
+}
