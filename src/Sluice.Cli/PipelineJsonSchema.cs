@@ -70,6 +70,19 @@ internal static class PipelineJsonSchema
                 ["params"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") } },
                 ["datasets"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = Dataset() },
                 ["tasks"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = task },
+                ["artifacts"] = Describe(
+                    new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["additionalProperties"] = false,
+                        ["required"] = new JsonArray("connection", "location"),
+                        ["properties"] = new JsonObject
+                        {
+                            ["connection"] = Describe(new JsonObject { ["type"] = "string" }, "A connection that can hold run artifacts (type s3)."),
+                            ["location"] = Describe(new JsonObject { ["type"] = "string" }, "Where, e.g. s3://bucket/sluice-artifacts."),
+                        },
+                    },
+                    "Shared storage every published dataset is copied to, so tasks on other machines and resumed runs read it."),
             },
         };
         return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;

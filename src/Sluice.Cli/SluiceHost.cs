@@ -32,6 +32,7 @@ internal static class SluiceHost
             .Add(new S3Source(settings))
             .Add(new S3Sink(settings))
             .Add(S3Connection.Type)
+            .Add(new S3ArtifactStoreProvider())
             .Add(new HttpSource(settings))
             .Add(new HtmlSource(settings))
             .Add(HttpConnection.Type)

@@ -44,10 +44,12 @@ internal sealed class S3Endpoint : IDisposable
     /// <summary>Where requests go, e.g. <c>http://127.0.0.1:9000</c> or <c>AWS S3 (eu-west-1)</c>; never a credential.</summary>
     public string Display { get; }
 
-    public static S3Endpoint Open(TaskContext context)
+    public static S3Endpoint Open(TaskContext context) =>
+        Open(context.Options.GetRequiredString("connection"), context.Connection(), context.Templates.Secrets);
+
+    /// <summary>A client for a named connection's options (as tasks and the artifact store read them).</summary>
+    public static S3Endpoint Open(string name, ConnectorOptions options, Templating.SecretMasker secrets)
     {
-        var name = context.Options.GetRequiredString("connection");
-        var options = context.Connection();
         var endpoint = options.GetString("endpoint");
         if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
@@ -55,7 +57,7 @@ internal sealed class S3Endpoint : IDisposable
         }
 
         bool? pathStyle = options.Has("force_path_style") ? options.GetBool("force_path_style") : null;
-        return Create(name, endpoint, options.GetString("region") ?? "us-east-1", pathStyle, Credentials(context, options, name));
+        return Create(name, endpoint, options.GetString("region") ?? "us-east-1", pathStyle, Credentials(secrets, options, name));
     }
 
     /// <summary>A client with the settings S3-compatible servers need; null credentials use the AWS default chain.</summary>
@@ -82,14 +84,14 @@ internal sealed class S3Endpoint : IDisposable
         return new S3Endpoint(client, connection, endpoint ?? $"AWS S3 ({region})");
     }
 
-    private static AWSCredentials? Credentials(TaskContext context, ConnectorOptions options, string name)
+    private static AWSCredentials? Credentials(Templating.SecretMasker secrets, ConnectorOptions options, string name)
     {
         var id = options.GetString("access_key_id");
         var secret = options.GetString("secret_access_key");
         var token = options.GetString("session_token");
         // A secret written literally (not as ${VAR}) is still masked wherever this run writes text.
-        context.Templates.Secrets.Register(secret);
-        context.Templates.Secrets.Register(token);
+        secrets.Register(secret);
+        secrets.Register(token);
         if (id is null && secret is null)
         {
             return null;

@@ -138,11 +138,11 @@ public sealed class ExecutorTests : IDisposable
         var tasks = string.Join('\n', Enumerable.Range(1, 4).Select(i => $"  t{i}: {{ source: scripted, output: d{i}, with: {{ block_ms: 400 }} }}"));
         _project.Write("pipeline.yaml", $"name: blocking\nmax_parallel_tasks: 2\ntasks:\n{tasks}\n");
 
-        // Occupy every pool thread the pool would start without delay, as a busy host (or the other
-        // test classes running beside this one) does; the runner must not depend on a free pool thread.
-        ThreadPool.GetMinThreads(out var poolThreads, out _);
+        // Occupy as many pool threads as there are cores (what the pool starts without delay by default),
+        // as a busy host or the test classes running beside this one do: that made these tasks run one
+        // after another on a 2-core CI machine.
         using var release = new ManualResetEventSlim();
-        var hogs = Enumerable.Range(0, poolThreads).Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(5)))).ToArray();
+        var hogs = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(5)))).ToArray();
         Sluice.Execution.RunResult result;
         try
         {

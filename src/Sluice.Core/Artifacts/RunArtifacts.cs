@@ -6,18 +6,28 @@ namespace Sluice.Artifacts;
 /// The staged datasets of one pipeline's data interval, as Parquet files in a local folder. Outputs are
 /// written to a staging folder and published only when their task succeeds, so a downstream or
 /// retried task never reads a half-written file, and a resumed run reads them instead of extracting again.
+/// With a shared <see cref="IArtifactStore"/>, each published file is also uploaded (before it is
+/// published here), and an input missing locally is fetched from the store.
 /// </summary>
 public sealed class RunArtifacts
 {
     private const string StagingFolder = "_staging";
+    private readonly IArtifactStore? _remote;
+    private readonly string _remotePrefix;
 
-    public RunArtifacts(string stateDirectory, string pipeline, DateOnly logicalDate)
+    public RunArtifacts(string stateDirectory, string pipeline, DateOnly logicalDate, IArtifactStore? remote = null)
     {
-        Root = Path.Combine(stateDirectory, "artifacts", pipeline, logicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var date = logicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Root = Path.Combine(stateDirectory, "artifacts", pipeline, date);
         Directory.CreateDirectory(Path.Combine(Root, StagingFolder));
+        _remote = remote;
+        _remotePrefix = $"{pipeline}/{date}/";
     }
 
     public string Root { get; }
+
+    /// <summary>The shared store, or null when artifacts stay on this machine.</summary>
+    public IArtifactStore? Remote => _remote;
 
     public string ReadPath(string dataset)
     {
@@ -32,7 +42,54 @@ public sealed class RunArtifacts
 
     public string WritePath(string dataset) => Path.Combine(Root, StagingFolder, dataset + ".parquet");
 
+    /// <summary>The key of a dataset in the shared store: pipeline/date/dataset.parquet.</summary>
+    public string RemoteKey(string dataset) => _remotePrefix + dataset + ".parquet";
+
     public bool Exists(string dataset) => File.Exists(Published(dataset));
+
+    /// <summary>Published here, or (with a shared store) there.</summary>
+    public async Task<bool> ExistsAnywhereAsync(string dataset, CancellationToken cancellationToken) =>
+        Exists(dataset) || (_remote is not null && await _remote.ExistsAsync(RemoteKey(dataset), cancellationToken));
+
+    /// <summary>Downloads inputs that another machine published and this one does not have.</summary>
+    public async Task FetchAsync(IEnumerable<string> datasets, CancellationToken cancellationToken)
+    {
+        if (_remote is null)
+        {
+            return;
+        }
+
+        foreach (var dataset in datasets.Where(d => !Exists(d)))
+        {
+            // Into a private file first: a download cut short must never look like a published dataset.
+            var partial = Path.Combine(Root, StagingFolder, $"{dataset}.{Guid.NewGuid():N}.download");
+            try
+            {
+                if (await _remote.TryDownloadAsync(RemoteKey(dataset), partial, cancellationToken))
+                {
+                    File.Move(partial, Published(dataset), overwrite: true);
+                }
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
+        }
+    }
+
+    /// <summary>Uploads a task's staged outputs to the shared store; part of the task's attempt, so failures are retried.</summary>
+    public async Task UploadStagedAsync(IEnumerable<string> datasets, CancellationToken cancellationToken)
+    {
+        if (_remote is null)
+        {
+            return;
+        }
+
+        foreach (var dataset in datasets.Where(d => File.Exists(WritePath(d))))
+        {
+            await _remote.UploadAsync(WritePath(dataset), RemoteKey(dataset), cancellationToken);
+        }
+    }
 
     /// <summary>Makes a task's staged outputs visible to downstream tasks.</summary>
     public void Publish(IEnumerable<string> datasets)

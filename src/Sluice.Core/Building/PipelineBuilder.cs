@@ -32,6 +32,10 @@ public sealed class PipelineBuilder
 
     public PipelineBuilder MaxParallelTasks(int count) => With(p => p with { MaxParallelTasks = count });
 
+    /// <summary>Copies every published dataset to shared storage, e.g. <c>ArtifactStore("lake", "s3://bucket/sluice-artifacts")</c>.</summary>
+    public PipelineBuilder ArtifactStore(string connection, string location) =>
+        With(p => p with { ArtifactStore = new ArtifactStoreDefinition(connection, location, p.Location) });
+
     public PipelineBuilder BaseDirectory(string directory) => With(p => p with { BaseDirectory = Path.GetFullPath(directory) });
 
     public PipelineBuilder Retries(int retries, TimeSpan? delay = null, double backoff = 2.0, TimeSpan? maxDelay = null) =>

@@ -7,6 +7,7 @@ public sealed class ConnectorCatalog
 {
     private readonly List<IConnector> _connectors = [];
     private readonly List<ConnectionType> _connectionTypes = [];
+    private readonly List<Artifacts.IArtifactStoreProvider> _artifactStores = [];
 
     public ConnectorCatalog Add(ConnectionType type)
     {
@@ -21,6 +22,22 @@ public sealed class ConnectorCatalog
     public IReadOnlyList<ConnectionType> ConnectionTypes => _connectionTypes;
 
     public ConnectionType? FindConnectionType(string name) => _connectionTypes.FirstOrDefault(t => t.Name == name);
+
+    public ConnectorCatalog Add(Artifacts.IArtifactStoreProvider provider)
+    {
+        if (FindArtifactStore(provider.ConnectionType) is null)
+        {
+            _artifactStores.Add(provider);
+        }
+
+        return this;
+    }
+
+    /// <summary>The artifact store for connections of a type, or null when that type cannot hold artifacts.</summary>
+    public Artifacts.IArtifactStoreProvider? FindArtifactStore(string connectionType) =>
+        _artifactStores.FirstOrDefault(p => p.ConnectionType == connectionType);
+
+    public IEnumerable<string> ArtifactStoreTypes => _artifactStores.Select(p => p.ConnectionType);
 
     public ConnectorCatalog Add(IConnector connector)
     {

@@ -18,6 +18,8 @@ public sealed class PipelineRunner(ConnectorCatalog catalog, IMetadataStore stor
         PipelineValidator.EnsureValid(pipeline, catalog);
         observer ??= new NullObserver();
         var interval = DataInterval.For(request.LogicalDate, pipeline.Interval, pipeline.TimeZone);
+        var secrets = new SecretMasker();
+        using var remote = OpenArtifactStore(pipeline, interval, secrets);
         var previous = request.Resume ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : null;
         var previousTasks = previous is null ? [] : await store.ListTasksAsync(previous.Id, cancellationToken);
         var run = await store.StartRunAsync(
@@ -32,8 +34,7 @@ public sealed class PipelineRunner(ConnectorCatalog catalog, IMetadataStore stor
             },
             cancellationToken);
 
-        var secrets = new SecretMasker();
-        var execution = new RunExecution(pipeline, run, interval, new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate), secrets, store, observer, inspector, catalog);
+        var execution = new RunExecution(pipeline, run, interval, new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote), secrets, store, observer, inspector, catalog);
         observer.RunStarted(run, pipeline.Tasks);
         try
         {
@@ -54,6 +55,21 @@ public sealed class PipelineRunner(ConnectorCatalog catalog, IMetadataStore stor
         var result = new RunResult(run with { State = state, Error = error, EndedAt = DateTimeOffset.UtcNow }, tasks);
         observer.RunFinished(result);
         return result;
+    }
+
+    /// <summary>The pipeline's shared artifact store, if it names one; validation has checked the connection and location.</summary>
+    private IArtifactStore? OpenArtifactStore(PipelineDefinition pipeline, DataInterval interval, SecretMasker secrets)
+    {
+        if (pipeline.ArtifactStore is not { } store)
+        {
+            return null;
+        }
+
+        var connection = pipeline.FindConnection(store.Connection)!;
+        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), string.Empty);
+        var options = new ConnectorOptions(connection.Options, catalog.FindConnectionType(connection.Type)?.Options ?? [], templates);
+        var location = templates.Render(store.Location, store.SourceLocation);
+        return catalog.FindArtifactStore(connection.Type)!.Open(store.Connection, options, location, secrets);
     }
 
     private sealed class NullObserver : IRunObserver;

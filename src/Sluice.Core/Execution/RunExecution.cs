@@ -33,8 +33,9 @@ internal sealed class RunExecution(
         foreach (var task in Model.PipelineDescriber.RunOrder(pipeline))
         {
             var earlier = previousTasks.FirstOrDefault(t => t.TaskId == task.Id);
-            var reusable = earlier?.State == TaskState.Success && task.AllOutputs.All(artifacts.Exists)
-                && PipelineValidator.Upstream(pipeline, task).All(kept.Contains);
+            var reusable = earlier?.State == TaskState.Success
+                && PipelineValidator.Upstream(pipeline, task).All(kept.Contains)
+                && await AllStagedAsync(task.AllOutputs, cancellationToken);
             if (reusable)
             {
                 kept.Add(task.Id);
@@ -45,6 +46,19 @@ internal sealed class RunExecution(
                 : new TaskInstanceRecord { RunId = run.Id, TaskId = task.Id };
             await SaveAsync(record, cancellationToken);
         }
+    }
+
+    private async Task<bool> AllStagedAsync(IEnumerable<string> datasets, CancellationToken cancellationToken)
+    {
+        foreach (var dataset in datasets)
+        {
+            if (!await artifacts.ExistsAnywhereAsync(dataset, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public IReadOnlyList<TaskInstanceRecord> Snapshot() =>
@@ -186,8 +200,10 @@ internal sealed class RunExecution(
             TryNumber = attempt,
             Catalog = catalog,
         };
+        await artifacts.FetchAsync(task.Inputs, token);
         var outcome = await connector.ExecuteAsync(context, token);
         await CheckContractsAsync(task, token);
+        await artifacts.UploadStagedAsync(task.AllOutputs, token);
         return outcome;
     }
 

@@ -19,6 +19,8 @@ public sealed record PipelineDefinition
     public IReadOnlyList<TaskDefinition> Tasks { get; init; } = [];
     /// <summary>The project's named connections (from connections.yaml and the environment).</summary>
     public IReadOnlyList<ConnectionDefinition> Connections { get; init; } = [];
+    /// <summary>Shared storage that published datasets are copied to; null keeps them on this machine only.</summary>
+    public ArtifactStoreDefinition? ArtifactStore { get; init; }
     /// <summary>A KEY=VALUE file consulted for <c>${VAR}</c> after the environment.</summary>
     public string? SecretsFile { get; init; }
     /// <summary>Folder that relative paths in options resolve against.</summary>

@@ -20,6 +20,11 @@ public static class PipelineDescriber
 
         text.AppendLine($"  interval: {pipeline.Interval.ToString().ToLowerInvariant()}, schedule: {pipeline.Schedule ?? "(manual)"} {pipeline.TimeZone}, start date: {pipeline.StartDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
         text.AppendLine($"  retries: {pipeline.DefaultRetry.Retries} (delay {pipeline.DefaultRetry.Delay}, backoff x{pipeline.DefaultRetry.BackoffFactor}), max parallel tasks: {pipeline.MaxParallelTasks}");
+        if (pipeline.ArtifactStore is { } store)
+        {
+            text.AppendLine($"  artifacts: {store.Location} (connection {store.Connection})");
+        }
+
         foreach (var (name, value) in pipeline.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             text.AppendLine($"  param {name} = {value}");

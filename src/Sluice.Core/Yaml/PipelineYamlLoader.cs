@@ -14,7 +14,7 @@ namespace Sluice.Yaml;
 public static class PipelineYamlLoader
 {
     private static readonly string[] TopLevelKeys =
-        ["name", "description", "schedule", "interval", "timezone", "start_date", "max_parallel_tasks", "defaults", "params", "datasets", "tasks"];
+        ["name", "description", "schedule", "interval", "timezone", "start_date", "max_parallel_tasks", "defaults", "params", "datasets", "tasks", "artifacts"];
 
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
@@ -97,6 +97,7 @@ public static class PipelineYamlLoader
         var parameters = new Dictionary<string, string>();
         var datasets = new List<DatasetDefinition>();
         var tasks = new List<TaskDefinition>();
+        ArtifactStoreDefinition? artifactStore = null;
         // Defaults apply to every task wherever they are written, so read them first.
         if (root.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "defaults").Value is YamlMappingNode early)
         {
@@ -145,6 +146,7 @@ public static class PipelineYamlLoader
                     }
 
                     break;
+                case "artifacts": artifactStore = ReadArtifactStore(value, nodes); break;
                 case "datasets":
                     if (nodes.Mapping(value, "datasets") is { } ds)
                     {
@@ -182,6 +184,7 @@ public static class PipelineYamlLoader
             Interval = interval,
             StartDate = startDate,
             MaxParallelTasks = maxParallel,
+            ArtifactStore = artifactStore,
             DefaultRetry = retry,
             DefaultTimeout = timeout,
             Parameters = parameters,
@@ -190,6 +193,33 @@ public static class PipelineYamlLoader
             BaseDirectory = baseDirectory,
             Location = new SourceLocation(fileName, 1, 1),
         };
+    }
+
+    private static ArtifactStoreDefinition? ReadArtifactStore(YamlNode value, YamlNodes nodes)
+    {
+        if (nodes.Mapping(value, "artifacts") is not { } mapping)
+        {
+            return null;
+        }
+
+        string? connection = null;
+        string? location = null;
+        foreach (var (key, _, entry) in nodes.Entries(mapping, "artifacts", ["connection", "location"]))
+        {
+            switch (key)
+            {
+                case "connection": connection = nodes.Scalar(entry, "artifacts.connection"); break;
+                case "location": location = nodes.Scalar(entry, "artifacts.location"); break;
+            }
+        }
+
+        if (connection is null || location is null)
+        {
+            nodes.Error(value, "artifacts needs a 'connection' (for example an s3 connection) and a 'location' (for example s3://bucket/sluice-artifacts).");
+            return null;
+        }
+
+        return new ArtifactStoreDefinition(connection, location, nodes.At(value));
     }
 
     private static TaskDefinition? ReadTask(string id, YamlNode idNode, YamlNode body, YamlNodes nodes, RetrySettings defaultRetry, TimeSpan? defaultTimeout)

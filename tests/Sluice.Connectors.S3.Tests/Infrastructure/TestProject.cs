@@ -39,12 +39,12 @@ internal sealed class TestProject : IDisposable
         Path.Combine(StateDirectory, "artifacts", pipeline, date, dataset + ".parquet");
 
     /// <summary>Runs pipeline.yaml (with this folder's connections.yaml and secrets.env) for one date.</summary>
-    public async Task<RunResult> RunAsync(string date, LogLines? log = null)
+    public async Task<RunResult> RunAsync(string date, LogLines? log = null, bool resume = false)
     {
         var pipeline = PipelineYamlLoader.LoadFile(PathOf("pipeline.yaml"));
         await using var store = await SqliteMetadataStore.OpenAsync(DatabasePath);
         var runner = SluiceHost.Runner(SluiceHost.Catalog(), store, StateDirectory);
-        return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, CultureInfo.InvariantCulture) }, log);
+        return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, CultureInfo.InvariantCulture), Resume = resume }, log);
     }
 
     public void Dispose()
