@@ -49,6 +49,30 @@ public sealed class SourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Interval_bounds_are_utc_for_timestamp_columns_whatever_the_server_time_zone()
+    {
+        // Servers often run in local time. A timestamp (without time zone) column holding UTC must
+        // still split at UTC midnight, as {{ data_interval_start }} does in DuckDB.
+        await _db.ExecuteAsync($"""
+            ALTER DATABASE "{_db.Name}" SET timezone TO 'America/New_York';
+            CREATE TABLE events (id int, at timestamp);
+            INSERT INTO events VALUES (1, '2024-03-01 23:30'), (2, '2024-03-02 00:00'), (3, '2024-03-02 23:59:59'), (4, '2024-03-03 00:00');
+            """);
+        _project.Write("pipeline.yaml", """
+            name: p
+            tasks:
+              day:
+                source: postgres
+                output: day
+                with: { connection: wh, query: "SELECT id FROM events WHERE at >= {{ data_interval_start }} AND at < {{ data_interval_end }}" }
+            """);
+
+        await _project.RunOkAsync("2024-03-02");
+
+        Assert.Equal([2, 3], StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", "day")}') ORDER BY id").Select(r => (int)r[0]!));
+    }
+
+    [Fact]
     public async Task The_password_never_appears_in_logs_errors_or_the_run_record()
     {
         _project.Write("pipeline.yaml", """
