@@ -93,7 +93,7 @@ echo "unchanged"
 step "order 5001 changes upstream on 2024-03-04; the run of that day updates its row"
 show_5001() { sql -d reporting -c "SELECT order_id, status, quantity, amount, updated_at, loaded_for FROM reporting.partner_orders WHERE order_id = 5001"; }
 show_5001
-sql -d shop -c "UPDATE shop.orders SET quantity = 4, status = 'paid', updated_at = timestamptz '2024-03-04 09:00:00+00' WHERE order_id = 5001"
+sql -d shop -c "UPDATE shop.orders SET quantity = 4, status = 'amended', updated_at = timestamptz '2024-03-04 09:00:00+00' WHERE order_id = 5001"
 sluice run "$pipeline" --date 2024-03-04 "${state[@]}"
 show_5001
 sql -d reporting -c "SELECT count(*) AS rows, count(DISTINCT order_id) AS orders FROM reporting.partner_orders"

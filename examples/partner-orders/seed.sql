@@ -3,6 +3,7 @@
 -- test can recompute the expected report from these rows. Rerunning this file starts over.
 --   psql -d shop -f examples/partner-orders/seed.sql
 
+SET client_min_messages = warning;  -- no "schema does not exist, skipping" on the first run
 DROP SCHEMA IF EXISTS shop CASCADE;
 CREATE SCHEMA shop;
 
