@@ -43,7 +43,7 @@ public sealed class SourceTests : IAsyncLifetime
 
         await _project.RunOkAsync("2024-03-02");
 
-        Assert.Equal([2, 3], StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", "day")}') ORDER BY id").Select(r => (int)r[0]!));
+        Assert.Equal([2, 3], StagedIds("day"));
         // Pasted, the parameter would have matched every row; bound, it matches none.
         Assert.Empty(StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", "param")}')"));
     }
@@ -61,15 +61,12 @@ public sealed class SourceTests : IAsyncLifetime
         _project.Write("pipeline.yaml", """
             name: p
             tasks:
-              day:
-                source: postgres
-                output: day
-                with: { connection: wh, query: "SELECT id FROM events WHERE at >= {{ data_interval_start }} AND at < {{ data_interval_end }}" }
+              day: { source: postgres, output: day, with: { connection: wh, query: "SELECT id FROM events WHERE at >= {{ data_interval_start }} AND at < {{ data_interval_end }}" } }
             """);
 
         await _project.RunOkAsync("2024-03-02");
 
-        Assert.Equal([2, 3], StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", "day")}') ORDER BY id").Select(r => (int)r[0]!));
+        Assert.Equal([2, 3], StagedIds("day"));
     }
 
     [Fact]
@@ -136,4 +133,8 @@ public sealed class SourceTests : IAsyncLifetime
         await _db.DisposeAsync();
         _project.Dispose();
     }
+
+    /// <summary>The ids a task of pipeline 'p' staged for 2024-03-02, in order.</summary>
+    private List<int> StagedIds(string dataset) =>
+        StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", dataset)}') ORDER BY id").Select(r => (int)r[0]!).ToList();
 }
