@@ -51,6 +51,11 @@ public static class PostgresConnections
             // Bulk COPY in and out: bigger buffers mean fewer system calls per row (measured ~20-40% faster).
             ReadBufferSize = 256 * 1024,
             WriteBufferSize = 256 * 1024,
+            // Sessions run in UTC, as DuckDB's do: {{ data_interval_start }} is bound as a UTC instant,
+            // and PostgreSQL compares it with a timestamp (without time zone) column in the session's
+            // zone, so a server in local time would silently shift every interval. npgsql: { Timezone: ... }
+            // still overrides it.
+            Timezone = "UTC",
         };
         builder.SslMode = options.GetChoice("sslmode") switch
         {

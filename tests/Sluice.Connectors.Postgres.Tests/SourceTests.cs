@@ -43,7 +43,7 @@ public sealed class SourceTests : IAsyncLifetime
 
         await _project.RunOkAsync("2024-03-02");
 
-        Assert.Equal([2, 3], StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", "day")}') ORDER BY id").Select(r => (int)r[0]!));
+        Assert.Equal([2, 3], StagedIds("day"));
         // Pasted, the parameter would have matched every row; bound, it matches none.
         Assert.Empty(StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", "param")}')"));
     }
@@ -65,6 +65,27 @@ public sealed class SourceTests : IAsyncLifetime
         Assert.Contains("division by zero", result.Run.Error);
         Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw")));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_project.StateDirectory, "artifacts"), "*.parquet", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Interval_bounds_are_utc_for_timestamp_columns_whatever_the_server_time_zone()
+    {
+        // Servers often run in local time. A timestamp (without time zone) column holding UTC must
+        // still split at UTC midnight, as {{ data_interval_start }} does in DuckDB.
+        await _db.ExecuteAsync($"""
+            ALTER DATABASE "{_db.Name}" SET timezone TO 'America/New_York';
+            CREATE TABLE events (id int, at timestamp);
+            INSERT INTO events VALUES (1, '2024-03-01 23:30'), (2, '2024-03-02 00:00'), (3, '2024-03-02 23:59:59'), (4, '2024-03-03 00:00');
+            """);
+        _project.Write("pipeline.yaml", """
+            name: p
+            tasks:
+              day: { source: postgres, output: day, with: { connection: wh, query: "SELECT id FROM events WHERE at >= {{ data_interval_start }} AND at < {{ data_interval_end }}" } }
+            """);
+
+        await _project.RunOkAsync("2024-03-02");
+
+        Assert.Equal([2, 3], StagedIds("day"));
     }
 
     [Fact]
@@ -131,4 +152,8 @@ public sealed class SourceTests : IAsyncLifetime
         await _db.DisposeAsync();
         _project.Dispose();
     }
+
+    /// <summary>The ids a task of pipeline 'p' staged for 2024-03-02, in order.</summary>
+    private List<int> StagedIds(string dataset) =>
+        StagedFile.Query($"SELECT id FROM read_parquet('{_project.Staged("p", "2024-03-02", dataset)}') ORDER BY id").Select(r => (int)r[0]!).ToList();
 }
