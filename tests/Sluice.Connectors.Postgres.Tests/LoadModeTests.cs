@@ -90,6 +90,19 @@ public sealed class LoadModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scd1_overwrites_changed_keys_adds_new_ones_keeps_absent_ones_and_a_rerun_changes_nothing()
+    {
+        Pipeline("mode: scd1, key: id");
+        await LoadAsync("2024-03-01", "id,name,city\n1,Ann,Paris\n2,Bob,Rome\n");
+        await LoadAsync("2024-03-02", "id,name,city\n1,Ann,Lyon\n3,Cid,Oslo\n");
+        var afterDayTwo = await _db.SnapshotAsync("t");
+        await LoadAsync("2024-03-02", "id,name,city\n1,Ann,Lyon\n3,Cid,Oslo\n");
+
+        Assert.Equal("(1,Ann,Lyon)\n(2,Bob,Rome)\n(3,Cid,Oslo)", afterDayTwo);
+        Assert.Equal(afterDayTwo, await _db.SnapshotAsync("t"));
+    }
+
+    [Fact]
     public async Task Delete_insert_replaces_only_the_partitions_present_in_the_input()
     {
         Pipeline("mode: delete_insert, partition_column: day");
