@@ -122,10 +122,9 @@ public sealed class Scd2Tests : IAsyncLifetime
         var before = await _db.SnapshotAsync("dim_customer");
         _project.Write("in/customers_2024-03-02.csv", "customer_id,name,city\nC2,Bob,Milan\nC1,Ann,Lyon\nC1,Ann,Nice\n");
 
-        var result = await _project.RunAsync("2024-03-02");
+        var error = await _project.RunFailsAsync("2024-03-02");
 
-        Assert.False(result.Succeeded);
-        Assert.Contains("scd2 into public.dim_customer needs one row per key (customer_id), but the input repeats keys: C1 (2 rows). Deduplicate first; nothing was loaded.", result.Run.Error);
+        Assert.Contains("scd2 into public.dim_customer needs one row per key (customer_id), but the input repeats keys: C1 (2 rows). Deduplicate first; nothing was loaded.", error);
         Assert.Equal(before, await _db.SnapshotAsync("dim_customer"));
     }
 
@@ -153,10 +152,7 @@ public sealed class Scd2Tests : IAsyncLifetime
         var before = await _db.SnapshotAsync("dim_customer");
         _project.Write("in/customers_2024-03-02.csv", "customer_id,name,city\nC1,Ann,Lyon\nC2,Bob,Atlantis\nC3,Cid,Oslo\n");
 
-        var result = await _project.RunAsync("2024-03-02");
-
-        Assert.False(result.Succeeded);
-        Assert.Contains("no_atlantis", result.Run.Error);
+        Assert.Contains("no_atlantis", await _project.RunFailsAsync("2024-03-02"));
         Assert.Equal(before, await _db.SnapshotAsync("dim_customer"));
 
         var used = await _db.ScalarAsync<long>("SELECT max(sk) FROM dim_customer");
@@ -205,10 +201,9 @@ public sealed class Scd2Tests : IAsyncLifetime
         await _db.ExecuteAsync("CREATE TABLE dim_customer (customer_id text, name text, city text); INSERT INTO dim_customer VALUES ('C1', 'Ann', 'Paris')");
         _project.Write("in/customers_2024-03-01.csv", "customer_id,name,city\nC1,Ann,Lyon\n");
 
-        var result = await _project.RunAsync();
+        var error = await _project.RunFailsAsync();
 
-        Assert.False(result.Succeeded);
-        Assert.Contains("table public.dim_customer is not an scd2 dimension: it has no column 'sk', 'valid_from', 'valid_to', 'is_current'", result.Run.Error);
+        Assert.Contains("table public.dim_customer is not an scd2 dimension: it has no column 'sk', 'valid_from', 'valid_to', 'is_current'", error);
         Assert.Equal("(C1,Ann,Paris)", await _db.SnapshotAsync("dim_customer"));
     }
 

@@ -1,4 +1,3 @@
-using DuckDB.NET.Data;
 using Sluice.Connectors.Postgres.Tests.Infrastructure;
 
 namespace Sluice.Connectors.Postgres.Tests;
@@ -73,21 +72,7 @@ public sealed class ScdParityTests : IAsyncLifetime
 
     private async Task<string> PostgresRowsAsync(string sql) => string.Join('\n', (await _db.QueryAsync(sql)).Select(r => (string)r[0]!));
 
-    private string DuckDbRows(string sql)
-    {
-        using var connection = new DuckDBConnection($"DataSource={_project.PathOf("wh.duckdb")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return string.Join('\n', rows);
-    }
+    private string DuckDbRows(string sql) => string.Join('\n', StagedFile.Query(sql, _project.PathOf("wh.duckdb")).Select(r => (string)r[0]!));
 
     public async Task DisposeAsync()
     {
