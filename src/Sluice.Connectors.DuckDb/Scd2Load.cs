@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sluice.Engine.DuckDb;
 
 namespace Sluice.Connectors.DuckDb;

@@ -129,6 +129,27 @@ public sealed class Scd2Tests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_null_natural_key_fails_and_changes_nothing_since_it_could_never_match_its_version()
+    {
+        await LoadAsync("2024-03-01", "C1,Ann,Paris\n");
+        var before = await _db.SnapshotAsync("dim_customer");
+        _project.Write("in/customers_2024-03-02.csv", "customer_id,name,city\nC1,Ann,Lyon\n,Nobody,Rome\n");
+
+        Assert.Contains("scd2 into public.dim_customer found 1 row(s) with a null key (customer_id)", await _project.RunFailsAsync("2024-03-02"));
+        Assert.Equal(before, await _db.SnapshotAsync("dim_customer"));
+    }
+
+    [Fact]
+    public async Task An_effective_date_that_is_not_a_date_fails_saying_so()
+    {
+        Pipeline("effective_date: 'soon'");
+        _project.Write("in/customers_2024-03-01.csv", "customer_id,name,city\nC1,Ann,Paris\n");
+
+        Assert.Contains("option 'effective_date' must be a date (yyyy-MM-dd), got 'soon'", await _project.RunFailsAsync());
+        Assert.Empty(await _db.QueryAsync("SELECT 1 FROM pg_class WHERE relname = 'dim_customer'"));
+    }
+
+    [Fact]
     public async Task A_new_dimension_gets_an_identity_key_validity_columns_and_one_version_per_key_and_date()
     {
         await LoadAsync("2024-03-01", "C1,Ann,Paris\n");
