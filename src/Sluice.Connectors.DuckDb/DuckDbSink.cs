@@ -21,30 +21,13 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
         OptionSpec.Text("table", "Target table; created from the dataset's schema when missing.", required: true),
         OptionSpec.Text("schema", "Target schema.", @default: "main"),
         OptionSpec.OneOf("mode", "append, replace, upsert (by key), delete_insert (by partition column), scd1 (overwrite in place by key) or scd2 (keep history by key).", "append", "append", "replace", "upsert", "delete_insert", "scd1", "scd2"),
-        new("key", OptionKind.StringList, "upsert, scd1, scd2: the (natural) key column(s)."),
-        new("tracked", OptionKind.StringList, "scd2: columns whose change opens a new version (default: every non-key column)."),
-        OptionSpec.Text("surrogate_key", "scd2: the surrogate key column the table gets.", @default: "sk"),
-        OptionSpec.Text("effective_date", "scd2: the date changes take effect (templated).", @default: "{{ ds }}"),
-        new("close_missing", OptionKind.Boolean, "scd2: close the current version of keys absent from the input (the input is a full snapshot).") { Default = "false" },
-        new("unknown_member", OptionKind.Boolean, "scd2: keep a row with surrogate key -1 for facts whose key is not found.") { Default = "true" },
+        .. ScdOptions.Specs,
         OptionSpec.Text("partition_column", "delete_insert: rows of the target whose value of this column occurs in the input are replaced."),
         OptionSpec.Text("partition_value", "delete_insert: replace the rows whose partition_column equals this (templated) value instead, e.g. '{{ ds }}', so an interval whose input became empty is still cleared."),
         OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
     ];
 
-    public IEnumerable<string> Validate(TaskDefinition task)
-    {
-        var mode = ((task.Options.Find("mode") as ScalarOption)?.Value ?? "append").ToLowerInvariant();
-        if (mode is "upsert" or "scd1" or "scd2" && task.Options.Find("key") is null)
-        {
-            yield return $"mode '{mode}' needs option 'key' naming the key column(s).";
-        }
-
-        if (mode == "delete_insert" && task.Options.Find("partition_column") is null)
-        {
-            yield return "mode 'delete_insert' needs option 'partition_column'.";
-        }
-    }
+    public IEnumerable<string> Validate(TaskDefinition task) => ScdOptions.Validate(task);
 
     /// <summary>Takes this process's turn on a warehouse file; dispose to give it back.</summary>
     internal static Task<IDisposable> WaitForWarehouseAsync(string database, CancellationToken cancellationToken) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sluice.Engine.DuckDb;
 
 namespace Sluice.Connectors.DuckDb;
@@ -18,9 +17,9 @@ internal sealed class Scd2Load(DuckDbSession session, TaskContext context, strin
 
     public async Task<long> RunAsync(CancellationToken cancellationToken)
     {
-        var effective = DateOnly.ParseExact(context.Options.GetRequiredString("effective_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var effective = ScdOptions.EffectiveDate(context);
         var inputColumns = (await session.DescribeAsync($"SELECT * FROM {Input}", [], cancellationToken)).Select(c => c.Name).ToList();
-        var tracked = context.Options.GetList("tracked") is { Count: > 0 } listed ? listed : inputColumns.Except(key, StringComparer.OrdinalIgnoreCase).ToList();
+        var tracked = ScdOptions.Tracked(context, inputColumns, key);
         var sameKey = string.Join(" AND ", key.Select(k => $"i.{SqlText.Identifier(k)} = t.{SqlText.Identifier(k)}"));
         var nextKey = string.Join(" AND ", key.Select(k => $"i.{SqlText.Identifier(k)} = n.{SqlText.Identifier(k)}"));
         var changed = string.Join(" OR ", tracked.Select(c => $"i.{SqlText.Identifier(c)} IS DISTINCT FROM t.{SqlText.Identifier(c)}"));

@@ -10,4 +10,6 @@ internal enum LoadMode
     Upsert,
     /// <summary>Delete the partitions (values of a column) present in the input, then insert.</summary>
     DeleteInsert,
+    /// <summary>Keep every version of each key, with validity dates (slowly changing dimension type 2).</summary>
+    Scd2,
 }

@@ -10,7 +10,8 @@ namespace Sluice.Connectors.Postgres;
 /// </summary>
 internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext context, TargetTable target, LoadMode mode)
 {
-    private static readonly string Stage = SqlText.Qualified("pg_temp", "sluice_stage");
+    /// <summary>The temp table a keyed load COPYs the batch into before merging it; dropped at commit.</summary>
+    internal static readonly string Stage = SqlText.Qualified("pg_temp", "sluice_stage");
     private readonly IReadOnlyList<string> _key = context.Options.GetList("key");
 
     public async Task<long> RunAsync(DatasetReader input, CancellationToken cancellationToken)
@@ -19,7 +20,11 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var oid = await target.FindAsync(cancellationToken);
         long rows;
-        if (oid is null)
+        if (mode == LoadMode.Scd2)
+        {
+            rows = await new PostgresScd2Load(connection, context, target, this).RunAsync(oid, input, cancellationToken);
+        }
+        else if (oid is null)
         {
             var columns = input.Columns.Select(c => PgTypes.NewColumn(c.Name, c.Type)).ToList();
             await target.CreateAsync(columns, null, cancellationToken);
@@ -58,6 +63,7 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
         var required = mode switch
         {
             LoadMode.Upsert => _key,
+            LoadMode.Scd2 => _key.Concat(context.Options.GetList("tracked")).ToList(),
             LoadMode.DeleteInsert => [context.Options.GetRequiredString("partition_column")],
             _ => [],
         };
@@ -65,7 +71,7 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
         if (missing.Count > 0)
         {
             throw new NonRetryableException(
-                $"task '{context.Task.Id}': the input has no column {string.Join(", ", missing.Select(m => $"'{m}'"))} (it has {string.Join(", ", columns.Select(c => c.Name))}). Fix 'key' or 'partition_column'.");
+                $"task '{context.Task.Id}': the input has no column {string.Join(", ", missing.Select(m => $"'{m}'"))} (it has {string.Join(", ", columns.Select(c => c.Name))}). Fix 'key', 'tracked' or 'partition_column'.");
         }
     }
 
@@ -77,7 +83,7 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
         return await PipelinedCopy.RunAsync(importer, input, columns, cancellationToken);
     }
 
-    private async Task<long> StageAsync(DatasetReader input, IReadOnlyList<PgColumn> columns, CancellationToken cancellationToken)
+    internal async Task<long> StageAsync(DatasetReader input, IReadOnlyList<PgColumn> columns, CancellationToken cancellationToken)
     {
         var list = string.Join(", ", columns.Select(c => SqlText.Identifier(c.Name)));
         await target.ExecuteAsync($"CREATE TEMP TABLE sluice_stage ON COMMIT DROP AS SELECT {list} FROM {target.Quoted} WITH NO DATA", cancellationToken);

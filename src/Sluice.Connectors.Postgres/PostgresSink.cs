@@ -20,32 +20,22 @@ public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector
         OptionSpec.ConnectionOf("The postgres connection to load into.", "postgres"),
         OptionSpec.Text("table", "Target table; created from the dataset's schema when missing.", required: true),
         OptionSpec.Text("schema", "Target schema; created when missing.", @default: "public"),
-        OptionSpec.OneOf("mode", "append, replace (swap in a new table), upsert (by key), or delete_insert (by partition column).", "append", "append", "replace", "upsert", "delete_insert"),
-        new("key", OptionKind.StringList, "upsert: the key column(s)."),
+        OptionSpec.OneOf("mode", "append, replace (swap in a new table), upsert (by key), delete_insert (by partition column), scd1 (overwrite in place by key) or scd2 (keep history by key).", "append", "append", "replace", "upsert", "delete_insert", "scd1", "scd2"),
+        .. ScdOptions.Specs,
         OptionSpec.Text("partition_column", "delete_insert: rows of the target whose value of this column occurs in the input are replaced."),
         OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
     ];
 
-    public IEnumerable<string> Validate(TaskDefinition task)
-    {
-        var mode = (task.Options.Find("mode") as ScalarOption)?.Value ?? "append";
-        if (mode == "upsert" && task.Options.Find("key") is null)
-        {
-            yield return "mode 'upsert' needs option 'key' naming the key column(s).";
-        }
-
-        if (mode == "delete_insert" && task.Options.Find("partition_column") is null)
-        {
-            yield return "mode 'delete_insert' needs option 'partition_column'.";
-        }
-    }
+    public IEnumerable<string> Validate(TaskDefinition task) => ScdOptions.Validate(task);
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var mode = context.Options.GetChoice("mode") switch
         {
             "replace" => LoadMode.Replace,
-            "upsert" => LoadMode.Upsert,
+            // Type 1 is an upsert: changed rows are overwritten in place, new keys added, nothing deleted.
+            "upsert" or "scd1" => LoadMode.Upsert,
+            "scd2" => LoadMode.Scd2,
             "delete_insert" => LoadMode.DeleteInsert,
             _ => LoadMode.Append,
         };
@@ -63,7 +53,7 @@ public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector
             throw PostgresErrors.Translate(e, $"task '{context.Task.Id}' loading {target} through {endpoint}");
         }
 
-        context.Log($"loaded {rows} row(s) into {target} ({mode.ToString().ToLowerInvariant()})");
+        context.Log($"loaded {rows} row(s) into {target} ({context.Options.GetChoice("mode")})");
         return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [target.ToString()] = rows } };
     }
 }

@@ -73,7 +73,19 @@ internal sealed class TargetTable(NpgsqlConnection connection, string schema, st
     {
         if (!await SchemaExistsAsync(cancellationToken))
         {
-            await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {SqlText.Identifier(schema)}", cancellationToken);
+            // Two loads (tasks of one run) creating the same schema at once both pass the check, and
+            // IF NOT EXISTS does not stop the slower one failing on pg_namespace's unique index. This
+            // lock, held until commit, makes it wait and then see the schema the other one created.
+            await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('sluice create schema'), hashtext(@s))", connection))
+            {
+                command.Parameters.AddWithValue("s", schema);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (!await SchemaExistsAsync(cancellationToken))
+            {
+                await ExecuteAsync($"CREATE SCHEMA {SqlText.Identifier(schema)}", cancellationToken);
+            }
         }
 
         var definition = string.Join(", ", columns.Select(c => $"{SqlText.Identifier(c.Name)} {c.Declared}"));

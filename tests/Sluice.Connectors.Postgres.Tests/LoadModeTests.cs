@@ -43,6 +43,26 @@ public sealed class LoadModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Parallel_loads_of_one_run_into_the_same_new_schema_all_succeed()
+    {
+        _project.Write("pipeline.yaml", """
+            name: fan_out
+            defaults: { retries: 0 }
+            tasks:
+              extract: { source: files, output: raw, with: { path: "in/{{ ds }}.csv" } }
+              a: { sink: postgres, input: raw, with: { connection: wh, schema: fresh, table: a } }
+              b: { sink: postgres, input: raw, with: { connection: wh, schema: fresh, table: b, mode: scd2, key: id } }
+              c: { sink: postgres, input: raw, with: { connection: wh, schema: fresh, table: c, mode: scd1, key: id } }
+            """);
+
+        await LoadAsync("2024-03-01", "id,v\n1,a\n");
+
+        Assert.Equal("(1,a)", await _db.SnapshotAsync("fresh.a"));
+        Assert.Equal("(1,a)", await _db.SnapshotAsync("fresh.c"));
+        Assert.Equal(2L, await _db.ScalarAsync<long>("SELECT count(*) FROM fresh.b"));
+    }
+
+    [Fact]
     public async Task Replace_swaps_the_whole_table_and_keeps_its_indexes()
     {
         Pipeline("mode: replace");
@@ -87,6 +107,19 @@ public sealed class LoadModeTests : IAsyncLifetime
         Assert.False(result.Succeeded);
         Assert.Contains("needs one row per key (id), but the input repeats keys: 1 (2 rows)", result.Run.Error);
         Assert.Equal("(1,a)", await _db.SnapshotAsync("t"));
+    }
+
+    [Fact]
+    public async Task Scd1_overwrites_changed_keys_adds_new_ones_keeps_absent_ones_and_a_rerun_changes_nothing()
+    {
+        Pipeline("mode: scd1, key: id");
+        await LoadAsync("2024-03-01", "id,name,city\n1,Ann,Paris\n2,Bob,Rome\n");
+        await LoadAsync("2024-03-02", "id,name,city\n1,Ann,Lyon\n3,Cid,Oslo\n");
+        var afterDayTwo = await _db.SnapshotAsync("t");
+        await LoadAsync("2024-03-02", "id,name,city\n1,Ann,Lyon\n3,Cid,Oslo\n");
+
+        Assert.Equal("(1,Ann,Lyon)\n(2,Bob,Rome)\n(3,Cid,Oslo)", afterDayTwo);
+        Assert.Equal(afterDayTwo, await _db.SnapshotAsync("t"));
     }
 
     [Fact]

@@ -46,6 +46,14 @@ internal sealed class TestProject : IDisposable
         return result;
     }
 
+    /// <summary>Runs a pipeline that must fail, and returns the run's error.</summary>
+    public async Task<string> RunFailsAsync(string date = "2024-03-01")
+    {
+        var result = await RunAsync(date);
+        Assert.False(result.Succeeded, "the run should have failed");
+        return result.Run.Error!;
+    }
+
     /// <summary>The staged Parquet file of a dataset, to check what a source wrote.</summary>
     public string Staged(string pipeline, string date, string dataset) =>
         Path.Combine(StateDirectory, "artifacts", pipeline, date, dataset + ".parquet");
