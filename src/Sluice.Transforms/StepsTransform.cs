@@ -47,6 +47,11 @@ public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
             }
         }
 
+        if (errors.Count == 0 && StepsDryRun.Problem(task, pipeline, steps, Options, settings) is { } problem)
+        {
+            errors.Add(problem);
+        }
+
         return errors;
     }
 

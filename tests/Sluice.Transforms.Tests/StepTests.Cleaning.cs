@@ -37,9 +37,18 @@ public sealed class CleaningStepTests : IDisposable
     }
 
     [Fact]
-    public async Task Drop_duplicates_on_an_unknown_column_names_the_step_its_location_the_column_and_the_columns_that_exist()
+    public void Drop_duplicates_on_an_unknown_column_of_a_declared_dataset_fails_validation_naming_the_step_the_column_and_the_columns_that_exist()
     {
         _h.Write(OrdersCsv, Orders, "- drop_duplicates: { subset: [custmer] }");
+        Assert.Contains(
+            $"{_h.StepAt("drop_duplicates")}: task 'clean': step 'drop_duplicates' ({_h.StepAt("drop_duplicates")}) in task 'clean': unknown column 'custmer' in the data coming from 'raw' at this step. Did you mean 'customer'? Valid: amount, customer, id, updated.",
+            _h.Invalid());
+    }
+
+    [Fact]
+    public async Task Drop_duplicates_on_an_unknown_column_names_the_step_its_location_the_column_and_the_columns_that_exist()
+    {
+        _h.Write(OrdersCsv, Orders, "- drop_duplicates: { subset: [custmer] }", declared: false);
         var error = await _h.FailureAsync();
         Assert.Equal(
             $"step 'drop_duplicates' ({_h.StepAt("drop_duplicates")}) in task 'clean': unknown column 'custmer' in the data coming from 'raw' at this step. Did you mean 'customer'? Valid: amount, customer, id, updated.",
@@ -98,6 +107,9 @@ public sealed class CleaningStepTests : IDisposable
     public async Task Fill_null_with_a_value_that_does_not_fit_the_column_fails_before_writing()
     {
         _h.Write(OrdersCsv, Orders, "- fill_null: { amount: lots }", load: true);
+        Assert.Contains($"task 'clean': step 'fill_null' ({_h.StepAt("fill_null")}): the fill value 'lots' for column 'amount' cannot be converted to DOUBLE; nothing was written.", _h.Invalid());
+
+        _h.Write(OrdersCsv, Orders, "- fill_null: { amount: lots }", load: true, declared: false);
         var error = await _h.FailureAsync();
         Assert.Equal($"task 'clean': step 'fill_null' ({_h.StepAt("fill_null")}): the fill value 'lots' for column 'amount' cannot be converted to DOUBLE; nothing was written.", error);
         Assert.False(_h.HasStaged("out"));

@@ -50,7 +50,7 @@ public sealed class TextStepTests : IDisposable
     [Fact]
     public async Task On_error_quarantine_without_a_quarantine_on_the_task_fails_instead_of_losing_rows()
     {
-        _h.Write(DatesCsv, "id BIGINT, d VARCHAR", "- normalize: { column: d, parse: date, on_error: quarantine }");
+        _h.Write(DatesCsv, "id BIGINT, d VARCHAR", "- normalize: { column: d, parse: date, on_error: quarantine }", declared: false);
         var error = await _h.FailureAsync();
         Assert.Equal($"step 'normalize' ({_h.StepAt("normalize")}) in task 'clean' sets on_error: quarantine, but the task has no 'on_bad_rows: quarantine' to receive the rows; add it to the task, or use on_error: null or fail.", error);
     }
@@ -77,6 +77,8 @@ public sealed class TextStepTests : IDisposable
     public async Task An_unknown_time_zone_fails_before_writing()
     {
         _h.Write("ts\n2024-03-01 10:00:00\n", "ts VARCHAR", "- normalize: { column: ts, parse: timestamp, timezone: Europe/Berln }");
+        Assert.Contains("timezone 'Europe/Berln' is not a time zone name", _h.Invalid());
+        _h.Write("ts\n2024-03-01 10:00:00\n", "ts VARCHAR", "- normalize: { column: ts, parse: timestamp, timezone: Europe/Berln }", declared: false);
         Assert.Equal(
             $"task 'clean': step 'normalize' ({_h.StepAt("normalize")}): timezone 'Europe/Berln' is not a time zone name such as Europe/Berlin, America/New_York or UTC; nothing was written.",
             await _h.FailureAsync());

@@ -25,17 +25,25 @@ internal sealed class StepHarness : IDisposable
     /// steps task (e.g. "on_bad_rows: quarantine"); <paramref name="right"/> adds a second input
     /// dataset 'right' read from right.csv with the given columns.
     /// </summary>
-    public StepHarness Write(string csv, string columns, string steps, string task = "", string? right = null, string? rightCsv = null, bool load = false)
+    /// <remarks>
+    /// With <paramref name="declared"/> false, 'raw' has no declared schema, so column mistakes surface
+    /// when the task runs instead of in validation.
+    /// </remarks>
+    public StepHarness Write(string csv, string columns, string steps, string task = "", string? right = null, string? rightCsv = null, bool load = false, bool declared = true)
     {
         columns = YamlColumns(columns);
         right = right is null ? null : YamlColumns(right);
         Project.Write("in.csv", csv);
-        var lines = new List<string>
+        var lines = new List<string> { "name: steps_test", "datasets:" };
+        if (declared)
         {
-            "name: steps_test",
-            "datasets:",
-            $"  raw: {{ columns: {{ {columns} }} }}",
-        };
+            lines.Add($"  raw: {{ columns: {{ {columns} }} }}");
+        }
+        else if (right is null)
+        {
+            lines.RemoveAt(1);
+        }
+
         if (right is not null)
         {
             lines.Add($"  right: {{ columns: {{ {right} }} }}");
