@@ -79,6 +79,12 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
     public async Task<long> CopyAsync(DatasetReader input, string quotedTable, IReadOnlyList<PgColumn> columns, CancellationToken cancellationToken)
     {
         var list = string.Join(", ", columns.Select(c => SqlText.Identifier(c.Name)));
+        if (SinkCsvCopy.CanUse(input, columns))
+        {
+            context.Log($"streaming the dataset as CSV into COPY {quotedTable} ... FROM STDIN (FORMAT csv)");
+            return await SinkCsvCopy.LoadAsync(connection, $"COPY {quotedTable} ({list}) FROM STDIN (FORMAT csv)", input, cancellationToken);
+        }
+
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {quotedTable} ({list}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         return await PipelinedCopy.RunAsync(importer, input, columns, cancellationToken);
     }

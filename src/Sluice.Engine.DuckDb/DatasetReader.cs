@@ -10,8 +10,10 @@ public sealed class DatasetReader : IAsyncDisposable
     private readonly DuckDBCommand _command;
     private readonly DbDataReader _reader;
 
-    private DatasetReader(DuckDbSession session, DuckDBCommand command, DbDataReader reader, IReadOnlyList<(string Name, string Type)> columns)
+    private DatasetReader(DuckDbSession session, DuckDBCommand command, DbDataReader reader, IReadOnlyList<(string Name, string Type)> columns, string parquetPath, DuckDbSettings? settings)
     {
+        ParquetPath = parquetPath;
+        Settings = settings;
         _session = session;
         _command = command;
         _reader = reader;
@@ -19,6 +21,12 @@ public sealed class DatasetReader : IAsyncDisposable
     }
 
     public IReadOnlyList<(string Name, string Type)> Columns { get; }
+
+    /// <summary>The staged file, for sinks that let DuckDB convert it in bulk instead of reading rows.</summary>
+    public string ParquetPath { get; }
+
+    /// <summary>The engine limits the reader was opened with, for any further DuckDB work on the dataset.</summary>
+    public DuckDbSettings? Settings { get; }
 
     public static async Task<DatasetReader> OpenAsync(string parquetPath, DuckDbSettings? settings = null, CancellationToken cancellationToken = default)
     {
@@ -29,7 +37,7 @@ public sealed class DatasetReader : IAsyncDisposable
         command.CommandText = "SELECT * FROM dataset";
         command.UseStreamingMode = true;
         var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return new DatasetReader(session, command, reader, columns);
+        return new DatasetReader(session, command, reader, columns, parquetPath, settings);
     }
 
     /// <summary>The underlying reader: call ReadAsync and the typed getters.</summary>

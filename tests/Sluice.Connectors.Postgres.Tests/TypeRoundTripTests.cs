@@ -132,7 +132,7 @@ public sealed class TypeRoundTripTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Columns_whose_text_form_is_exact_stream_through_csv_and_keep_their_values()
+    public async Task Columns_whose_text_form_is_exact_extract_and_load_through_csv_and_keep_their_values()
     {
         // Text that CSV must quote, an empty string beside a null, a half-way rounding of an unconstrained
         // numeric, and timestamptz printed in a session time zone that is not UTC.
@@ -153,7 +153,8 @@ public sealed class TypeRoundTripTests : IAsyncLifetime
 
         await _project.RunOkAsync(observer: lines);
 
-        Assert.Contains(lines.All, l => l.Contains("FORMAT csv", StringComparison.Ordinal));
+        Assert.Contains(lines.All, l => l.StartsWith("extract: streaming COPY", StringComparison.Ordinal) && l.Contains("FORMAT csv", StringComparison.Ordinal));
+        Assert.Contains(lines.All, l => l.StartsWith("load: streaming the dataset as CSV", StringComparison.Ordinal));
         var differences = await _db.QueryAsync($"""
             SELECT count(*) FROM (
               SELECT {Exact.Replace("raw_json", "raw_json::jsonb", StringComparison.Ordinal).Replace("loose", "round(loose, 10)", StringComparison.Ordinal)} FROM src
