@@ -51,6 +51,12 @@ internal sealed class BenchServer : IDisposable
         }
         else
         {
+            // A cluster left by an earlier run (killed, or stopped without cleanup) would make initdb refuse the folder.
+            if (Directory.Exists(workDir))
+            {
+                Directory.Delete(workDir, recursive: true);
+            }
+
             Directory.CreateDirectory(workDir);
             var script = "STOP_COMMANDS=(); source scripts/services/postgres.sh >&2 || exit 1; env | grep '^SLUICE_TEST_PG_'; echo \"STOP=${STOP_COMMANDS[0]}\"";
             var output = await Shell.RunAsync("bash", ["-c", script], repo, new() { ["SLUICE_TEST_RUN_DIR"] = workDir });

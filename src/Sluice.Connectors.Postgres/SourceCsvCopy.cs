@@ -54,14 +54,22 @@ internal static class SourceCsvCopy
 
     private static async Task CopyOutAsync(NpgsqlConnection connection, string copy, string path, CancellationToken cancellationToken)
     {
-        // Npgsql hands text COPY out as characters (the raw stream is binary-only); UTF-8 back to the file.
         using var reader = await connection.BeginTextExportAsync(copy, cancellationToken);
-        await using var file = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), BufferSize);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
+        if (reader is StreamReader { BaseStream: { } raw })
+        {
+            // Npgsql's text export is a StreamReader over the raw COPY stream: copying its bytes skips
+            // decoding UTF-8 to characters and encoding them back, which cost as much as the transfer.
+            await raw.CopyToAsync(file, BufferSize, cancellationToken);
+            return;
+        }
+
+        await using var text = new StreamWriter(file, new System.Text.UTF8Encoding(false), BufferSize);
         var buffer = new char[BufferSize / 2];
         int read;
         while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
         {
-            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            await text.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
     }
 
