@@ -49,6 +49,15 @@ internal static class SinkCsvCopy
             }
 
             await using var writer = await connection.BeginTextImportAsync(copyFromStdin, cancellationToken);
+            if (writer is StreamWriter { BaseStream: { } raw })
+            {
+                // Npgsql's text import is a StreamWriter over the raw COPY stream: DuckDB wrote UTF-8,
+                // so the file's bytes go as they are instead of being decoded and encoded again.
+                await using var file = new FileStream(csvPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
+                await file.CopyToAsync(raw, BufferSize, cancellationToken);
+                return rows;
+            }
+
             using var reader = new StreamReader(csvPath, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, BufferSize);
             var buffer = new char[BufferSize / 2];
             int read;
