@@ -69,7 +69,7 @@ internal static class PandasBench
         await using var connection = await Duck.OpenAsync();
         var clean = Path.Combine(work, "sluice-state", "artifacts", "tbench_pandas", "2024-03-01", "orders_clean.parquet");
         var summary = $"read_parquet({Duck.Literal(Path.Combine(work, "sluice-out", "daily_summary", "**", "*.parquet"))})";
-        var row = (await Duck.QueryAsync(connection, $"SELECT (SELECT count(*) FROM read_parquet({Duck.Literal(clean)})), count(*), sum(revenue), sum(orders), sum(customers) FROM {summary}"))[0];
+        var row = (await Duck.QueryAsync(connection, $"SELECT (SELECT count(*) FROM read_parquet({Duck.Literal(clean)})), count(*), sum(revenue), sum(orders)::BIGINT, sum(customers)::BIGINT FROM {summary}"))[0];
         var sluice = new Totals(Long(row[0]), Long(row[1]), Convert.ToDouble(row[2], CultureInfo.InvariantCulture), Long(row[3]), Long(row[4]));
         var sameSums = Math.Abs(sluice.Revenue - pandas.Revenue) <= 1e-9 * Math.Abs(pandas.Revenue);
         if (!sameSums || sluice with { Revenue = 0 } != pandas with { Revenue = 0 })

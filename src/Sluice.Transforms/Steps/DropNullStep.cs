@@ -9,6 +9,8 @@ internal sealed class DropNullStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Columns;
 
+    public override bool KeepsRowOrder => true;
+
     public static Step Parse(StepArguments args)
     {
         var columns = args.Scalar is { } single ? [single] : args.List is not null ? args.List.Items.OfType<Model.ScalarOption>().Select(i => i.Value ?? string.Empty).ToList() : null;
