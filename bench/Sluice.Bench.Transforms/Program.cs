@@ -17,10 +17,27 @@ try
         version = await Duck.ScalarAsync<string>(connection, "SELECT library_version FROM pragma_version()");
     }
 
-    IReadOnlyList<StepResult> steps = options.Parts.Contains("steps") ? await StepsBench.RunAsync(options, data) : [];
-    var pandas = options.Parts.Contains("pandas") ? await PandasBench.RunAsync(options, data) : null;
-    var scd2 = options.Parts.Contains("scd2") ? await Scd2Bench.RunAsync(options, data) : null;
-    var run = new BenchRun(options, data, version, loadBefore, Stats.LoadAverage(), started, watch.Elapsed) { Steps = steps, Pandas = pandas, Scd2 = scd2 };
+    // A part that fails is reported as failed; the parts that worked still go into the report.
+    var failures = new List<string>();
+    async Task<T?> PartAsync<T>(string part, Func<Task<T>> run)
+        where T : class
+    {
+        try
+        {
+            return options.Parts.Contains(part) ? await run() : null;
+        }
+        catch (BenchException e)
+        {
+            Console.Error.WriteLine($"sluice-bench-transforms: part {part} failed: {e.Message}");
+            failures.Add($"{part}: {e.Message}");
+            return null;
+        }
+    }
+
+    var steps = await PartAsync("steps", () => StepsBench.RunAsync(options, data)) ?? [];
+    var pandas = await PartAsync("pandas", () => PandasBench.RunAsync(options, data));
+    var scd2 = await PartAsync("scd2", () => Scd2Bench.RunAsync(options, data));
+    var run = new BenchRun(options, data, version, loadBefore, Stats.LoadAverage(), started, watch.Elapsed) { Steps = steps, Pandas = pandas, Scd2 = scd2, Failures = failures };
     var report = Report.Markdown(run);
     Console.WriteLine();
     Console.WriteLine(report);
@@ -30,7 +47,7 @@ try
     var file = Path.Combine(options.ResultsDir, $"issue4-{started:yyyy-MM-dd}{suffix}.md");
     await File.WriteAllTextAsync(file, report);
     Console.WriteLine($"written to {file}");
-    return 0;
+    return failures.Count == 0 ? 0 : 1;
 }
 catch (BenchException e)
 {

@@ -9,6 +9,7 @@ internal sealed record BenchRun(TBenchOptions Options, BenchData Data, string Du
     public IReadOnlyList<StepResult> Steps { get; init; } = [];
     public PandasResult? Pandas { get; init; }
     public Scd2Result? Scd2 { get; init; }
+    public IReadOnlyList<string> Failures { get; init; } = [];
 }
 
 /// <summary>The markdown result: machine, per-part tables of medians and ratios, every run.</summary>
@@ -26,6 +27,12 @@ internal static class Report
         Line($"Machine: {Environment.ProcessorCount} cores, {Stats.MemTotal()} RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, DuckDB {run.DuckDbVersion} (DuckDB.NET.Data.Full). Shared with other agents: load average (1/5/15 min) {run.LoadBefore} before, {run.LoadAfter} after; the whole bench took {run.Took.TotalMinutes:0} min. Every figure is the **median of {o.Repeat} run(s)** per side, the sides alternating (A B, B A, ...), both measured in the same run. DuckDB memory_limit {Engine.DuckDb.DuckDbSettings.Default.MemoryLimit}, all cores, on both sides.");
         Line($"");
         Line($"Command: `dotnet run -c Release --project bench/Sluice.Bench.Transforms -- --rows {o.Rows} --repeat {o.Repeat} --dim-rows {o.DimRows}`. Input: {run.Data.Rows:N0} generated order rows (generate.sql: 2.5% exact duplicates, ~1% null customers, 2% null amounts, 0.5% amount outliers, e-mails and categories with stray spaces/tabs/capitals, dates as padded text with ~0.6% garbage), {run.Data.Customers:N0} customers, a {run.Data.DimRows:N0}-row dimension.");
+        foreach (var failure in run.Failures)
+        {
+            Line($"");
+            Line($"**Part failed**: {failure}");
+        }
+
         if (run.Steps.Count > 0)
         {
             StepsSection(md, run);
