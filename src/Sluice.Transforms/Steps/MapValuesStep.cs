@@ -23,6 +23,8 @@ internal sealed class MapValuesStep : Step
 
     public override IEnumerable<string> ReferencedColumns => [Column];
 
+    public override bool KeepsRowOrder => true;
+
     public static Step Parse(StepArguments args)
     {
         args.RejectUnknown("column", "mapping", "ignore_case", "unmapped", "default", "output");

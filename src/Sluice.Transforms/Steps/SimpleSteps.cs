@@ -16,6 +16,8 @@ internal sealed class FilterStep : Step
         Condition = args.Scalar ?? args.Required("where"),
     };
 
+    public override bool KeepsRowOrder => PlainExpression(Condition);
+
     public override string Compile(StepInput input) => $"SELECT * FROM {input.Relation} WHERE ({input.Values.RenderSql(Condition)})";
 }
 
@@ -25,6 +27,8 @@ internal sealed class SelectStep : Step
     public required IReadOnlyList<string> Columns { get; init; }
 
     public override IEnumerable<string> ReferencedColumns => Columns;
+
+    public override bool KeepsRowOrder => true;
 
     public static Step Parse(StepArguments args) => new SelectStep
     {
@@ -43,6 +47,8 @@ internal sealed class RenameStep : Step
     public required IReadOnlyList<(string From, string To)> Names { get; init; }
 
     public override IEnumerable<string> ReferencedColumns => Names.Select(n => n.From);
+
+    public override bool KeepsRowOrder => true;
 
     public static Step Parse(StepArguments args) => new RenameStep
     {
@@ -79,6 +85,8 @@ internal sealed partial class CastStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Types.Select(t => t.Column);
 
+    public override bool KeepsRowOrder => true;
+
     public static Step Parse(StepArguments args)
     {
         var pairs = args.Pairs(args.Map).Where(p => p.Key != "try").ToList();
@@ -98,12 +106,42 @@ internal sealed partial class CastStep : Step
     public override string Compile(StepInput input) =>
         $"SELECT {input.SelectList(Types.ToDictionary(t => t.Column, t => $"{(Try ? "TRY_CAST" : "CAST")}({StepInput.Q(t.Column)} AS {t.Type})", StringComparer.OrdinalIgnoreCase))} FROM {input.Relation}";
 
-    /// <summary>Values that do not convert fail the task before anything is written, with the count and the way out.</summary>
+    /// <summary>
+    /// Values that do not convert fail the task before anything is written, with the count and the way
+    /// out. A cast that converts every value of its source type (a wider integer, text, a timestamp's
+    /// date) needs no counting pass over the data.
+    /// </summary>
     public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input) => Try ? [] :
-        Types.Select(t => (
+        Types.Where(t => !AlwaysConverts(input.TypeOf(t.Column), t.Type)).Select(t => (
             $"{Describe}: {{0}} value(s) of column '{t.Column}' cannot be cast to {t.Type}; clean them first, or set 'try: true' to make them null",
             $"SELECT count(*) FROM {input.Relation} WHERE {StepInput.Q(t.Column)} IS NOT NULL AND TRY_CAST({StepInput.Q(t.Column)} AS {t.Type}) IS NULL",
             true));
+
+    private static readonly string[] Integers = ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"];
+
+    /// <summary>Casts DuckDB performs for every value of the source type: no overflow, no parsing.</summary>
+    internal static bool AlwaysConverts(string from, string to)
+    {
+        var target = to.Trim().ToUpperInvariant() switch
+        {
+            "INT1" => "TINYINT",
+            "INT2" or "SHORT" => "SMALLINT",
+            "INT" or "INT4" or "SIGNED" => "INTEGER",
+            "INT8" or "LONG" => "BIGINT",
+            "INT128" => "HUGEINT",
+            "FLOAT8" or "DOUBLE PRECISION" => "DOUBLE",
+            "TEXT" or "STRING" => "VARCHAR",
+            var other => other,
+        };
+        var source = from.Trim().ToUpperInvariant();
+        var (s, t) = (Array.IndexOf(Integers, source), Array.IndexOf(Integers, target));
+        return source == target
+            || target == "VARCHAR"
+            || (s >= 0 && t >= s)
+            || (s >= 0 && target == "DOUBLE")
+            || (source is "FLOAT" or "DOUBLE" && target == "DOUBLE")
+            || (source == "TIMESTAMP" && target == "DATE");
+    }
 
     [GeneratedRegex(@"^(?<name>[A-Za-z][A-Za-z0-9_ ]*?)\s*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")]
     internal static partial Regex TypeName();
@@ -115,6 +153,8 @@ internal sealed class DeriveStep : Step
     public required IReadOnlyList<(string Column, string Expression)> Columns { get; init; }
 
     public override IEnumerable<string> ReferencedColumns => [];
+
+    public override bool KeepsRowOrder => Columns.All(c => PlainExpression(c.Expression));
 
     public static Step Parse(StepArguments args)
     {

@@ -6,7 +6,7 @@ namespace Sluice.Transforms.Steps;
 /// One built-in step. It compiles to a SELECT over the previous relation; the columns it names are
 /// checked against that relation's actual columns before any data moves.
 /// </summary>
-internal abstract class Step
+internal abstract partial class Step
 {
     public required string Name { get; init; }
 
@@ -29,6 +29,19 @@ internal abstract class Step
     /// <c>Fail</c>, a non-zero count fails the task before anything is written.
     /// </summary>
     public virtual IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input) => [];
+
+    /// <summary>
+    /// True when the compiled SELECT only projects and filters its one input relation, which DuckDB
+    /// guarantees to keep in input order (its "insertion order" preservation). When every step does,
+    /// the output needs no final sort by row number.
+    /// </summary>
+    public virtual bool KeepsRowOrder => false;
+
+    /// <summary>User SQL keeps the row order unless it could hold a window function or a subquery.</summary>
+    protected static bool PlainExpression(string sql) => !WindowOrSubquery().IsMatch(sql);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(over|select)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex WindowOrSubquery();
 
     public string Describe => $"step '{Name}' ({Location})";
 }
