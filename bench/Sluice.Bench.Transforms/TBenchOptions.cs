@@ -10,16 +10,19 @@ internal sealed class TBenchOptions
     public const string Usage =
         "usage: sluice-bench-transforms [--rows 10000000] [--repeat 3] [--dim-rows 1000000]\n" +
         "                               [--parts steps,pandas,scd2] [--steps drop_duplicates,join,...]\n" +
-        "                               [--work bench/data/transforms] [--results bench/results]";
+        "                               [--work bench/data/transforms] [--results bench/results]\n" +
+        "A run with a non-default --rows writes its report into the work folder unless --results is given.";
 
     public long Rows { get; private set; } = DefaultRows;
     public int Repeat { get; private set; } = 3;
     public long DimRows { get; private set; } = 1_000_000;
     public IReadOnlySet<string> Parts { get; private set; } = new HashSet<string> { "steps", "pandas", "scd2" };
     public IReadOnlySet<string>? Steps { get; private set; }
+    private string? _results;
+
     public required string RepoRoot { get; init; }
     public string WorkDir { get; private set; } = string.Empty;
-    public string ResultsDir { get; private set; } = string.Empty;
+    public string ResultsDir => _results ?? (Rows == DefaultRows ? Path.Combine(RepoRoot, "bench", "results") : WorkDir);
 
     /// <summary>The bench's own folder in the repository: pipelines, baseline SQL, the pandas script.</summary>
     public string BenchDir => Path.Combine(RepoRoot, "bench", "Sluice.Bench.Transforms");
@@ -29,7 +32,6 @@ internal sealed class TBenchOptions
         var root = FindRepoRoot();
         var options = new TBenchOptions { RepoRoot = root };
         options.WorkDir = Path.Combine(root, "bench", "data", "transforms");
-        options.ResultsDir = Path.Combine(root, "bench", "results");
         for (var i = 0; i < args.Count; i += 2)
         {
             if (args[i] is "-h" or "--help")
@@ -51,7 +53,7 @@ internal sealed class TBenchOptions
                 case "--parts": options.Parts = Set(value, "steps", "pandas", "scd2"); break;
                 case "--steps": options.Steps = Set(value); break;
                 case "--work": options.WorkDir = Path.GetFullPath(value); break;
-                case "--results": options.ResultsDir = Path.GetFullPath(value); break;
+                case "--results": options._results = Path.GetFullPath(value); break;
                 default: throw new BenchException($"unknown option '{name}'\n{Usage}");
             }
         }
