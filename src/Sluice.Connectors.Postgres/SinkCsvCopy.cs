@@ -13,11 +13,6 @@ internal static class SinkCsvCopy
 {
     private const int BufferSize = 1 << 20;
 
-    private static readonly HashSet<string> ExactSources = new(StringComparer.Ordinal)
-    {
-        "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "VARCHAR", "JSON", "UUID", "DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE",
-    };
-
     private static readonly HashSet<PgKind> ExactTargets =
     [
         PgKind.Boolean, PgKind.Smallint, PgKind.Integer, PgKind.Bigint, PgKind.Double, PgKind.Numeric, PgKind.Text, PgKind.Json, PgKind.Jsonb,
@@ -26,7 +21,7 @@ internal static class SinkCsvCopy
 
     public static bool CanUse(DatasetReader input, IReadOnlyList<PgColumn> columns) =>
         columns.Count == input.Columns.Count
-        && columns.Select((c, i) => c.Element is null && ExactTargets.Contains(c.Kind) && ExactSource(input.Columns[i].Type)).All(ok => ok);
+        && columns.Select((c, i) => c.Element is null && ExactTargets.Contains(c.Kind) && CsvExactTypes.Contains(input.Columns[i].Type)).All(ok => ok);
 
     public static async Task<long> LoadAsync(NpgsqlConnection connection, string copyFromStdin, DatasetReader input, CancellationToken cancellationToken)
     {
@@ -73,7 +68,4 @@ internal static class SinkCsvCopy
             File.Delete(csvPath);
         }
     }
-
-    private static bool ExactSource(string type) =>
-        ExactSources.Contains(type) || (type.StartsWith("DECIMAL(", StringComparison.Ordinal) && type.EndsWith(')'));
 }

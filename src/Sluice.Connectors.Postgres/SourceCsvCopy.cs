@@ -16,11 +16,6 @@ internal static class SourceCsvCopy
 {
     private const int BufferSize = 1 << 20;
 
-    private static readonly HashSet<string> ExactTypes = new(StringComparer.Ordinal)
-    {
-        "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "VARCHAR", "JSON", "UUID", "DATE", "TIMESTAMP", "TIMESTAMPTZ",
-    };
-
     public static async Task<bool> CanUseAsync(NpgsqlCommand command, IReadOnlyList<SourceColumn> columns, CancellationToken cancellationToken)
     {
         if (command.Parameters.Count > 0 || !columns.All(Exact))
@@ -82,8 +77,7 @@ internal static class SourceCsvCopy
     }
 
     /// <summary>Numerics wider than .NET's decimal qualify too: DuckDB parses their exact digits.</summary>
-    private static bool Exact(SourceColumn column) =>
-        ExactTypes.Contains(column.Type) || (column.Type.StartsWith("DECIMAL(", StringComparison.Ordinal) && column.Type.EndsWith(')'));
+    private static bool Exact(SourceColumn column) => CsvExactTypes.Contains(column.Type);
 
     /// <summary>
     /// PostgreSQL's CSV: NULL is an empty unquoted field and an empty string is <c>""</c>, so quoted
