@@ -1,10 +1,10 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 
-namespace Sluice.Transforms.Tests.Infrastructure;
+namespace Sluice.Testing;
 
-/// <summary>Read-only queries against a DuckDB file or Parquet files, to check what a pipeline wrote.</summary>
-internal sealed class Warehouse(string path)
+/// <summary>Read-only queries against a DuckDB file or Parquet files, to check what a pipeline wrote; shared by the test projects.</summary>
+public sealed class Warehouse(string path)
 {
     public bool Exists => File.Exists(path);
 
@@ -33,6 +33,35 @@ internal sealed class Warehouse(string path)
     /// <summary>Column names and DuckDB types of a query's result.</summary>
     public List<(string Name, string Type)> Columns(string sql) =>
         Query($"DESCRIBE {sql}").Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
+
+    public object? Scalar(string sql) => Query(sql)[0][0];
+
+    /// <summary>The kind of each relation of the warehouse (<c>main.x BASE TABLE</c>, <c>main.v VIEW</c>), sorted.</summary>
+    public IReadOnlyList<string> Relations() =>
+        Query("SELECT table_schema || '.' || table_name || ' ' || table_type FROM information_schema.tables WHERE table_catalog = current_database() ORDER BY ALL")
+            .Select(r => (string)r[0]!).ToList();
+
+    /// <summary>
+    /// The whole warehouse as text: every relation with its kind, the stored SQL of each view, and every
+    /// row of every relation. Two equal snapshots mean nothing observable changed.
+    /// </summary>
+    public string SnapshotAll()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var row in Query("SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_catalog = current_database() ORDER BY ALL"))
+        {
+            var relation = $"\"{row[0]}\".\"{row[1]}\"";
+            text.AppendLine($"== {row[0]}.{row[1]} {row[2]}");
+            if ((string)row[2]! == "VIEW")
+            {
+                text.AppendLine(Convert.ToString(Scalar($"SELECT sql FROM duckdb_views() WHERE schema_name = '{row[0]}' AND view_name = '{row[1]}'"), CultureInfo.InvariantCulture));
+            }
+
+            text.AppendLine(Snapshot(relation));
+        }
+
+        return text.ToString();
+    }
 
     /// <summary>A staged Parquet file as a query.</summary>
     public static string Parquet(string path) => $"SELECT * FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}')";
