@@ -32,6 +32,7 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
 
         if (Mode == LoadMode.Scd2)
         {
+            await EnsureNoNullKeysAsync(key, cancellationToken);
             return await new Scd2Load(session, context, _schema, _table, key).RunAsync(cancellationToken);
         }
 
@@ -96,6 +97,17 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
         {
             var examples = string.Join("; ", duplicates.Select(d => string.Join(", ", d.Take(key.Count)) + $" ({d[^1]} rows)"));
             throw new BadDataException($"task '{context.Task.Id}': upsert into {TableName} needs one row per key ({string.Join(", ", key)}), but the input repeats keys: {examples}. Deduplicate first; nothing was loaded.");
+        }
+    }
+
+    /// <summary>A null natural key never equals its earlier version, so every load would add one more.</summary>
+    private async Task EnsureNoNullKeysAsync(IReadOnlyList<string> key, CancellationToken cancellationToken)
+    {
+        var anyNull = string.Join(" OR ", key.Select(k => $"{SqlText.Identifier(k)} IS NULL"));
+        var rows = await session.ScalarAsync<long>($"SELECT count(*) FROM {Input} WHERE {anyNull}", [], cancellationToken);
+        if (rows > 0)
+        {
+            throw new BadDataException($"task '{context.Task.Id}': scd2 into {TableName}: {rows} row(s) have a null natural key ({string.Join(", ", key)}), which can never match its earlier version. Filter or fill them first (steps drop_null or fill_null); nothing was loaded.");
         }
     }
 

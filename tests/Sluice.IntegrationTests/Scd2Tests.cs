@@ -92,6 +92,21 @@ public sealed class Scd2Tests : IDisposable
     }
 
     [Fact]
+    public async Task A_null_natural_key_fails_naming_the_count_and_writes_nothing()
+    {
+        await LoadAsync("2024-03-01", "C1,Ann,Paris\n");
+        var before = Rows();
+        _project.Write("in/customers_2024-03-02.csv", "customer_id,name,city\nC1,Ann,Lyon\n,Nobody,Rome\n");
+
+        var result = await _project.RunAsync("pipeline.yaml", "2024-03-02");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("1 row(s) have a null natural key (customer_id)", result.Run.Error);
+        Assert.Contains("nothing was loaded", result.Run.Error);
+        Assert.Equal(before, Rows());
+    }
+
+    [Fact]
     public async Task Facts_get_the_surrogate_key_valid_on_their_date_or_the_unknown_member()
     {
         await LoadAsync("2024-03-01", "C1,Ann,Paris\n");
