@@ -11,7 +11,7 @@ namespace Sluice.Yaml;
 /// Reads a pipeline YAML file into the model. Structural problems are collected with their file,
 /// line and column; semantic checks happen in <see cref="PipelineValidator"/>.
 /// </summary>
-public static class PipelineYamlLoader
+public static partial class PipelineYamlLoader
 {
     private static readonly string[] TopLevelKeys =
         ["name", "description", "schedule", "interval", "timezone", "start_date", "max_parallel_tasks", "defaults", "params", "datasets", "tasks", "artifacts"];
@@ -195,33 +195,6 @@ public static class PipelineYamlLoader
         };
     }
 
-    private static ArtifactStoreDefinition? ReadArtifactStore(YamlNode value, YamlNodes nodes)
-    {
-        if (nodes.Mapping(value, "artifacts") is not { } mapping)
-        {
-            return null;
-        }
-
-        string? connection = null;
-        string? location = null;
-        foreach (var (key, _, entry) in nodes.Entries(mapping, "artifacts", ["connection", "location"]))
-        {
-            switch (key)
-            {
-                case "connection": connection = nodes.Scalar(entry, "artifacts.connection"); break;
-                case "location": location = nodes.Scalar(entry, "artifacts.location"); break;
-            }
-        }
-
-        if (connection is null || location is null)
-        {
-            nodes.Error(value, "artifacts needs a 'connection' (for example an s3 connection) and a 'location' (for example s3://bucket/sluice-artifacts).");
-            return null;
-        }
-
-        return new ArtifactStoreDefinition(connection, location, nodes.At(value));
-    }
-
     private static TaskDefinition? ReadTask(string id, YamlNode idNode, YamlNode body, YamlNodes nodes, RetrySettings defaultRetry, TimeSpan? defaultTimeout)
     {
         if (nodes.Mapping(body, $"task '{id}'") is not { } mapping)
@@ -319,61 +292,6 @@ public static class PipelineYamlLoader
         }
 
         return (retry, timeout);
-    }
-
-    private static IEnumerable<DatasetDefinition> ReadDatasets(YamlMappingNode datasets, YamlNodes nodes)
-    {
-        foreach (var (name, nameNode, body) in nodes.Entries(datasets, "datasets", []))
-        {
-            var columns = new List<ColumnDefinition>();
-            if (nodes.Mapping(body, $"dataset '{name}'") is { } mapping)
-            {
-                foreach (var (_, _, value) in nodes.Entries(mapping, $"dataset '{name}'", ["columns"]))
-                {
-                    if (nodes.Mapping(value, $"columns of dataset '{name}'") is { } columnMap)
-                    {
-                        columns.AddRange(ReadColumns(columnMap, nodes, name));
-                    }
-                }
-            }
-
-            yield return new DatasetDefinition { Name = name, Columns = columns, Location = nodes.At(nameNode) };
-        }
-    }
-
-    private static IEnumerable<ColumnDefinition> ReadColumns(YamlMappingNode columns, YamlNodes nodes, string dataset)
-    {
-        foreach (var (column, _, value) in nodes.Entries(columns, $"columns of dataset '{dataset}'", []))
-        {
-            if (value is YamlScalarNode { Value: { } type })
-            {
-                yield return new ColumnDefinition(column, type.Trim().ToUpperInvariant());
-            }
-            else if (nodes.Mapping(value, $"column '{column}'") is { } detail)
-            {
-                string? columnType = null;
-                var nullable = true;
-                foreach (var (key, _, v) in nodes.Entries(detail, $"column '{column}'", ["type", "nullable"]))
-                {
-                    if (key == "type")
-                    {
-                        columnType = nodes.Scalar(v, "type");
-                    }
-                    else
-                    {
-                        nullable = OptionParsing.ParseBool(nodes.Scalar(v, "nullable")) ?? true;
-                    }
-                }
-
-                if (columnType is null)
-                {
-                    nodes.Error(value, $"column '{column}' of dataset '{dataset}' needs a 'type', for example BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP.");
-                    continue;
-                }
-
-                yield return new ColumnDefinition(column, columnType.Trim().ToUpperInvariant(), nullable);
-            }
-        }
     }
 
     private static DateOnly? ReadDate(YamlNode value, YamlNodes nodes)
