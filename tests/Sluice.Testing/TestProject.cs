@@ -5,13 +5,14 @@ using Sluice.Metadata.Sqlite;
 using Sluice.Model;
 using Sluice.Yaml;
 
-namespace Sluice.IntegrationTests.Infrastructure;
+namespace Sluice.Testing;
 
 /// <summary>
 /// A throwaway project folder: pipeline files, input data, the state folder and the warehouse all
-/// live under one temporary directory that is deleted afterwards.
+/// live under one temporary directory that is deleted afterwards. Runs go through the CLI's catalog,
+/// runner and SQLite run history, as `sluice run` does.
 /// </summary>
-internal sealed class TestProject : IDisposable
+public sealed class TestProject : IDisposable
 {
     public TestProject()
     {
@@ -33,18 +34,16 @@ internal sealed class TestProject : IDisposable
         return path;
     }
 
-    /// <summary>Copies the sales example (pipeline, SQL and data) into this project.</summary>
-    public string CopySalesExample()
+    /// <summary>Copies a folder of the test output (such as the parity pipeline and inputs) into this project.</summary>
+    public void CopyFromOutput(string folder, string into = "")
     {
-        var source = Path.Combine(AppContext.BaseDirectory, "examples", "sales");
+        var source = Path.Combine(AppContext.BaseDirectory, folder);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(Root, Path.GetRelativePath(source, file));
+            var target = Path.Combine(Root, into, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);
         }
-
-        return PathOf("sales_etl.yaml");
     }
 
     public PipelineDefinition Load(string relative = "pipeline.yaml") =>
@@ -59,6 +58,10 @@ internal sealed class TestProject : IDisposable
         var runner = SluiceHost.Runner(catalog ?? SluiceHost.Catalog(), store, StateDirectory);
         return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), Resume = resume }, observer);
     }
+
+    /// <summary>The staged Parquet file of a dataset written by a run of <paramref name="pipeline"/>.</summary>
+    public string Staged(string pipeline, string date, string dataset) =>
+        Path.Combine(StateDirectory, "artifacts", pipeline, date, dataset + ".parquet");
 
     public Warehouse Warehouse(string relative) => new(PathOf(relative));
 
