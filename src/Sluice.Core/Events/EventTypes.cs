@@ -1,0 +1,50 @@
+namespace Sluice.Events;
+
+/// <summary>The kinds of event in the log, as stored. Payload fields are listed beside each.</summary>
+public static class EventTypes
+{
+    /// <summary>trigger, interval_start, interval_end, host, process.</summary>
+    public const string RunStarted = "run_started";
+
+    /// <summary>state (success, failed, cancelled, abandoned), error, tasks, rows_written.</summary>
+    public const string RunFinished = "run_finished";
+
+    /// <summary>from, to, attempt, worker, error (whole, masked).</summary>
+    public const string TaskStateChanged = "task_state_changed";
+
+    /// <summary>dataset, rows_written, rows_read, rows_quarantined.</summary>
+    public const string Rows = "rows";
+
+    /// <summary>level (info, warning, error), text (masked).</summary>
+    public const string Log = "log";
+
+    /// <summary>dataset, added, removed, retyped, renamed, always_null, summary.</summary>
+    public const string ContractDrift = "contract_drift";
+
+    /// <summary>dataset, check, severity (warn, error), outcome (pass, fail, error), observed, message.</summary>
+    public const string CheckResult = "check_result";
+
+    /// <summary>dataset, rows (a source or sink saw no rows for its interval), policy.</summary>
+    public const string EmptyInterval = "empty_interval";
+
+    /// <summary>name, value.</summary>
+    public const string MetricObserved = "metric_observed";
+
+    /// <summary>metric, value, low, high, history (count of intervals used), method.</summary>
+    public const string Anomaly = "anomaly";
+
+    /// <summary>kind (deadline, max_duration), deadline, late_by.</summary>
+    public const string SlaMissed = "sla_missed";
+
+    /// <summary>incident, channel, attempt, status, summary.</summary>
+    public const string AlertSent = "alert_sent";
+
+    /// <summary>incident, channel, attempt, error.</summary>
+    public const string AlertFailed = "alert_failed";
+
+    /// <summary>incident, channel.</summary>
+    public const string AlertRecovered = "alert_recovered";
+
+    /// <summary>message: a scheduler or worker problem a person should see (a pipeline file stopped loading...).</summary>
+    public const string SystemError = "system_error";
+}
