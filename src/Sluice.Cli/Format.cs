@@ -35,6 +35,8 @@ internal static class Format
             "success" => "green",
             "failed" => "red",
             "upstream_failed" => "darkorange",
+            "abandoned" => "red",
+            "cancelled" => "darkorange",
             "running" => "blue",
             "up_for_retry" => "yellow",
             _ => "grey",
@@ -46,6 +48,13 @@ internal static class Format
 
     public static string Duration(TimeSpan span) =>
         span.TotalSeconds < 60 ? $"{span.TotalSeconds:0.0}s" : span.TotalMinutes < 60 ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s" : $"{(int)span.TotalHours}h{span.Minutes:00}m";
+
+    /// <summary>
+    /// A run's error for a one-line view: "task 'x' failed: reason" becomes "x: reason", so the
+    /// reason, not the repeated wording, survives the cut.
+    /// </summary>
+    public static string Reason(string? error, int length) =>
+        Shorten(error?.Replace("task '", string.Empty, StringComparison.Ordinal).Replace("' failed: ", ": ", StringComparison.Ordinal), length);
 
     public static string Shorten(string? text, int length) =>
         text is null ? string.Empty : text.Length <= length ? text : text[..(length - 3)] + "...";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sluice.Cli;
 using Sluice.Cli.Commands;
 
 var root = new RootCommand("Sluice: data pipelines that extract, transform, load and check data per interval, and never fail silently.")
@@ -10,4 +11,10 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     ShowCommand.Create(),
     SchemaCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+
+// Signals are handled by Interrupts, which lets a run record itself as cancelled instead of the
+// process being torn down after a fixed grace period.
+using var interrupts = new Interrupts();
+var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupts.Token);
+Interrupts.RestoreTerminal();
+return exitCode;

@@ -5,68 +5,124 @@ using Sluice.State;
 namespace Sluice.Metadata.Sqlite;
 
 /// <summary>
-/// Run history and task states in one SQLite file in the project folder: the no-server default.
-/// Writes are serialised because tasks of one run report their states concurrently.
+/// Run history, task states and the event log in one SQLite file in the project folder: the no-server
+/// default. Writes are serialised because tasks of one run report their states concurrently; several
+/// processes share the file through SQLite's own locking.
 /// </summary>
-public sealed class SqliteMetadataStore : IMetadataStore
+public sealed partial class SqliteMetadataStore : IMetadataStore
 {
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time;
 
-    private SqliteMetadataStore(SqliteConnection connection) => _connection = connection;
+    private SqliteMetadataStore(SqliteConnection connection, TimeProvider time)
+    {
+        _connection = connection;
+        _time = time;
+    }
 
     public string Path { get; private init; } = string.Empty;
 
-    public static async Task<SqliteMetadataStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<SqliteMetadataStore> OpenAsync(string path, CancellationToken cancellationToken = default, TimeProvider? time = null)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        var store = new SqliteMetadataStore(connection) { Path = path };
-        await store.ExecuteAsync(SqliteSchema.Script, [], cancellationToken);
+        var store = new SqliteMetadataStore(connection, time ?? TimeProvider.System) { Path = path };
+        await using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = SqliteSchema.Connection;
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await store.MigrateAsync(cancellationToken);
         return store;
     }
 
-    public async Task<RunRecord> StartRunAsync(RunRecord run, CancellationToken cancellationToken)
+    private async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        var id = await ScalarAsync(
-            """
-            INSERT INTO runs (pipeline, logical_date, interval_start, interval_end, state, trigger, started_at)
-            VALUES ($pipeline, $logical_date, $interval_start, $interval_end, $state, $trigger, $started_at) RETURNING id
-            """,
-            [("pipeline", run.Pipeline), ("logical_date", Date(run.LogicalDate)), ("interval_start", Time(run.IntervalStart)), ("interval_end", Time(run.IntervalEnd)),
-             ("state", Name(run.State)), ("trigger", run.Trigger), ("started_at", Time(run.StartedAt))],
+        await InTransactionAsync(
+            async transaction =>
+            {
+                var version = Convert.ToInt32(await ScalarInAsync(transaction, "PRAGMA user_version", [], cancellationToken), CultureInfo.InvariantCulture);
+                for (var next = version; next < SqliteSchema.Migrations.Count; next++)
+                {
+                    await ScalarInAsync(transaction, SqliteSchema.Migrations[next], [], cancellationToken);
+                    await ScalarInAsync(transaction, $"PRAGMA user_version = {next + 1}", [], cancellationToken);
+                }
+
+                return 0;
+            },
             cancellationToken);
-        return run with { Id = id };
     }
+
+    public Task<RunRecord> StartRunAsync(RunRecord run, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            async transaction =>
+            {
+                await ReapAbandonedAsync(transaction, run.Pipeline, cancellationToken);
+                var live = await QueryInAsync(
+                    transaction,
+                    "SELECT * FROM runs WHERE pipeline = $pipeline AND logical_date = $logical_date AND state = 'running' ORDER BY id LIMIT 1",
+                    [("pipeline", run.Pipeline), ("logical_date", Date(run.LogicalDate))],
+                    ReadRun,
+                    cancellationToken);
+                if (live.Count > 0)
+                {
+                    throw new RunConflictException(live[0]);
+                }
+
+                var id = await ScalarInAsync(
+                    transaction,
+                    """
+                    INSERT INTO runs (pipeline, logical_date, interval_start, interval_end, state, trigger, started_at, host, process_id, heartbeat_at)
+                    VALUES ($pipeline, $logical_date, $interval_start, $interval_end, $state, $trigger, $started_at, $host, $process_id, $heartbeat_at) RETURNING id
+                    """,
+                    [("pipeline", run.Pipeline), ("logical_date", Date(run.LogicalDate)), ("interval_start", Time(run.IntervalStart)), ("interval_end", Time(run.IntervalEnd)),
+                     ("state", StateNames.Of(run.State)), ("trigger", run.Trigger), ("started_at", Time(run.StartedAt)), ("host", run.Host),
+                     ("process_id", run.ProcessId), ("heartbeat_at", run.HeartbeatAt is { } h ? Time(h) : null)],
+                    cancellationToken);
+                return run with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) };
+            },
+            cancellationToken);
 
     public Task FinishRunAsync(long runId, RunState state, string? error, CancellationToken cancellationToken) =>
         ExecuteAsync(
             "UPDATE runs SET state = $state, ended_at = $ended_at, error = $error WHERE id = $id",
-            [("state", Name(state)), ("ended_at", Time(DateTimeOffset.UtcNow)), ("error", error), ("id", runId)],
+            [("state", StateNames.Of(state)), ("ended_at", Time(_time.GetUtcNow())), ("error", error), ("id", runId)],
             cancellationToken);
+
+    public Task HeartbeatAsync(long runId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE runs SET heartbeat_at = $at WHERE id = $id AND state = 'running'", [("at", Time(at)), ("id", runId)], cancellationToken);
 
     public Task SaveTaskAsync(TaskInstanceRecord task, CancellationToken cancellationToken) =>
         ExecuteAsync(
             """
-            INSERT INTO task_instances (run_id, task_id, state, try_number, started_at, ended_at, rows_read, rows_written, rows_quarantined, reused, error)
-            VALUES ($run_id, $task_id, $state, $try_number, $started_at, $ended_at, $rows_read, $rows_written, $rows_quarantined, $reused, $error)
+            INSERT INTO task_instances (run_id, task_id, state, try_number, started_at, ended_at, rows_read, rows_written, rows_quarantined, reused, error, next_attempt_at)
+            VALUES ($run_id, $task_id, $state, $try_number, $started_at, $ended_at, $rows_read, $rows_written, $rows_quarantined, $reused, $error, $next_attempt_at)
             ON CONFLICT (run_id, task_id) DO UPDATE SET state = excluded.state, try_number = excluded.try_number,
                 started_at = excluded.started_at, ended_at = excluded.ended_at, rows_read = excluded.rows_read,
-                rows_written = excluded.rows_written, rows_quarantined = excluded.rows_quarantined, reused = excluded.reused, error = excluded.error
+                rows_written = excluded.rows_written, rows_quarantined = excluded.rows_quarantined, reused = excluded.reused,
+                error = excluded.error, next_attempt_at = excluded.next_attempt_at
             """,
-            [("run_id", task.RunId), ("task_id", task.TaskId), ("state", Name(task.State)), ("try_number", task.TryNumber),
+            [("run_id", task.RunId), ("task_id", task.TaskId), ("state", StateNames.Of(task.State)), ("try_number", task.TryNumber),
              ("started_at", task.StartedAt is { } s ? Time(s) : null), ("ended_at", task.EndedAt is { } e ? Time(e) : null),
              ("rows_read", task.RowsRead), ("rows_written", task.RowsWritten), ("rows_quarantined", task.RowsQuarantined),
-             ("reused", task.Reused ? 1 : 0), ("error", task.Error)],
+             ("reused", task.Reused ? 1 : 0), ("error", task.Error), ("next_attempt_at", task.NextAttemptAt is { } n ? Time(n) : null)],
             cancellationToken);
 
-    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? pipeline, int limit, CancellationToken cancellationToken) =>
-        await QueryAsync(
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? pipeline, int limit, CancellationToken cancellationToken)
+    {
+        await InTransactionAsync(t => ReapAbandonedAsync(t, pipeline, cancellationToken), cancellationToken);
+        return await QueryAsync(
             "SELECT * FROM runs WHERE ($pipeline IS NULL OR pipeline = $pipeline) ORDER BY id DESC LIMIT $limit",
             [("pipeline", pipeline), ("limit", limit)],
             ReadRun,
             cancellationToken);
+    }
+
+    public async Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT * FROM runs WHERE id = $id", [("id", runId)], ReadRun, cancellationToken)).FirstOrDefault();
 
     public async Task<IReadOnlyList<TaskInstanceRecord>> ListTasksAsync(long runId, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT * FROM task_instances WHERE run_id = $run_id ORDER BY rowid", [("run_id", runId)], ReadTask, cancellationToken);
@@ -78,117 +134,29 @@ public sealed class SqliteMetadataStore : IMetadataStore
             ReadRun,
             cancellationToken)).FirstOrDefault();
 
+    /// <summary>Marks running runs whose process died as abandoned, and their unfinished tasks as failed with the reason.</summary>
+    private async Task<int> ReapAbandonedAsync(SqliteTransaction transaction, string? pipeline, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var running = await QueryInAsync(transaction, "SELECT * FROM runs WHERE state = 'running' AND ($pipeline IS NULL OR pipeline = $pipeline)", [("pipeline", pipeline)], ReadRun, cancellationToken);
+        foreach (var run in running.Where(r => RunLiveness.IsAbandoned(r, now)))
+        {
+            var reason = RunLiveness.Reason(run);
+            await ScalarInAsync(transaction, "UPDATE runs SET state = 'abandoned', ended_at = $now, error = $reason WHERE id = $id", [("now", Time(now)), ("reason", reason), ("id", run.Id)], cancellationToken);
+            await ScalarInAsync(
+                transaction,
+                "UPDATE task_instances SET state = 'failed', ended_at = $now, error = $reason WHERE run_id = $id AND state IN ('running', 'up_for_retry')",
+                [("now", Time(now)), ("reason", "abandoned with its run"), ("id", run.Id)],
+                cancellationToken);
+            await AppendInAsync(transaction, AbandonedEvent(run, reason, now), cancellationToken);
+        }
+
+        return 0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();
         _gate.Dispose();
-    }
-
-    private static RunRecord ReadRun(SqliteDataReader r) => new()
-    {
-        Id = r.GetInt64(r.GetOrdinal("id")),
-        Pipeline = r.GetString(r.GetOrdinal("pipeline")),
-        LogicalDate = DateOnly.ParseExact(r.GetString(r.GetOrdinal("logical_date")), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-        IntervalStart = ParseTime(r, "interval_start")!.Value,
-        IntervalEnd = ParseTime(r, "interval_end")!.Value,
-        State = Enum.Parse<RunState>(r.GetString(r.GetOrdinal("state")), ignoreCase: true),
-        Trigger = r.GetString(r.GetOrdinal("trigger")),
-        StartedAt = ParseTime(r, "started_at")!.Value,
-        EndedAt = ParseTime(r, "ended_at"),
-        Error = Text(r, "error"),
-    };
-
-    private static TaskInstanceRecord ReadTask(SqliteDataReader r) => new()
-    {
-        RunId = r.GetInt64(r.GetOrdinal("run_id")),
-        TaskId = r.GetString(r.GetOrdinal("task_id")),
-        State = Enum.Parse<TaskState>(r.GetString(r.GetOrdinal("state")).Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true),
-        TryNumber = r.GetInt32(r.GetOrdinal("try_number")),
-        StartedAt = ParseTime(r, "started_at"),
-        EndedAt = ParseTime(r, "ended_at"),
-        RowsRead = r.GetInt64(r.GetOrdinal("rows_read")),
-        RowsWritten = r.GetInt64(r.GetOrdinal("rows_written")),
-        RowsQuarantined = r.GetInt64(r.GetOrdinal("rows_quarantined")),
-        Reused = r.GetInt64(r.GetOrdinal("reused")) != 0,
-        Error = Text(r, "error"),
-    };
-
-    /// <summary>States are stored in snake_case, the names Airflow users know (<c>upstream_failed</c>).</summary>
-    internal static string Name<T>(T value)
-        where T : struct, Enum =>
-        string.Concat(value.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
-
-    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset? ParseTime(SqliteDataReader r, string column) =>
-        Text(r, column) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
-
-    private static string? Text(SqliteDataReader r, string column)
-    {
-        var ordinal = r.GetOrdinal(column);
-        return r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
-    }
-
-    private async Task ExecuteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var command = Command(sql, parameters);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<long> ScalarAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var command = Command(sql, parameters);
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<List<T>> QueryAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var command = Command(sql, parameters);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var results = new List<T>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                results.Add(read(reader));
-            }
-
-            return results;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue("$" + name, value ?? DBNull.Value);
-        }
-
-        return command;
     }
 }

@@ -1,11 +1,21 @@
 namespace Sluice.Metadata.Sqlite;
 
+/// <summary>
+/// Versioned migrations, applied in order on open and recorded in <c>PRAGMA user_version</c>, so a
+/// state folder made by an older Sluice is upgraded in place and never rebuilt.
+/// </summary>
 internal static class SqliteSchema
 {
     // WAL lets `sluice runs` read while a run writes; busy_timeout lets two processes take turns.
-    public const string Script = """
+    public const string Connection = """
         PRAGMA journal_mode = WAL;
         PRAGMA busy_timeout = 10000;
+        """;
+
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: run history and task states (IF NOT EXISTS: folders from before versioning already have them).
+        """
         CREATE TABLE IF NOT EXISTS runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             pipeline TEXT NOT NULL,
@@ -33,5 +43,26 @@ internal static class SqliteSchema
             error TEXT,
             PRIMARY KEY (run_id, task_id)
         );
-        """;
+        """,
+        // 2: liveness of runs, stored retry times, and the event log.
+        """
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        ALTER TABLE runs ADD COLUMN process_id INTEGER;
+        ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+        CREATE INDEX runs_by_state ON runs (state);
+        ALTER TABLE task_instances ADD COLUMN next_attempt_at TEXT;
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            type TEXT NOT NULL,
+            pipeline TEXT,
+            run_id INTEGER,
+            logical_date TEXT,
+            task_id TEXT,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX events_by_run ON events (run_id, id);
+        CREATE INDEX events_by_pipeline ON events (pipeline, id);
+        """,
+    ];
 }

@@ -10,8 +10,9 @@ internal static class BackfillCommand
         var pipeline = CommonOptions.Pipeline();
         var from = new Option<string>("--from") { Description = "First logical date, YYYY-MM-DD.", Required = true };
         var to = new Option<string>("--to") { Description = "Last logical date, YYYY-MM-DD (inclusive).", Required = true };
+        var wait = CommonOptions.Wait();
         var stateDir = CommonOptions.StateDirectory();
-        var command = new Command("backfill", "Run a pipeline for every interval (daily, weekly or monthly, as the pipeline says) in a date range, each as its own run.") { pipeline, from, to, stateDir };
+        var command = new Command("backfill", "Run a pipeline for every interval (daily, weekly or monthly, as the pipeline says) in a date range, each as its own run.") { pipeline, from, to, wait, stateDir };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
@@ -25,7 +26,7 @@ internal static class BackfillCommand
             var failed = new List<DateOnly>();
             foreach (var day in Templating.DataInterval.Dates(first, last, definition.Interval))
             {
-                var result = await RunCommand.ExecuteAsync(definition, new RunRequest { LogicalDate = day, Trigger = "backfill" }, parse.GetValue(stateDir), cancellationToken);
+                var result = await RunCommand.ExecuteAsync(definition, new RunRequest { LogicalDate = day, Trigger = "backfill", WaitForOtherRun = parse.GetValue(wait) }, parse.GetValue(stateDir), cancellationToken);
                 if (!result.Succeeded)
                 {
                     failed.Add(day);

@@ -36,7 +36,7 @@ internal static class CommandErrors
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("error: cancelled.");
-            return Failed;
+            return Interrupts.ExitCode;
         }
         catch (Exception e)
         {

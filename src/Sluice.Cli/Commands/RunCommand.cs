@@ -13,15 +13,14 @@ internal static class RunCommand
         var date = new Option<string?>("--date") { Description = "Logical date of the data interval, YYYY-MM-DD (default: yesterday, the last complete day)." };
         var resume = new Option<bool>("--resume") { Description = "Keep the outputs of tasks that succeeded in the previous run of this interval; run only the rest." };
         var parallel = new Option<int?>("--max-parallel") { Description = "Most tasks to run at once (default: the pipeline's max_parallel_tasks)." };
+        var wait = CommonOptions.Wait();
         var stateDir = CommonOptions.StateDirectory();
-        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, stateDir };
+        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, wait, stateDir };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
-            var logicalDate = parse.GetValue(date) is { } text
-                ? CommonOptions.ParseDate(text, "--date")
-                : DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1));
-            var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel) };
+            var logicalDate = CommonOptions.ParseDate(parse.GetValue(date) ?? "yesterday", "--date");
+            var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait) };
             var result = await ExecuteAsync(definition, request, parse.GetValue(stateDir), cancellationToken);
             return result.Succeeded ? 0 : CommandErrors.Failed;
         }));

@@ -19,7 +19,7 @@ internal static class RunsCommand
             await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
             if (parse.GetValue(runId) is { } id)
             {
-                PrintTasks(id, await store.ListTasksAsync(id, cancellationToken));
+                PrintTasks(id, await store.GetRunAsync(id, cancellationToken), await store.ListTasksAsync(id, cancellationToken));
             }
             else
             {
@@ -51,18 +51,22 @@ internal static class RunsCommand
                 run.Trigger,
                 run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
                 duration,
-                Markup.Escape(Format.Shorten(run.Error, 60)));
+                Markup.Escape(Format.Reason(run.Error, 100)));
         }
 
         Format.Console.Write(table);
     }
 
-    private static void PrintTasks(long runId, IReadOnlyList<TaskInstanceRecord> tasks)
+    /// <summary>Every task with its whole error, wrapped: the reason a run failed is never cut.</summary>
+    private static void PrintTasks(long runId, RunRecord? run, IReadOnlyList<TaskInstanceRecord> tasks)
     {
-        if (tasks.Count == 0)
+        if (run is null || tasks.Count == 0)
         {
             throw new SluiceException($"run {runId} does not exist or has no tasks. List runs with 'sluice runs'.");
         }
+
+        Format.Console.MarkupLine($"run {runId} of {Markup.Escape(run.Pipeline)} for {run.LogicalDate:yyyy-MM-dd}: {Format.State(run.State.ToString())}" +
+            (run.ProcessId is { } pid ? $" (process {pid} on {Markup.Escape(run.Host ?? "?")})" : string.Empty));
 
         var table = new Table().AddColumns("task", "state", "try", "rows read", "rows written", "quarantined", "duration", "error");
         foreach (var task in tasks)
@@ -75,7 +79,7 @@ internal static class RunsCommand
                 Format.Count(task.RowsWritten),
                 Format.Count(task.RowsQuarantined),
                 task.Duration is { } d ? Format.Duration(d) : "-",
-                Markup.Escape(Format.Shorten(task.Error, 80)));
+                Markup.Escape(task.Error ?? string.Empty));
         }
 
         Format.Console.Write(table);

@@ -49,7 +49,7 @@ internal sealed class LiveProgress(PipelineDefinition pipeline) : IRunObserver
         var title = _run is null ? pipeline.Name : $"{pipeline.Name} · run {_run.Id} · {_run.LogicalDate:yyyy-MM-dd}";
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title))
             .AddColumns("task", "kind", "state", "try", "rows", "elapsed");
-        foreach (var task in PipelineDescriber.RunOrder(pipeline))
+        foreach (var task in PipelineGraph.Of(pipeline).RunOrder)
         {
             var record = _tasks.GetValueOrDefault(task.Id);
             var elapsed = record?.StartedAt is { } start ? (record.EndedAt ?? DateTimeOffset.UtcNow) - start : (TimeSpan?)null;

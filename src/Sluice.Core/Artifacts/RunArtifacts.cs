@@ -14,12 +14,19 @@ public sealed class RunArtifacts
     private const string StagingFolder = "_staging";
     private readonly IArtifactStore? _remote;
     private readonly string _remotePrefix;
+    private readonly string _staging;
 
-    public RunArtifacts(string stateDirectory, string pipeline, DateOnly logicalDate, IArtifactStore? remote = null)
+    /// <summary>
+    /// Opens the interval's folder for one run. Staging is private to the run; the caller holds the
+    /// interval (no other live run has it), so staging left by earlier runs is from dead processes and goes.
+    /// </summary>
+    public RunArtifacts(string stateDirectory, string pipeline, DateOnly logicalDate, IArtifactStore? remote = null, long runId = 0)
     {
         var date = logicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Root = Path.Combine(stateDirectory, "artifacts", pipeline, date);
-        Directory.CreateDirectory(Path.Combine(Root, StagingFolder));
+        _staging = Path.Combine(Root, StagingFolder, "run-" + runId.ToString(CultureInfo.InvariantCulture));
+        RemoveLeftovers();
+        Directory.CreateDirectory(_staging);
         _remote = remote;
         _remotePrefix = $"{pipeline}/{date}/";
     }
@@ -40,7 +47,7 @@ public sealed class RunArtifacts
         return path;
     }
 
-    public string WritePath(string dataset) => Path.Combine(Root, StagingFolder, dataset + ".parquet");
+    public string WritePath(string dataset) => Path.Combine(_staging, dataset + ".parquet");
 
     /// <summary>The key of a dataset in the shared store: pipeline/date/dataset.parquet.</summary>
     public string RemoteKey(string dataset) => _remotePrefix + dataset + ".parquet";
@@ -62,7 +69,7 @@ public sealed class RunArtifacts
         foreach (var dataset in datasets.Where(d => !Exists(d)))
         {
             // Into a private file first: a download cut short must never look like a published dataset.
-            var partial = Path.Combine(Root, StagingFolder, $"{dataset}.{Guid.NewGuid():N}.download");
+            var partial = Path.Combine(_staging, $"{dataset}.{Guid.NewGuid():N}.download");
             try
             {
                 if (await _remote.TryDownloadAsync(RemoteKey(dataset), partial, cancellationToken))
@@ -109,6 +116,40 @@ public sealed class RunArtifacts
         foreach (var dataset in datasets)
         {
             File.Delete(WritePath(dataset));
+        }
+    }
+
+    /// <summary>Removes this run's staging folder; called when the run ends, whatever its outcome.</summary>
+    public void RemoveStaging()
+    {
+        try
+        {
+            Directory.Delete(_staging, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private void RemoveLeftovers()
+    {
+        var staging = Path.Combine(Root, StagingFolder);
+        if (!Directory.Exists(staging))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(staging))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(staging))
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

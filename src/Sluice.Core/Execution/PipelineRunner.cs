@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Sluice.Artifacts;
 using Sluice.Connectors;
+using Sluice.Events;
 using Sluice.Model;
 using Sluice.State;
 using Sluice.Templating;
@@ -9,10 +11,24 @@ namespace Sluice.Execution;
 
 /// <summary>
 /// Runs a pipeline's DAG for one data interval on this machine: independent tasks in parallel up to a
-/// bound, each with retries and a timeout, every state change recorded in the metadata store.
+/// bound, each with retries and a timeout, every state change recorded in the metadata store and the
+/// event log. The run holds its interval while it lives (a heartbeat), so a second run of the same
+/// interval is refused and a run whose process died is seen as abandoned.
 /// </summary>
-public sealed class PipelineRunner(ConnectorCatalog catalog, IMetadataStore store, string stateDirectory, IDatasetInspector? inspector = null)
+public sealed class PipelineRunner(
+    ConnectorCatalog catalog,
+    IMetadataStore store,
+    string stateDirectory,
+    IDatasetInspector? inspector = null,
+    TimeProvider? timeProvider = null,
+    IEventLog? eventLog = null)
 {
+    /// <summary>How often a live run renews its heartbeat; a run silent for <see cref="RunLiveness.StaleAfter"/> is abandoned.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly IEventLog? _events = eventLog ?? store as IEventLog;
+
     public async Task<RunResult> RunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         PipelineValidator.EnsureValid(pipeline, catalog);
@@ -22,20 +38,24 @@ public sealed class PipelineRunner(ConnectorCatalog catalog, IMetadataStore stor
         using var remote = OpenArtifactStore(pipeline, interval, secrets);
         var previous = request.Resume ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : null;
         var previousTasks = previous is null ? [] : await store.ListTasksAsync(previous.Id, cancellationToken);
-        var run = await store.StartRunAsync(
-            new RunRecord
-            {
-                Pipeline = pipeline.Name,
-                LogicalDate = request.LogicalDate,
-                IntervalStart = interval.Start,
-                IntervalEnd = interval.End,
-                Trigger = request.Trigger,
-                StartedAt = DateTimeOffset.UtcNow,
-            },
-            cancellationToken);
+        var run = await StartRunAsync(pipeline, request, interval, observer, cancellationToken);
 
-        var execution = new RunExecution(pipeline, run, interval, new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote), secrets, store, observer, inspector, catalog);
+        await using var events = new EventWriter(_events, message => observer.Log("-", message));
+        var recorder = new RunRecorder(run, store, events, observer, secrets, _time);
+        recorder.Write(EventTypes.RunStarted, null, new JsonObject
+        {
+            ["trigger"] = run.Trigger,
+            ["interval_start"] = interval.Start.ToString("O"),
+            ["interval_end"] = interval.End.ToString("O"),
+            ["host"] = run.Host,
+            ["process"] = run.ProcessId,
+        });
+        var artifacts = new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote, run.Id);
+        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time);
+        var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, _time);
         observer.RunStarted(run, pipeline.Tasks);
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(run.Id, stopHeartbeat.Token);
         try
         {
             await execution.InitializeAsync(previousTasks, cancellationToken);
@@ -43,18 +63,92 @@ public sealed class PipelineRunner(ConnectorCatalog catalog, IMetadataStore stor
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await store.FinishRunAsync(run.Id, RunState.Failed, "cancelled", CancellationToken.None);
+            await FinishAsync(recorder, run.Id, RunState.Cancelled, "cancelled", execution.Snapshot());
             throw;
+        }
+        finally
+        {
+            await stopHeartbeat.CancelAsync();
+            await heartbeat;
+            artifacts.RemoveStaging();
         }
 
         var tasks = execution.Snapshot();
         var failed = tasks.Where(t => t.State == TaskState.Failed).ToList();
         var error = failed.Count == 0 ? null : string.Join("; ", failed.Select(t => $"task '{t.TaskId}' failed: {t.Error}"));
-        var state = failed.Count == 0 ? RunState.Success : RunState.Failed;
-        await store.FinishRunAsync(run.Id, state, error, CancellationToken.None);
-        var result = new RunResult(run with { State = state, Error = error, EndedAt = DateTimeOffset.UtcNow }, tasks);
+        var state = failed.Count == 0 && tasks.All(t => t.State != TaskState.UpstreamFailed) ? RunState.Success : RunState.Failed;
+        await FinishAsync(recorder, run.Id, state, error, tasks);
+        var result = new RunResult(run with { State = state, Error = error, EndedAt = _time.GetUtcNow() }, tasks);
         observer.RunFinished(result);
         return result;
+    }
+
+    private async Task<RunRecord> StartRunAsync(PipelineDefinition pipeline, RunRequest request, DataInterval interval, IRunObserver observer, CancellationToken cancellationToken)
+    {
+        var record = new RunRecord
+        {
+            Pipeline = pipeline.Name,
+            LogicalDate = request.LogicalDate,
+            IntervalStart = interval.Start,
+            IntervalEnd = interval.End,
+            Trigger = request.Trigger,
+            StartedAt = _time.GetUtcNow(),
+            HeartbeatAt = _time.GetUtcNow(),
+            Host = RunLiveness.HostName,
+            ProcessId = Environment.ProcessId,
+        };
+        var announced = false;
+        while (true)
+        {
+            try
+            {
+                return await store.StartRunAsync(record with { StartedAt = _time.GetUtcNow(), HeartbeatAt = _time.GetUtcNow() }, cancellationToken);
+            }
+            catch (RunConflictException conflict) when (request.WaitForOtherRun)
+            {
+                if (!announced)
+                {
+                    observer.Log("-", $"waiting: {conflict.Message.Split(". Wait")[0]}.");
+                    announced = true;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task FinishAsync(RunRecorder recorder, long runId, RunState state, string? error, IReadOnlyList<TaskInstanceRecord> tasks)
+    {
+        await store.FinishRunAsync(runId, state, error, CancellationToken.None);
+        recorder.Write(EventTypes.RunFinished, null, new JsonObject
+        {
+            ["state"] = StateNames.Of(state),
+            ["error"] = error,
+            ["tasks"] = tasks.Count,
+            ["rows_written"] = tasks.Sum(t => t.RowsWritten),
+        });
+    }
+
+    private async Task HeartbeatAsync(long runId, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(HeartbeatInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    await store.HeartbeatAsync(runId, _time.GetUtcNow(), stop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A missed beat is retried at the next tick; only a long silence marks the run abandoned.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>The pipeline's shared artifact store, if it names one; validation has checked the connection and location.</summary>

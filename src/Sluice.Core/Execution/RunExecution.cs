@@ -1,40 +1,35 @@
-using System.Collections.Concurrent;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 using Sluice.Artifacts;
-using Sluice.Connectors;
 using Sluice.Model;
 using Sluice.State;
-using Sluice.Templating;
-using Sluice.Validation;
 
 namespace Sluice.Execution;
 
-/// <summary>The mutable state of one run while its tasks execute.</summary>
+/// <summary>
+/// The local mode: drives one run in this process by asking <see cref="RunScheduler"/> what may run,
+/// starting those attempts up to the parallelism bound, and recording each outcome. A failed attempt
+/// that may be retried is stored as <c>up_for_retry</c> with its next attempt time; no slot is held
+/// while it waits.
+/// </summary>
 internal sealed class RunExecution(
     PipelineDefinition pipeline,
     RunRecord run,
-    DataInterval interval,
     RunArtifacts artifacts,
-    SecretMasker secrets,
-    IMetadataStore store,
-    IRunObserver observer,
-    IDatasetInspector? inspector,
-    ConnectorCatalog catalog)
+    RunRecorder recorder,
+    TaskAttempt attempts,
+    TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, TaskInstanceRecord> _tasks = new(StringComparer.Ordinal);
+    private readonly PipelineGraph _graph = PipelineGraph.Of(pipeline);
 
     public async Task InitializeAsync(IReadOnlyList<TaskInstanceRecord> previousTasks, CancellationToken cancellationToken)
     {
         // A task is kept only if it succeeded last time, its outputs are still staged, and nothing
         // upstream runs again; otherwise it would publish or load data built from stale inputs.
         var kept = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var task in Model.PipelineDescriber.RunOrder(pipeline))
+        foreach (var task in _graph.RunOrder)
         {
             var earlier = previousTasks.FirstOrDefault(t => t.TaskId == task.Id);
             var reusable = earlier?.State == TaskState.Success
-                && PipelineValidator.Upstream(pipeline, task).All(kept.Contains)
+                && _graph.Upstream(task.Id).All(kept.Contains)
                 && await AllStagedAsync(task.AllOutputs, cancellationToken);
             if (reusable)
             {
@@ -44,7 +39,7 @@ internal sealed class RunExecution(
             var record = reusable
                 ? earlier! with { RunId = run.Id, Reused = true, Error = null, RowsRead = 0, RowsWritten = 0, RowsQuarantined = 0 }
                 : new TaskInstanceRecord { RunId = run.Id, TaskId = task.Id };
-            await SaveAsync(record, cancellationToken);
+            await recorder.SaveAsync(record, cancellationToken);
         }
     }
 
@@ -62,7 +57,7 @@ internal sealed class RunExecution(
     }
 
     public IReadOnlyList<TaskInstanceRecord> Snapshot() =>
-        pipeline.Tasks.Select(t => _tasks[t.Id]).ToList();
+        pipeline.Tasks.Select(t => recorder.Tasks[t.Id]).ToList();
 
     public async Task ExecuteAsync(int maxParallel, CancellationToken cancellationToken)
     {
@@ -71,18 +66,19 @@ internal sealed class RunExecution(
         var running = new Dictionary<string, Task>(StringComparer.Ordinal);
         while (true)
         {
-            await MarkUpstreamFailuresAsync(cancellationToken);
-            var ready = pipeline.Tasks
-                .Where(t => _tasks[t.Id].State == TaskState.Pending && !running.ContainsKey(t.Id))
-                .Where(t => PipelineValidator.Upstream(pipeline, t).All(u => _tasks[u].State == TaskState.Success))
-                .ToList();
-            foreach (var task in ready.Take(Math.Max(1, maxParallel) - running.Count))
+            var decision = RunScheduler.Decide(_graph, recorder.Tasks, time.GetUtcNow());
+            foreach (var (taskId, state, reason) in decision.Settled)
+            {
+                await recorder.SaveAsync(recorder.Tasks[taskId] with { State = state, Error = reason, EndedAt = time.GetUtcNow() }, cancellationToken);
+            }
+
+            foreach (var task in decision.Ready.Where(t => !running.ContainsKey(t.Id)).Take(Math.Max(1, maxParallel) - running.Count))
             {
                 // Some drivers (DuckDB.NET) complete their "async" calls synchronously and block the thread.
                 // A dedicated thread per task keeps one such task from holding up the others while the
                 // thread pool is busy elsewhere (it adds threads only slowly once its minimum is reached).
                 running.Add(task.Id, Task.Factory.StartNew(
-                    () => RunTaskAsync(task, cancellationToken),
+                    () => RunAttemptAsync(task, cancellationToken),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default).Unwrap());
@@ -90,15 +86,41 @@ internal sealed class RunExecution(
 
             if (running.Count == 0)
             {
-                return;
+                if (decision.Settled.Count > 0)
+                {
+                    continue;
+                }
+
+                if (decision.WakeAt is not { } wake)
+                {
+                    return;
+                }
+
+                await Task.Delay(Max(wake - time.GetUtcNow(), TimeSpan.Zero), time, cancellationToken);
+                continue;
             }
 
-            var finished = await Task.WhenAny(running.Values);
-            var id = running.First(r => r.Value == finished).Key;
-            running.Remove(id);
-            await finished;
+            // Wake for the first attempt to finish, or for the next stored retry time, whichever comes first.
+            using var wakeUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var waits = running.Values.ToList();
+            if (decision.WakeAt is { } at)
+            {
+                waits.Add(Task.Delay(Max(at - time.GetUtcNow(), TimeSpan.Zero), time, wakeUp.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+            }
+
+            var finished = await Task.WhenAny(waits);
+            await wakeUp.CancelAsync();
+            foreach (var done in running.Where(r => r.Value.IsCompleted).ToList())
+            {
+                running.Remove(done.Key);
+                await done.Value;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// After a task's first real await, its blocking driver calls run on pool threads. The pool creates
@@ -115,50 +137,21 @@ internal sealed class RunExecution(
         }
     }
 
-    private async Task MarkUpstreamFailuresAsync(CancellationToken cancellationToken)
+    private async Task RunAttemptAsync(TaskDefinition task, CancellationToken cancellationToken)
     {
-        bool changed;
-        do
-        {
-            changed = false;
-            foreach (var task in pipeline.Tasks.Where(t => _tasks[t.Id].State == TaskState.Pending))
-            {
-                var upstream = PipelineValidator.Upstream(pipeline, task);
-                var broken = upstream.FirstOrDefault(u => _tasks[u].State is TaskState.Failed or TaskState.UpstreamFailed);
-                if (broken is not null)
-                {
-                    await SaveAsync(_tasks[task.Id] with { State = TaskState.UpstreamFailed, Error = $"upstream task '{broken}' did not succeed" }, cancellationToken);
-                    changed = true;
-                }
-            }
-        }
-        while (changed);
-    }
-
-    private async Task RunTaskAsync(TaskDefinition task, CancellationToken cancellationToken)
-    {
-        var connector = catalog.Find(task.Kind, task.Connector)!;
-        var retry = task.Retry ?? pipeline.DefaultRetry;
-        var timeout = task.Timeout ?? pipeline.DefaultTimeout;
-        var started = DateTimeOffset.UtcNow;
-        var attempt = 0;
-        var resilience = BuildResilience(task, retry, timeout, cancellationToken);
+        var before = recorder.Tasks[task.Id];
+        var attempt = before.TryNumber + 1;
+        await recorder.SaveAsync(before with { State = TaskState.Running, TryNumber = attempt, StartedAt = before.StartedAt ?? time.GetUtcNow(), Error = null, NextAttemptAt = null }, cancellationToken);
         try
         {
-            var outcome = await resilience.ExecuteAsync(
-                async token =>
-                {
-                    attempt++;
-                    await SaveAsync(_tasks[task.Id] with { State = TaskState.Running, TryNumber = attempt, StartedAt = started, Error = null }, cancellationToken);
-                    return await AttemptAsync(task, connector, attempt, token);
-                },
-                cancellationToken);
+            var outcome = await attempts.RunAsync(task, attempt, message => recorder.Log(task.Id, message), cancellationToken);
             artifacts.Publish(task.AllOutputs);
-            await SaveAsync(
-                _tasks[task.Id] with
+            recorder.Rows(task.Id, outcome);
+            await recorder.SaveAsync(
+                recorder.Tasks[task.Id] with
                 {
                     State = TaskState.Success,
-                    EndedAt = DateTimeOffset.UtcNow,
+                    EndedAt = time.GetUtcNow(),
                     RowsRead = outcome.RowsRead,
                     RowsWritten = outcome.TotalRows,
                     RowsQuarantined = outcome.RowsQuarantined,
@@ -166,110 +159,35 @@ internal sealed class RunExecution(
                 cancellationToken);
             if (outcome.RowsQuarantined > 0)
             {
-                Log(task.Id, $"{outcome.RowsQuarantined} row(s) quarantined to dataset '{task.EffectiveQuarantineOutput}'");
+                recorder.Log(task.Id, $"{outcome.RowsQuarantined} row(s) quarantined to dataset '{task.EffectiveQuarantineOutput}'", "warning");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             artifacts.Discard(task.AllOutputs);
-            await SaveAsync(_tasks[task.Id] with { State = TaskState.Failed, EndedAt = DateTimeOffset.UtcNow, Error = "cancelled" }, CancellationToken.None);
+            await recorder.SaveAsync(recorder.Tasks[task.Id] with { State = TaskState.Failed, EndedAt = time.GetUtcNow(), Error = "cancelled" }, CancellationToken.None);
             throw;
         }
         catch (Exception e)
         {
             artifacts.Discard(task.AllOutputs);
-            var message = secrets.Apply(Describe(e, timeout));
-            Log(task.Id, $"failed after {attempt} attempt(s): {message}");
-            await SaveAsync(_tasks[task.Id] with { State = TaskState.Failed, EndedAt = DateTimeOffset.UtcNow, Error = message }, cancellationToken);
+            await RecordFailureAsync(task, attempt, e, cancellationToken);
         }
     }
 
-    private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, CancellationToken token)
+    private async Task RecordFailureAsync(TaskDefinition task, int attempt, Exception e, CancellationToken cancellationToken)
     {
-        artifacts.Discard(task.AllOutputs);
-        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var context = new TaskContext
+        var message = TaskAttempt.Describe(e);
+        var retry = task.Retry ?? pipeline.DefaultRetry;
+        if (TaskAttempt.IsRetryable(e) && attempt <= retry.Retries)
         {
-            Pipeline = pipeline,
-            Task = task,
-            Interval = interval,
-            Templates = templates,
-            Artifacts = artifacts,
-            Options = new ConnectorOptions(task.Options, connector.Options, templates),
-            Log = message => Log(task.Id, message),
-            TryNumber = attempt,
-            Catalog = catalog,
-        };
-        await artifacts.FetchAsync(task.Inputs, token);
-        var outcome = await connector.ExecuteAsync(context, token);
-        await CheckContractsAsync(task, token);
-        await artifacts.UploadStagedAsync(task.AllOutputs, token);
-        return outcome;
-    }
-
-    private async Task CheckContractsAsync(TaskDefinition task, CancellationToken token)
-    {
-        if (inspector is null)
-        {
+            var delay = retry.DelayBefore(attempt);
+            recorder.Log(task.Id, $"attempt {attempt} failed: {message.TrimEnd('.')}; retrying in {delay.TotalSeconds:0.###}s", "warning");
+            await recorder.SaveAsync(recorder.Tasks[task.Id] with { State = TaskState.UpForRetry, Error = message, NextAttemptAt = time.GetUtcNow() + delay }, cancellationToken);
             return;
         }
 
-        foreach (var output in task.Outputs)
-        {
-            if (pipeline.FindDataset(output) is { Columns.Count: > 0 } declared && File.Exists(artifacts.WritePath(output)))
-            {
-                var actual = await inspector.DescribeAsync(artifacts.WritePath(output), token);
-                if (SchemaContract.Diff(declared, actual) is { } drift)
-                {
-                    throw new BadDataException(drift);
-                }
-            }
-        }
-    }
-
-    private ResiliencePipeline<TaskOutcome> BuildResilience(TaskDefinition task, RetrySettings retry, TimeSpan? timeout, CancellationToken runToken)
-    {
-        var builder = new ResiliencePipelineBuilder<TaskOutcome>();
-        if (retry.Retries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<TaskOutcome>
-            {
-                MaxRetryAttempts = retry.Retries,
-                ShouldHandle = new PredicateBuilder<TaskOutcome>().Handle<Exception>(e =>
-                    e is not (NonRetryableException or PipelineValidationException) && !runToken.IsCancellationRequested),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(retry.DelayBefore(args.AttemptNumber + 1)),
-                OnRetry = async args =>
-                {
-                    var message = secrets.Apply(Describe(args.Outcome.Exception, timeout));
-                    Log(task.Id, $"attempt {args.AttemptNumber + 1} failed: {message.TrimEnd('.')}; retrying in {args.RetryDelay.TotalSeconds:0.###}s");
-                    await SaveAsync(_tasks[task.Id] with { State = TaskState.UpForRetry, Error = message }, runToken);
-                },
-            });
-        }
-
-        if (timeout is { } limit)
-        {
-            builder.AddTimeout(limit);
-        }
-
-        return builder.Build();
-    }
-
-    private static string Describe(Exception? e, TimeSpan? timeout) => e switch
-    {
-        null => "unknown error",
-        TimeoutRejectedException => $"timed out after {timeout}",
-        SluiceException => e.Message,
-        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerException, timeout),
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
-
-    private void Log(string taskId, string message) => observer.Log(taskId, secrets.Apply(message));
-
-    private async Task SaveAsync(TaskInstanceRecord record, CancellationToken cancellationToken)
-    {
-        _tasks[record.TaskId] = record;
-        await store.SaveTaskAsync(record, cancellationToken);
-        observer.TaskChanged(record);
+        recorder.Log(task.Id, $"failed after {attempt} attempt(s): {message}", "error");
+        await recorder.SaveAsync(recorder.Tasks[task.Id] with { State = TaskState.Failed, EndedAt = time.GetUtcNow(), Error = message }, cancellationToken);
     }
 }

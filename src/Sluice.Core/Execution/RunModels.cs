@@ -10,6 +10,8 @@ public sealed record RunRequest
     public bool Resume { get; init; }
     public string Trigger { get; init; } = "manual";
     public int? MaxParallelTasks { get; init; }
+    /// <summary>When another live run holds the same interval, wait for it instead of refusing at once.</summary>
+    public bool WaitForOtherRun { get; init; }
 }
 
 public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks)

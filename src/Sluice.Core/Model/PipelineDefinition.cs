@@ -60,6 +60,7 @@ public sealed record TaskDefinition
     public RetrySettings? Retry { get; init; }
     public TimeSpan? Timeout { get; init; }
     public BadRowPolicy OnBadRows { get; init; } = BadRowPolicy.Fail;
+    public TriggerRule TriggerRule { get; init; } = TriggerRule.AllSuccess;
     /// <summary>Dataset that receives quarantined rows; defaults to <c>{output}_quarantine</c>.</summary>
     public string? QuarantineOutput { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");

@@ -36,9 +36,9 @@ public static class PipelineDescriber
         }
 
         text.AppendLine();
-        foreach (var task in RunOrder(pipeline))
+        foreach (var task in PipelineGraph.Of(pipeline).RunOrder)
         {
-            var upstream = PipelineValidator.Upstream(pipeline, task);
+            var upstream = PipelineGraph.Of(pipeline).Upstream(task.Id);
             text.AppendLine($"[{task.Id}] {task.Kind.ToString().ToLowerInvariant()}: {task.Connector}");
             if (upstream.Count > 0)
             {
@@ -72,27 +72,6 @@ public static class PipelineDescriber
         }
 
         return text.ToString();
-    }
-
-    /// <summary>Tasks sorted so each comes after everything it depends on; ties keep file order.</summary>
-    public static IReadOnlyList<TaskDefinition> RunOrder(PipelineDefinition pipeline)
-    {
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var order = new List<TaskDefinition>();
-        while (order.Count < pipeline.Tasks.Count)
-        {
-            var next = pipeline.Tasks.FirstOrDefault(t => !done.Contains(t.Id) && PipelineValidator.Upstream(pipeline, t).All(done.Contains));
-            if (next is null)
-            {
-                order.AddRange(pipeline.Tasks.Where(t => !done.Contains(t.Id)));
-                break;
-            }
-
-            done.Add(next.Id);
-            order.Add(next);
-        }
-
-        return order;
     }
 
     private static string Render(OptionValue value) => value switch

@@ -5,13 +5,22 @@ namespace Sluice.State;
 /// </summary>
 public interface IMetadataStore : IAsyncDisposable
 {
+    /// <summary>
+    /// Records a new run, unless a live run of the same pipeline and logical date exists: then throws
+    /// <see cref="RunConflictException"/> naming it. Runs whose process died are marked abandoned first.
+    /// </summary>
     Task<RunRecord> StartRunAsync(RunRecord run, CancellationToken cancellationToken);
 
     Task FinishRunAsync(long runId, RunState state, string? error, CancellationToken cancellationToken);
 
+    /// <summary>Renews a running run's heartbeat.</summary>
+    Task HeartbeatAsync(long runId, DateTimeOffset at, CancellationToken cancellationToken);
+
     Task SaveTaskAsync(TaskInstanceRecord task, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? pipeline, int limit, CancellationToken cancellationToken);
+
+    Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<TaskInstanceRecord>> ListTasksAsync(long runId, CancellationToken cancellationToken);
 

@@ -5,6 +5,10 @@ public enum RunState
     Running,
     Success,
     Failed,
+    /// <summary>Stopped by Ctrl+C, SIGTERM or the caller's cancellation.</summary>
+    Cancelled,
+    /// <summary>Its process died: no heartbeat for too long, or the process is gone from its host.</summary>
+    Abandoned,
 }
 
 public enum TaskState
@@ -15,6 +19,8 @@ public enum TaskState
     Success,
     Failed,
     UpstreamFailed,
+    /// <summary>Not run because its trigger rule could not be met (for example an <c>one_failed</c> clean-up when nothing failed).</summary>
+    Skipped,
 }
 
 public sealed record RunRecord
@@ -29,6 +35,11 @@ public sealed record RunRecord
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? Error { get; init; }
+    /// <summary>The machine and process that run it, so another process can name it or tell that it died.</summary>
+    public string? Host { get; init; }
+    public int? ProcessId { get; init; }
+    /// <summary>Renewed while the run is alive; a run whose heartbeat stops is abandoned.</summary>
+    public DateTimeOffset? HeartbeatAt { get; init; }
 }
 
 public sealed record TaskInstanceRecord
@@ -45,6 +56,8 @@ public sealed record TaskInstanceRecord
     /// <summary>True when a resumed run kept this task's staged outputs from an earlier run.</summary>
     public bool Reused { get; init; }
     public string? Error { get; init; }
+    /// <summary>When an <c>up_for_retry</c> task may start its next attempt: a stored time, not a sleep holding a slot.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;
 }

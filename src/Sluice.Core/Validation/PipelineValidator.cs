@@ -37,20 +37,13 @@ public static partial class PipelineValidator
             errors.Add(new(dataset.Location, $"dataset '{dataset.Name}' is declared but no task writes it. Add it to a task's 'output', or remove the declaration."));
         }
 
-        if (FindCycle(pipeline, producers) is { } cycle)
+        if (PipelineGraph.Of(pipeline).Cycle is { } cycle)
         {
             var first = pipeline.FindTask(cycle[0])!;
             errors.Add(new(first.Location, $"the tasks form a cycle: {string.Join(" -> ", cycle)}. A pipeline must be a DAG; remove one of these dependencies."));
         }
 
         return errors;
-    }
-
-    /// <summary>Tasks that must finish before <paramref name="task"/>: producers of its inputs and its explicit dependencies.</summary>
-    public static IReadOnlyList<string> Upstream(PipelineDefinition pipeline, TaskDefinition task)
-    {
-        var producers = pipeline.Tasks.SelectMany(t => t.AllOutputs.Select(o => (Output: o, t.Id))).GroupBy(p => p.Output).ToDictionary(g => g.Key, g => g.First().Id);
-        return task.Inputs.Where(producers.ContainsKey).Select(i => producers[i]).Concat(task.DependsOn).Distinct().ToList();
     }
 
     private static void CheckHeader(PipelineDefinition pipeline, List<PipelineError> errors)
@@ -220,50 +213,6 @@ public static partial class PipelineValidator
         MapOption m => m.Entries.SelectMany(e => Scalars(e.Value)),
         _ => [],
     };
-
-    private static List<string>? FindCycle(PipelineDefinition pipeline, Dictionary<string, TaskDefinition> producers)
-    {
-        var edges = pipeline.Tasks.ToDictionary(
-            t => t.Id,
-            t => t.Inputs.Where(producers.ContainsKey).Select(i => producers[i].Id).Concat(t.DependsOn.Where(d => pipeline.FindTask(d) is not null)).Distinct().ToList());
-        var state = new Dictionary<string, int>();
-        var stack = new List<string>();
-
-        List<string>? Visit(string id)
-        {
-            state[id] = 1;
-            stack.Add(id);
-            foreach (var next in edges.GetValueOrDefault(id, []))
-            {
-                if (state.GetValueOrDefault(next) == 1)
-                {
-                    var start = stack.IndexOf(next);
-                    var cycle = stack.Skip(start).Append(next).ToList();
-                    cycle.Reverse();
-                    return cycle;
-                }
-
-                if (state.GetValueOrDefault(next) == 0 && Visit(next) is { } found)
-                {
-                    return found;
-                }
-            }
-
-            stack.RemoveAt(stack.Count - 1);
-            state[id] = 2;
-            return null;
-        }
-
-        foreach (var task in pipeline.Tasks)
-        {
-            if (state.GetValueOrDefault(task.Id) == 0 && Visit(task.Id) is { } cycle)
-            {
-                return cycle;
-            }
-        }
-
-        return null;
-    }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex Identifier();

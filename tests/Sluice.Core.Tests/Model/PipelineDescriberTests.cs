@@ -6,7 +6,7 @@ namespace Sluice.Core.Tests.Model;
 public sealed class PipelineDescriberTests
 {
     private static IEnumerable<string> RunOrder(string yaml) =>
-        PipelineDescriber.RunOrder(Pipelines.Load(yaml)).Select(t => t.Id);
+        PipelineGraph.Of(Pipelines.Load(yaml)).RunOrder.Select(t => t.Id);
 
     [Fact]
     public void Tasks_run_after_the_producers_of_their_inputs()

@@ -47,6 +47,10 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
         return Task.CompletedTask;
     }
 
+    public Task HeartbeatAsync(long runId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken) => Task.FromResult<RunRecord?>(null);
+
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? pipeline, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RunRecord>>([]);
 

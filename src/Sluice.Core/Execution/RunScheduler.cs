@@ -1,0 +1,97 @@
+using Sluice.Model;
+using Sluice.State;
+
+namespace Sluice.Execution;
+
+/// <summary>
+/// Decides a run's next state transitions from its stored task states and the time alone: which
+/// tasks are ready, which can never run, and when to look again. It runs nothing and keeps no state,
+/// so the local runner, workers and tests on a fake clock all share one set of rules.
+/// </summary>
+internal static class RunScheduler
+{
+    public static RunDecision Decide(PipelineGraph graph, IReadOnlyDictionary<string, TaskInstanceRecord> tasks, DateTimeOffset now)
+    {
+        // Settling one task can settle its downstream in the same pass, so work on a copy of the states.
+        var states = tasks.ToDictionary(t => t.Key, t => t.Value.State, StringComparer.Ordinal);
+        var settled = new List<(string, TaskState, string)>();
+        var ready = new List<TaskDefinition>();
+        DateTimeOffset? wake = null;
+        foreach (var task in graph.RunOrder)
+        {
+            var record = tasks[task.Id];
+            if (record.State == TaskState.UpForRetry)
+            {
+                if (record.NextAttemptAt is not { } at || at <= now)
+                {
+                    ready.Add(task);
+                }
+                else
+                {
+                    wake = wake is { } w && w < at ? w : at;
+                }
+
+                continue;
+            }
+
+            if (states[task.Id] != TaskState.Pending)
+            {
+                continue;
+            }
+
+            var upstream = graph.Upstream(task.Id).Select(u => (Id: u, State: states[u])).ToList();
+            switch (Evaluate(task.TriggerRule, upstream))
+            {
+                case (TaskState.Pending, _):
+                    break;
+                case (TaskState.Running, _):
+                    ready.Add(task);
+                    break;
+                case var (state, reason):
+                    states[task.Id] = state;
+                    settled.Add((task.Id, state, reason));
+                    break;
+            }
+        }
+
+        var active = states.Values.Any(s => s is TaskState.Running or TaskState.UpForRetry) || ready.Count > 0;
+        return new RunDecision { Settled = settled, Ready = ready, WakeAt = wake, Finished = !active };
+    }
+
+    /// <summary>Pending (wait), Running (start it) or a final state with its reason.</summary>
+    private static (TaskState State, string Reason) Evaluate(TriggerRule rule, IReadOnlyList<(string Id, TaskState State)> upstream)
+    {
+        var failed = upstream.FirstOrDefault(u => u.State is TaskState.Failed or TaskState.UpstreamFailed).Id;
+        var allDone = upstream.All(u => IsFinal(u.State));
+        switch (rule)
+        {
+            case TriggerRule.AllSuccess:
+                if (failed is not null)
+                {
+                    return (TaskState.UpstreamFailed, $"upstream task '{failed}' did not succeed");
+                }
+
+                if (!allDone)
+                {
+                    return (TaskState.Pending, string.Empty);
+                }
+
+                var skipped = upstream.FirstOrDefault(u => u.State == TaskState.Skipped).Id;
+                return skipped is null ? (TaskState.Running, string.Empty) : (TaskState.Skipped, $"upstream task '{skipped}' was skipped");
+            case TriggerRule.AllDone:
+                return allDone ? (TaskState.Running, string.Empty) : (TaskState.Pending, string.Empty);
+            case TriggerRule.OneFailed:
+                if (failed is not null)
+                {
+                    return (TaskState.Running, string.Empty);
+                }
+
+                return allDone ? (TaskState.Skipped, "no upstream task failed (trigger rule one_failed)") : (TaskState.Pending, string.Empty);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rule), rule, null);
+        }
+    }
+
+    public static bool IsFinal(TaskState state) =>
+        state is TaskState.Success or TaskState.Failed or TaskState.UpstreamFailed or TaskState.Skipped;
+}

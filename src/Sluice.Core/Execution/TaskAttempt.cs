@@ -1,0 +1,94 @@
+using Sluice.Artifacts;
+using Sluice.Connectors;
+using Sluice.Model;
+using Sluice.Templating;
+using Sluice.Validation;
+
+namespace Sluice.Execution;
+
+/// <summary>
+/// Runs one attempt of one task: clear its staged outputs, fetch its inputs, run the connector,
+/// enforce the declared contracts of what it wrote, and upload the outputs to a shared store. It
+/// neither retries nor records state; the caller decides what a failure means.
+/// </summary>
+internal sealed class TaskAttempt(
+    PipelineDefinition pipeline,
+    long runId,
+    DataInterval interval,
+    RunArtifacts artifacts,
+    SecretMasker secrets,
+    ConnectorCatalog catalog,
+    IDatasetInspector? inspector,
+    TimeProvider time)
+{
+    public async Task<TaskOutcome> RunAsync(TaskDefinition task, int attempt, Action<string> log, CancellationToken cancellationToken)
+    {
+        var connector = catalog.Find(task.Kind, task.Connector)!;
+        var timeout = task.Timeout ?? pipeline.DefaultTimeout;
+        using var limit = timeout is { } t ? new CancellationTokenSource(t, time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
+        {
+            return await AttemptAsync(task, connector, attempt, log, linked.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TaskTimeoutException(timeout!.Value);
+        }
+    }
+
+    private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, Action<string> log, CancellationToken token)
+    {
+        artifacts.Discard(task.AllOutputs);
+        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var context = new TaskContext
+        {
+            Pipeline = pipeline,
+            Task = task,
+            Interval = interval,
+            Templates = templates,
+            Artifacts = artifacts,
+            Options = new ConnectorOptions(task.Options, connector.Options, templates),
+            Log = log,
+            TryNumber = attempt,
+            Catalog = catalog,
+        };
+        await artifacts.FetchAsync(task.Inputs, token);
+        var outcome = await connector.ExecuteAsync(context, token);
+        await CheckContractsAsync(task, token);
+        await artifacts.UploadStagedAsync(task.AllOutputs, token);
+        return outcome;
+    }
+
+    private async Task CheckContractsAsync(TaskDefinition task, CancellationToken token)
+    {
+        if (inspector is null)
+        {
+            return;
+        }
+
+        foreach (var output in task.Outputs)
+        {
+            if (pipeline.FindDataset(output) is { Columns.Count: > 0 } declared && File.Exists(artifacts.WritePath(output)))
+            {
+                var actual = await inspector.DescribeAsync(artifacts.WritePath(output), token);
+                if (SchemaContract.Diff(declared, actual) is { } drift)
+                {
+                    throw new BadDataException(drift);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether another attempt may succeed: errors that fail the same way every time are not retried.</summary>
+    public static bool IsRetryable(Exception e) => e is not (NonRetryableException or PipelineValidationException);
+
+    /// <summary>The message recorded for a failed attempt; the caller masks secrets.</summary>
+    public static string Describe(Exception? e) => e switch
+    {
+        null => "unknown error",
+        SluiceException => e.Message,
+        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerException),
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Sluice.State;
+
+/// <summary>
+/// Tells a live run from one whose process died. A run renews its heartbeat every few seconds; on its
+/// own host a vanished process is seen at once, elsewhere a heartbeat older than <see cref="StaleAfter"/>
+/// is. Both metadata stores apply the same rule.
+/// </summary>
+public static class RunLiveness
+{
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
+
+    public static string HostName { get; } = Environment.MachineName;
+
+    public static bool IsAbandoned(RunRecord run, DateTimeOffset now)
+    {
+        if (run.State != RunState.Running)
+        {
+            return false;
+        }
+
+        if (run.Host == HostName && run.ProcessId is { } pid && !ProcessIsAlive(pid))
+        {
+            return true;
+        }
+
+        return (run.HeartbeatAt ?? run.StartedAt) < now - StaleAfter;
+    }
+
+    /// <summary>The error recorded on an abandoned run.</summary>
+    public static string Reason(RunRecord run) =>
+        $"abandoned: process {run.ProcessId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} on {run.Host ?? "?"} stopped without finishing the run (killed, crashed or its machine stopped); tasks that had succeeded are kept, rerun with --resume to finish it";
+
+    private static bool ProcessIsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}
