@@ -34,6 +34,7 @@ internal static class PipelineJsonSchema
             ["outputs"] = names.DeepClone(),
             ["depends_on"] = names.DeepClone(),
             ["on_bad_rows"] = new JsonObject { ["enum"] = new JsonArray("fail", "quarantine") },
+            ["trigger_rule"] = new JsonObject { ["enum"] = new JsonArray("all_success", "all_done", "one_failed") },
             ["quarantine_output"] = Name(),
             ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
         };

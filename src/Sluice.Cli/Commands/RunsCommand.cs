@@ -67,6 +67,10 @@ internal static class RunsCommand
 
         Format.Console.MarkupLine($"run {runId} of {Markup.Escape(run.Pipeline)} for {run.LogicalDate:yyyy-MM-dd}: {Format.State(run.State.ToString())}" +
             (run.ProcessId is { } pid ? $" (process {pid} on {Markup.Escape(run.Host ?? "?")})" : string.Empty));
+        if (run.Error is { } error)
+        {
+            Format.Console.WriteLine(error);
+        }
 
         var table = new Table().AddColumns("task", "state", "try", "rows read", "rows written", "quarantined", "duration", "error");
         foreach (var task in tasks)

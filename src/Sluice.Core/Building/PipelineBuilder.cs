@@ -134,6 +134,7 @@ public sealed class TaskBuilder
     private TimeSpan? _maxRetryDelay;
     private TimeSpan? _timeout;
     private BadRowPolicy _policy = BadRowPolicy.Fail;
+    private TriggerRule _trigger = TriggerRule.AllSuccess;
     private string? _quarantine;
 
     internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location)
@@ -175,6 +176,13 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>When the task runs given its upstream tasks' outcomes (default: all succeeded).</summary>
+    public TaskBuilder Trigger(TriggerRule rule)
+    {
+        _trigger = rule;
+        return this;
+    }
+
     public TaskBuilder Quarantine(string? dataset = null)
     {
         _policy = BadRowPolicy.Quarantine;
@@ -210,6 +218,7 @@ public sealed class TaskBuilder
             _maxRetryDelay ?? pipelineRetry.MaxDelay),
         Timeout = _timeout ?? pipelineTimeout,
         OnBadRows = _policy,
+        TriggerRule = _trigger,
         QuarantineOutput = _quarantine,
         Location = _location,
     };

@@ -19,7 +19,7 @@ public static partial class PipelineYamlLoader
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
     private static readonly string[] TaskKeys =
-        [.. RetryKeys, "source", "transform", "sink", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "quarantine_output", "with", "description"];
+        [.. RetryKeys, "source", "transform", "sink", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "quarantine_output", "trigger_rule", "with", "description"];
 
     public static PipelineDefinition LoadFile(string path)
     {
@@ -207,6 +207,7 @@ public static partial class PipelineYamlLoader
         var outputs = new List<string>();
         var dependsOn = new List<string>();
         var policy = BadRowPolicy.Fail;
+        var trigger = TriggerRule.AllSuccess;
         string? quarantine = null;
         MapOption options = new([], nodes.At(mapping));
         var keyLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -229,6 +230,9 @@ public static partial class PipelineYamlLoader
                         nodes.Error(value, $"on_bad_rows must be one of: fail, quarantine (got '{text}').");
                     }
 
+                    break;
+                case "trigger_rule":
+                    trigger = ReadTriggerRule(nodes, value);
                     break;
                 case "with":
                     if (nodes.Mapping(value, $"'with' of task '{id}'") is { } with)
@@ -259,6 +263,7 @@ public static partial class PipelineYamlLoader
             Retry = retry,
             Timeout = timeout,
             OnBadRows = policy,
+            TriggerRule = trigger,
             QuarantineOutput = quarantine,
             Location = nodes.At(idNode),
             KeyLocations = keyLocations,

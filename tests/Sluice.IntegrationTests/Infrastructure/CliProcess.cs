@@ -12,6 +12,13 @@ internal static class CliProcess
 
     public static async Task<Result> RunAsync(string workingDirectory, IDictionary<string, string>? environment, params string[] arguments)
     {
+        using var process = Start(workingDirectory, environment, arguments);
+        return await WaitAsync(process);
+    }
+
+    /// <summary>Starts the CLI without waiting, for tests that signal or race it.</summary>
+    public static Process Start(string workingDirectory, IDictionary<string, string>? environment, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -30,8 +37,13 @@ internal static class CliProcess
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
+        var process = Process.Start(start)!;
         process.StandardInput.Close();
+        return process;
+    }
+
+    public static async Task<Result> WaitAsync(Process process)
+    {
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
