@@ -66,6 +66,21 @@ internal static class PipelineJsonSchema
                 ["interval"] = Describe(new JsonObject { ["enum"] = new JsonArray("daily", "weekly", "monthly") }, "What one run covers, from its logical date (default daily)."),
                 ["timezone"] = Describe(new JsonObject { ["type"] = "string" }, "IANA time zone of the schedule and of interval boundaries."),
                 ["start_date"] = new JsonObject { ["type"] = "string", ["format"] = "date" },
+                ["end_date"] = Describe(new JsonObject { ["type"] = "string", ["format"] = "date" }, "Last logical date the scheduler runs."),
+                ["catchup"] = Describe(new JsonObject { ["type"] = "boolean" }, "Run every missed interval since start_date (default true), or only the latest."),
+                ["max_active_runs"] = Describe(new JsonObject { ["type"] = "integer", ["minimum"] = 1 }, "Most scheduled runs of this pipeline in progress at once (default 1)."),
+                ["sla"] = Describe(
+                    new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["additionalProperties"] = false,
+                        ["properties"] = new JsonObject
+                        {
+                            ["deadline"] = Describe(new JsonObject { ["type"] = "string" }, "An interval not done this long after it ends is late, e.g. 3h."),
+                            ["max_duration"] = Describe(new JsonObject { ["type"] = "string" }, "A run going on longer than this is late, e.g. 1h."),
+                        },
+                    },
+                    "When a sla_missed event is emitted."),
                 ["max_parallel_tasks"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 },
                 ["defaults"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = retry },
                 ["params"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") } },

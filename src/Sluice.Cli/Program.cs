@@ -10,6 +10,9 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     RunsCommand.Create(),
     ShowCommand.Create(),
     SchemaCommand.Create(),
+    SchedulerCommand.Create(),
+    PauseCommand.Create(pause: true),
+    PauseCommand.Create(pause: false),
 };
 
 // Signals are handled by Interrupts, which lets a run record itself as cancelled instead of the

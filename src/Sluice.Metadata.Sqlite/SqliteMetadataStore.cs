@@ -72,19 +72,42 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
                     throw new RunConflictException(live[0]);
                 }
 
-                var id = await ScalarInAsync(
-                    transaction,
-                    """
-                    INSERT INTO runs (pipeline, logical_date, interval_start, interval_end, state, trigger, started_at, host, process_id, heartbeat_at)
-                    VALUES ($pipeline, $logical_date, $interval_start, $interval_end, $state, $trigger, $started_at, $host, $process_id, $heartbeat_at) RETURNING id
-                    """,
-                    [("pipeline", run.Pipeline), ("logical_date", Date(run.LogicalDate)), ("interval_start", Time(run.IntervalStart)), ("interval_end", Time(run.IntervalEnd)),
-                     ("state", StateNames.Of(run.State)), ("trigger", run.Trigger), ("started_at", Time(run.StartedAt)), ("host", run.Host),
-                     ("process_id", run.ProcessId), ("heartbeat_at", run.HeartbeatAt is { } h ? Time(h) : null)],
-                    cancellationToken);
-                return run with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) };
+                return await InsertRunAsync(transaction, run, cancellationToken);
             },
             cancellationToken);
+
+    public Task<RunRecord?> ClaimIntervalAsync(RunRecord run, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            async transaction =>
+            {
+                await ReapAbandonedAsync(transaction, run.Pipeline, cancellationToken);
+                var existing = await ScalarInAsync(
+                    transaction,
+                    "SELECT count(*) FROM runs WHERE pipeline = $pipeline AND logical_date = $logical_date",
+                    [("pipeline", run.Pipeline), ("logical_date", Date(run.LogicalDate))],
+                    cancellationToken);
+                return Convert.ToInt64(existing, CultureInfo.InvariantCulture) > 0 ? null : await InsertRunAsync(transaction, run, cancellationToken);
+            },
+            cancellationToken);
+
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string pipeline, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await InTransactionAsync(t => ReapAbandonedAsync(t, pipeline, cancellationToken), cancellationToken);
+        return await QueryAsync(
+            "SELECT * FROM runs WHERE pipeline = $pipeline AND logical_date BETWEEN $from AND $to ORDER BY id DESC",
+            [("pipeline", pipeline), ("from", Date(from)), ("to", Date(to))],
+            ReadRun,
+            cancellationToken);
+    }
+
+    public Task SetPausedAsync(string pipeline, bool paused, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO pipelines (name, paused, changed_at) VALUES ($name, $paused, $at) ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, changed_at = excluded.changed_at",
+            [("name", pipeline), ("paused", paused ? 1 : 0), ("at", Time(_time.GetUtcNow()))],
+            cancellationToken);
+
+    public async Task<IReadOnlySet<string>> PausedPipelinesAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT name FROM pipelines WHERE paused = 1", [], r => r.GetString(0), cancellationToken)).ToHashSet(StringComparer.Ordinal);
 
     public Task FinishRunAsync(long runId, RunState state, string? error, CancellationToken cancellationToken) =>
         ExecuteAsync(
@@ -152,6 +175,21 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
         }
 
         return 0;
+    }
+
+    private async Task<RunRecord> InsertRunAsync(SqliteTransaction transaction, RunRecord run, CancellationToken cancellationToken)
+    {
+        var id = await ScalarInAsync(
+                transaction,
+                """
+                INSERT INTO runs (pipeline, logical_date, interval_start, interval_end, state, trigger, started_at, host, process_id, heartbeat_at)
+                VALUES ($pipeline, $logical_date, $interval_start, $interval_end, $state, $trigger, $started_at, $host, $process_id, $heartbeat_at) RETURNING id
+                """,
+                [("pipeline", run.Pipeline), ("logical_date", Date(run.LogicalDate)), ("interval_start", Time(run.IntervalStart)), ("interval_end", Time(run.IntervalEnd)),
+                 ("state", StateNames.Of(run.State)), ("trigger", run.Trigger), ("started_at", Time(run.StartedAt)), ("host", run.Host),
+                 ("process_id", run.ProcessId), ("heartbeat_at", run.HeartbeatAt is { } h ? Time(h) : null)],
+                cancellationToken);
+        return run with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) };
     }
 
     public async ValueTask DisposeAsync()

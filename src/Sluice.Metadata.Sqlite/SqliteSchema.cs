@@ -64,5 +64,9 @@ internal static class SqliteSchema
         CREATE INDEX events_by_run ON events (run_id, id);
         CREATE INDEX events_by_pipeline ON events (pipeline, id);
         """,
+        // 3: paused schedules.
+        """
+        CREATE TABLE pipelines (name TEXT PRIMARY KEY, paused INTEGER NOT NULL, changed_at TEXT NOT NULL);
+        """,
     ];
 }

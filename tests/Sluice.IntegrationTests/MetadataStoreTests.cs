@@ -19,7 +19,7 @@ public sealed class MetadataStoreTests : IDisposable
         _folder.Delete(recursive: true);
     }
 
-    private static RunRecord Run(DateOnly date, int? processId = null, DateTimeOffset? heartbeat = null) => new()
+    private static RunRecord Run(DateOnly date, int? processId = null, DateTimeOffset? heartbeat = null, string? host = null) => new()
     {
         Pipeline = "p",
         LogicalDate = date,
@@ -27,9 +27,17 @@ public sealed class MetadataStoreTests : IDisposable
         IntervalEnd = date.AddDays(1).ToDateTime(TimeOnly.MinValue),
         StartedAt = DateTimeOffset.UtcNow,
         HeartbeatAt = heartbeat ?? DateTimeOffset.UtcNow,
-        Host = RunLiveness.HostName,
+        Host = host ?? RunLiveness.HostName,
         ProcessId = processId ?? Environment.ProcessId,
     };
+
+    /// <summary>The pid of a process that has exited.</summary>
+    private static async Task<int> DeadProcessAsync()
+    {
+        using var process = System.Diagnostics.Process.Start("true")!;
+        await process.WaitForExitAsync();
+        return process.Id;
+    }
 
     [Fact]
     public async Task A_state_folder_from_before_versioned_migrations_is_upgraded_and_keeps_its_history()
@@ -77,11 +85,27 @@ public sealed class MetadataStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_run_whose_heartbeat_stopped_is_abandoned_and_frees_its_interval()
+    public async Task A_run_on_another_host_whose_heartbeat_stopped_is_abandoned_but_a_fresh_one_is_not()
     {
         await using var store = await SqliteMetadataStore.OpenAsync(DatabasePath);
         var date = new DateOnly(2024, 3, 1);
-        var silent = await store.StartRunAsync(Run(date, heartbeat: DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5)), CancellationToken.None);
+        var fresh = await store.StartRunAsync(Run(date, processId: 1, host: "worker-2"), CancellationToken.None);
+        await Assert.ThrowsAsync<RunConflictException>(() => store.StartRunAsync(Run(date), CancellationToken.None));
+        await store.FinishRunAsync(fresh.Id, RunState.Success, null, CancellationToken.None);
+        var silent = await store.StartRunAsync(Run(date, processId: 1, host: "worker-2", heartbeat: DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5)), CancellationToken.None);
+
+        var next = await store.StartRunAsync(Run(date), CancellationToken.None);
+
+        Assert.NotEqual(silent.Id, next.Id);
+        Assert.Equal(RunState.Abandoned, (await store.GetRunAsync(silent.Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task A_run_whose_process_died_is_abandoned_and_frees_its_interval()
+    {
+        await using var store = await SqliteMetadataStore.OpenAsync(DatabasePath);
+        var date = new DateOnly(2024, 3, 1);
+        var silent = await store.StartRunAsync(Run(date, processId: await DeadProcessAsync()), CancellationToken.None);
         await store.SaveTaskAsync(new TaskInstanceRecord { RunId = silent.Id, TaskId = "extract", State = TaskState.Running, TryNumber = 1 }, CancellationToken.None);
 
         var next = await store.StartRunAsync(Run(date), CancellationToken.None);

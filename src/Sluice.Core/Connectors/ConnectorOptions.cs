@@ -59,7 +59,7 @@ public sealed class ConnectorOptions(MapOption options, IReadOnlyList<OptionSpec
     private OptionSpec? Spec(string name) => specs.FirstOrDefault(s => s.Name == name);
 }
 
-internal static class OptionParsing
+public static class OptionParsing
 {
     public static bool? ParseBool(string? text) => text?.Trim().ToLowerInvariant() switch
     {

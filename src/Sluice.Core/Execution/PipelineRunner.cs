@@ -38,7 +38,7 @@ public sealed class PipelineRunner(
         using var remote = OpenArtifactStore(pipeline, interval, secrets);
         var previous = request.Resume ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : null;
         var previousTasks = previous is null ? [] : await store.ListTasksAsync(previous.Id, cancellationToken);
-        var run = await StartRunAsync(pipeline, request, interval, observer, cancellationToken);
+        var run = request.Claimed ?? await StartRunAsync(pipeline, request, interval, observer, cancellationToken);
 
         await using var events = new EventWriter(_events, message => observer.Log("-", message));
         var recorder = new RunRecorder(run, store, events, observer, secrets, _time);
@@ -83,20 +83,27 @@ public sealed class PipelineRunner(
         return result;
     }
 
-    private async Task<RunRecord> StartRunAsync(PipelineDefinition pipeline, RunRequest request, DataInterval interval, IRunObserver observer, CancellationToken cancellationToken)
+    /// <summary>The record of a new run of this process for an interval, before the store gives it an id.</summary>
+    public RunRecord NewRun(PipelineDefinition pipeline, DateOnly logicalDate, string trigger)
     {
-        var record = new RunRecord
+        var interval = DataInterval.For(logicalDate, pipeline.Interval, pipeline.TimeZone);
+        return new RunRecord
         {
             Pipeline = pipeline.Name,
-            LogicalDate = request.LogicalDate,
+            LogicalDate = logicalDate,
             IntervalStart = interval.Start,
             IntervalEnd = interval.End,
-            Trigger = request.Trigger,
+            Trigger = trigger,
             StartedAt = _time.GetUtcNow(),
             HeartbeatAt = _time.GetUtcNow(),
             Host = RunLiveness.HostName,
             ProcessId = Environment.ProcessId,
         };
+    }
+
+    private async Task<RunRecord> StartRunAsync(PipelineDefinition pipeline, RunRequest request, DataInterval interval, IRunObserver observer, CancellationToken cancellationToken)
+    {
+        var record = NewRun(pipeline, request.LogicalDate, request.Trigger);
         var announced = false;
         while (true)
         {

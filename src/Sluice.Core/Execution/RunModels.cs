@@ -12,6 +12,8 @@ public sealed record RunRequest
     public int? MaxParallelTasks { get; init; }
     /// <summary>When another live run holds the same interval, wait for it instead of refusing at once.</summary>
     public bool WaitForOtherRun { get; init; }
+    /// <summary>A run already recorded for this interval by a claim (the scheduler's); the runner carries it out instead of starting another.</summary>
+    public RunRecord? Claimed { get; init; }
 }
 
 public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks)

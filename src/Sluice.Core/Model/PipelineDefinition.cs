@@ -11,6 +11,8 @@ public sealed record PipelineDefinition
     /// <summary>What one run covers: a day (default), a week or a month from its logical date.</summary>
     public Templating.IntervalUnit Interval { get; init; } = Templating.IntervalUnit.Day;
     public DateOnly? StartDate { get; init; }
+    /// <summary>End date, catch-up, concurrent runs and SLAs, for the scheduler.</summary>
+    public ScheduleSettings Scheduling { get; init; } = ScheduleSettings.Default;
     public RetrySettings DefaultRetry { get; init; } = RetrySettings.Default;
     public TimeSpan? DefaultTimeout { get; init; }
     public int MaxParallelTasks { get; init; } = 4;

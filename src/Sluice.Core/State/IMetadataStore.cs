@@ -11,6 +11,21 @@ public interface IMetadataStore : IAsyncDisposable
     /// </summary>
     Task<RunRecord> StartRunAsync(RunRecord run, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a new run only if the pipeline has no run at all for that logical date (whatever its
+    /// state), atomically: the scheduler's claim, so a restart or a second scheduler never runs an
+    /// interval twice. Null when one exists.
+    /// </summary>
+    Task<RunRecord?> ClaimIntervalAsync(RunRecord run, CancellationToken cancellationToken);
+
+    /// <summary>Runs of a pipeline whose logical dates fall in [from, to], newest first.</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string pipeline, DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>Pauses or resumes a pipeline's schedule; runs by hand are not affected.</summary>
+    Task SetPausedAsync(string pipeline, bool paused, CancellationToken cancellationToken);
+
+    Task<IReadOnlySet<string>> PausedPipelinesAsync(CancellationToken cancellationToken);
+
     Task FinishRunAsync(long runId, RunState state, string? error, CancellationToken cancellationToken);
 
     /// <summary>Renews a running run's heartbeat.</summary>

@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Sluice.State;
 
 /// <summary>
-/// Tells a live run from one whose process died. A run renews its heartbeat every few seconds; on its
-/// own host a vanished process is seen at once, elsewhere a heartbeat older than <see cref="StaleAfter"/>
-/// is. Both metadata stores apply the same rule.
+/// Tells a live run from one whose process died. On the run's own host the process itself is checked
+/// (gone, or its pid now belongs to a process started after the run: dead); from another host, a
+/// heartbeat older than <see cref="StaleAfter"/> is. Both metadata stores apply the same rule.
 /// </summary>
 public static class RunLiveness
 {
@@ -20,9 +20,9 @@ public static class RunLiveness
             return false;
         }
 
-        if (run.Host == HostName && run.ProcessId is { } pid && !ProcessIsAlive(pid))
+        if (run.Host == HostName && run.ProcessId is { } pid)
         {
-            return true;
+            return !ProcessIsAlive(pid, run.StartedAt);
         }
 
         return (run.HeartbeatAt ?? run.StartedAt) < now - StaleAfter;
@@ -32,7 +32,7 @@ public static class RunLiveness
     public static string Reason(RunRecord run) =>
         $"abandoned: process {run.ProcessId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} on {run.Host ?? "?"} stopped without finishing the run (killed, crashed or its machine stopped); tasks that had succeeded are kept, rerun with --resume to finish it";
 
-    private static bool ProcessIsAlive(int pid)
+    private static bool ProcessIsAlive(int pid, DateTimeOffset runStarted)
     {
         if (pid == Environment.ProcessId)
         {
@@ -42,7 +42,8 @@ public static class RunLiveness
         try
         {
             using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            // A pid reused by a process that started after the run is not the run's process.
+            return !process.HasExited && process.StartTime.ToUniversalTime() <= runStarted.UtcDateTime.AddSeconds(5);
         }
         catch (ArgumentException)
         {

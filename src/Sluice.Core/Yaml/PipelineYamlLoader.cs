@@ -14,7 +14,7 @@ namespace Sluice.Yaml;
 public static partial class PipelineYamlLoader
 {
     private static readonly string[] TopLevelKeys =
-        ["name", "description", "schedule", "interval", "timezone", "start_date", "max_parallel_tasks", "defaults", "params", "datasets", "tasks", "artifacts"];
+        ["name", "description", "schedule", "interval", "timezone", "start_date", "end_date", "catchup", "max_active_runs", "sla", "max_parallel_tasks", "defaults", "params", "datasets", "tasks", "artifacts"];
 
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
@@ -98,6 +98,7 @@ public static partial class PipelineYamlLoader
         var datasets = new List<DatasetDefinition>();
         var tasks = new List<TaskDefinition>();
         ArtifactStoreDefinition? artifactStore = null;
+        var scheduling = ScheduleSettings.Default;
         // Defaults apply to every task wherever they are written, so read them first.
         if (root.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "defaults").Value is YamlMappingNode early)
         {
@@ -127,7 +128,8 @@ public static partial class PipelineYamlLoader
                     }
 
                     break;
-                case "start_date": startDate = ReadDate(value, nodes); break;
+                case "start_date": startDate = ReadDate(value, nodes, key); break;
+                case "end_date" or "catchup" or "max_active_runs" or "sla": scheduling = ReadScheduling(scheduling, key, value, nodes); break;
                 case "max_parallel_tasks": maxParallel = ReadInt(value, nodes, "max_parallel_tasks", 1) ?? maxParallel; break;
                 case "defaults":
                     if (nodes.Mapping(value, "defaults") is { } defaults)
@@ -183,6 +185,7 @@ public static partial class PipelineYamlLoader
             TimeZone = timeZone ?? "UTC",
             Interval = interval,
             StartDate = startDate,
+            Scheduling = scheduling,
             MaxParallelTasks = maxParallel,
             ArtifactStore = artifactStore,
             DefaultRetry = retry,
@@ -299,15 +302,15 @@ public static partial class PipelineYamlLoader
         return (retry, timeout);
     }
 
-    private static DateOnly? ReadDate(YamlNode value, YamlNodes nodes)
+    private static DateOnly? ReadDate(YamlNode value, YamlNodes nodes, string key)
     {
-        var text = nodes.Scalar(value, "start_date");
+        var text = nodes.Scalar(value, key);
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             return date;
         }
 
-        nodes.Error(value, $"start_date must be a date as YYYY-MM-DD (got '{text}').");
+        nodes.Error(value, $"{key} must be a date as YYYY-MM-DD (got '{text}').");
         return null;
     }
 

@@ -47,6 +47,15 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
         return Task.CompletedTask;
     }
 
+    public Task<RunRecord?> ClaimIntervalAsync(RunRecord run, CancellationToken cancellationToken) => Task.FromResult<RunRecord?>(run with { Id = 1 });
+
+    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string pipeline, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RunRecord>>([]);
+
+    public Task SetPausedAsync(string pipeline, bool paused, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlySet<string>> PausedPipelinesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+
     public Task HeartbeatAsync(long runId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken) => Task.FromResult<RunRecord?>(null);

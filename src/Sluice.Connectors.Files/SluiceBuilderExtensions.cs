@@ -1,0 +1,13 @@
+using Sluice.Engine.DuckDb;
+
+namespace Sluice.Connectors.Files;
+
+public static class SluiceBuilderExtensions
+{
+    /// <summary>Registers <c>source: files</c> (CSV, JSON lines, JSON arrays, Parquet).</summary>
+    public static ISluiceBuilder AddFiles(this ISluiceBuilder builder, DuckDbSettings? settings = null)
+    {
+        builder.Connectors.Add(new FilesSource(settings ?? DuckDbSettings.Default));
+        return builder;
+    }
+}
