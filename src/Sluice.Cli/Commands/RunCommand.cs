@@ -28,13 +28,16 @@ internal static class RunCommand
     }
 
     /// <summary>Runs one interval with the right progress view, and prints the one-line outcome.</summary>
-    public static async Task<RunResult> ExecuteAsync(PipelineDefinition definition, RunRequest request, string? stateDirectory, CancellationToken cancellationToken)
+    public static async Task<RunResult> ExecuteAsync(PipelineDefinition definition, RunRequest request, string? stateDirectory, CancellationToken cancellationToken, bool quiet = false)
     {
         var state = SluiceHost.StateDirectory(stateDirectory);
         var catalog = SluiceHost.Catalog();
         await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
         var runner = SluiceHost.Runner(catalog, store, state);
-        var result = await RunProgress.RunAsync(definition, observer => runner.RunAsync(definition, request, observer, cancellationToken));
+        // Several runs at once (a parallel backfill) cannot share one live view: each prints its outcome line only.
+        var result = quiet
+            ? await runner.RunAsync(definition, request, null, cancellationToken)
+            : await RunProgress.RunAsync(definition, observer => runner.RunAsync(definition, request, observer, cancellationToken));
         var quarantined = result.RowsQuarantined > 0 ? $", {result.RowsQuarantined} row(s) quarantined" : string.Empty;
         var summary = $"run {result.Run.Id} of {definition.Name} for {request.LogicalDate:yyyy-MM-dd}";
         if (result.Succeeded)

@@ -36,5 +36,8 @@ public sealed record RunEvent
 
     /// <summary>A payload field as a number, or null when absent or not a number.</summary>
     public long? Number(string field) =>
-        Payload.TryGetPropertyValue(field, out var node) && node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
+        Payload.TryGetPropertyValue(field, out var node) && node is JsonValue value
+            && long.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
 }
