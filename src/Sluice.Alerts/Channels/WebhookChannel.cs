@@ -30,7 +30,7 @@ internal sealed class WebhookChannel(string name, WebhookOptions options, HttpCl
 
     internal static JsonObject Payload(AlertMessage message) => new()
     {
-        ["version"] = 1,
+        ["version"] = 1L,
         ["incident_key"] = message.IncidentKey,
         ["state"] = message.StateName,
         ["pipeline"] = message.Pipeline,
@@ -41,7 +41,7 @@ internal sealed class WebhookChannel(string name, WebhookOptions options, HttpCl
         ["details"] = message.Details,
         ["intervals"] = new JsonArray(message.Intervals.Select(d => (JsonNode)IntervalRanges.Text(d)).ToArray()),
         ["runs"] = new JsonArray(message.Runs.Select(r => (JsonNode)r).ToArray()),
-        ["occurrences"] = message.Occurrences,
+        ["occurrences"] = (long)message.Occurrences,
         ["first_seen"] = message.FirstSeen.ToString("O", CultureInfo.InvariantCulture),
         ["last_seen"] = message.LastSeen.ToString("O", CultureInfo.InvariantCulture),
     };

@@ -66,7 +66,7 @@ internal static class AlertEvents
         {
             ["incident"] = incident.Key,
             ["channel"] = channel,
-            ["attempt"] = attempts,
+            ["attempt"] = (long)attempts,
             ["status"] = status,
             ["state"] = message.StateName,
             ["summary"] = message.Summary,
@@ -79,7 +79,7 @@ internal static class AlertEvents
             ["failing"] = DateArray(incident.Failing),
             ["undated_failing"] = incident.Failing.Contains(Incident.Undated),
             ["runs"] = new JsonArray(incident.Runs.Select(r => (JsonNode)r).ToArray()),
-            ["occurrences"] = incident.Occurrences,
+            ["occurrences"] = (long)incident.Occurrences,
             ["first_seen"] = incident.FirstSeen.ToString("O", CultureInfo.InvariantCulture),
             ["last_seen"] = incident.LastSeen.ToString("O", CultureInfo.InvariantCulture),
             ["first_event"] = incident.FirstEventId,

@@ -40,7 +40,9 @@ internal sealed class Deliverer(DeliveryPolicy policy, TimeProvider time, Secret
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                error = $"no answer within {Describe(limit)}";
+                error = limit < policy.Timeout
+                    ? $"no answer within {Describe(limit)}, when the delivery bound (max_total {Describe(policy.MaxTotal)}) ran out"
+                    : $"no answer within {Describe(limit)} (timeout)";
             }
             catch (DeliveryException e)
             {

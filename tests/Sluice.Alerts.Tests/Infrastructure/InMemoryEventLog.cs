@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Sluice.Events;
 
 namespace Sluice.Alerts.Tests.Infrastructure;
@@ -28,7 +29,8 @@ internal sealed class InMemoryEventLog : IEventLog
     {
         lock (_lock)
         {
-            var stored = runEvent with { Id = _events.Count + 1 };
+            // Stored as text and read back, as a database-backed log does: payloads must survive that.
+            var stored = runEvent with { Id = _events.Count + 1, Payload = JsonNode.Parse(runEvent.Payload.ToJsonString())!.AsObject() };
             _events.Add(stored);
             return Task.FromResult(stored);
         }
