@@ -168,12 +168,19 @@ internal sealed class OptionReader(MapOption map, string what, List<PipelineErro
             return null;
         }
 
+        var raw = (map.Find(key) as ScalarOption)?.Value ?? string.Empty;
         if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
         {
+            if (raw.Contains("${", StringComparison.Ordinal))
+            {
+                // A webhook URL carries its token in the path; receivers and proxies echo the path alone.
+                secrets.Secrets.Register(url.PathAndQuery.Length > 1 ? url.PathAndQuery : null);
+                secrets.Secrets.Register(url.UserInfo);
+            }
+
             return url;
         }
 
-        var raw = (map.Find(key) as ScalarOption)?.Value ?? string.Empty;
         var shown = raw.Contains("${", StringComparison.Ordinal) ? $"the value of '{raw}'" : $"'{raw}'";
         Error(LocationOf(key), $"'{key}' in {what} must be an absolute http:// or https:// URL; {shown} is not. Write it as https://host/path.");
         return null;

@@ -76,7 +76,8 @@ internal sealed class Receiver : IAsyncDisposable
                 return;
             case ReceiverMode.Fail500:
                 context.Response.StatusCode = 500;
-                await context.Response.WriteAsync("receiver is down", context.RequestAborted);
+                // Echoes the path, as some servers do, so tests see that a secret URL is masked in errors.
+                await context.Response.WriteAsync($"receiver is down at {context.Request.Path}", context.RequestAborted);
                 return;
             case ReceiverMode.Fail404:
                 context.Response.StatusCode = 404;
