@@ -83,7 +83,7 @@ public sealed class AlertRouter : IDisposable
     /// </summary>
     public Task<AlertPassResult> FlushAsync(CancellationToken cancellationToken) => PassAsync(flush: true, cancellationToken);
 
-    /// <summary>Passes every <paramref name="pollInterval"/> until cancelled; a failing pass is reported and the loop goes on.</summary>
+    /// <summary>Passes every <paramref name="pollInterval"/> until cancelled.</summary>
     public async Task RunAsync(TimeSpan pollInterval, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -121,27 +121,39 @@ public sealed class AlertRouter : IDisposable
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            await RestoreAsync(cancellationToken);
-            await ReadNewEventsAsync(cancellationToken);
-            var pass = new DeliveryPass(_configuration, _deliverer, _book, _masker, _time);
-            var (result, events) = await pass.RunAsync(flush, _processed, cancellationToken);
-            foreach (var alertEvent in events)
-            {
-                await _log.AppendAsync(alertEvent, cancellationToken);
-            }
-
-            foreach (var failure in result.Failures)
-            {
-                _report(failure);
-            }
-
-            _book.Prune(_processed);
-            return result;
+            return await PassWithinLockAsync(flush, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The log being unreachable must not fail the run that hosts the router; the next pass reads on from where this one stopped.
+            var line = _masker.Apply($"alerts: could not read or write the event log, alerts are delayed until it can: {e.Message}");
+            _report(line);
+            return new AlertPassResult(0, 0, 0, [line]);
         }
         finally
         {
             _oneAtATime.Release();
         }
+    }
+
+    private async Task<AlertPassResult> PassWithinLockAsync(bool flush, CancellationToken cancellationToken)
+    {
+        await RestoreAsync(cancellationToken);
+        await ReadNewEventsAsync(cancellationToken);
+        var pass = new DeliveryPass(_configuration, _deliverer, _book, _masker, _time);
+        var (result, events) = await pass.RunAsync(flush, _processed, cancellationToken);
+        foreach (var alertEvent in events)
+        {
+            await _log.AppendAsync(alertEvent, cancellationToken);
+        }
+
+        foreach (var failure in result.Failures)
+        {
+            _report(failure);
+        }
+
+        _book.Prune(_processed);
+        return result;
     }
 
     private async Task RestoreAsync(CancellationToken cancellationToken)

@@ -121,4 +121,21 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromMilliseconds(1500), router.DeliveryBound);
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromMilliseconds(1500 + 500));
     }
+
+    [Fact]
+    public async Task An_unreadable_event_log_is_reported_not_thrown_and_alerts_follow_once_it_is_back()
+    {
+        using var setup = Setup("{ timeout: 2s, attempts: 2, retry_delay: 100ms, max_total: 5s }");
+        using var router = setup.CreateRouter();
+        await setup.Events.FailingDay(March1, "extract_orders", "partner API answered 503");
+        setup.Log.ReadFailure = "database is locked";
+
+        var failed = await router.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(0, failed.Sent);
+        Assert.Contains("could not read or write the event log, alerts are delayed until it can: database is locked", Assert.Single(setup.Reported));
+        setup.Log.ReadFailure = null;
+        var recovered = await router.FlushAsync(CancellationToken.None);
+        Assert.Equal(2, recovered.Sent);
+    }
 }

@@ -23,6 +23,9 @@ internal sealed class InMemoryEventLog : IEventLog
         }
     }
 
+    /// <summary>When set, reads fail as a locked or unreachable database would.</summary>
+    public string? ReadFailure { get; set; }
+
     public IReadOnlyList<RunEvent> OfType(string type) => Events.Where(e => e.Type == type).ToList();
 
     public Task<RunEvent> AppendAsync(RunEvent runEvent, CancellationToken cancellationToken)
@@ -38,6 +41,11 @@ internal sealed class InMemoryEventLog : IEventLog
 
     public Task<IReadOnlyList<RunEvent>> ReadAsync(EventQuery query, CancellationToken cancellationToken)
     {
+        if (ReadFailure is { } failure)
+        {
+            throw new InvalidOperationException(failure);
+        }
+
         lock (_lock)
         {
             IReadOnlyList<RunEvent> found = _events
