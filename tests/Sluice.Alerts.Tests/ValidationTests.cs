@@ -102,8 +102,7 @@ public sealed class ValidationTests
 
         var only = Assert.Single(error.Errors);
         Assert.Equal((4, 18), (only.Location.Line, only.Location.Column));
-        Assert.Contains("environment variable 'SLUICE_TEST_UNSET_PD_KEY' is not set", only.Message);
-        Assert.Contains("channel 'pager'", only.Message);
+        Assert.Equal("secret variable 'SLUICE_TEST_UNSET_PD_KEY' of channel 'pager' is not set. Set it in the environment or in secrets.env beside the pipeline.", only.Message);
     }
 
     [Fact]
@@ -164,5 +163,26 @@ public sealed class ValidationTests
         Assert.True(router.HasChannels);
         Assert.Equal(TimeSpan.FromSeconds(20), router.DeliveryBound);
         Assert.Equal("Bearer ***", setup.Masker.Apply("Bearer ops-token-123"));
+    }
+
+    [Fact]
+    public void The_documented_example_file_is_valid()
+    {
+        var example = Path.Combine(AppContext.BaseDirectory, "docs-example-alerts.yaml");
+        using var setup = new AlertsSetup(
+            File.ReadAllText(example),
+            new Dictionary<string, string>
+            {
+                ["SLACK_WEBHOOK_URL"] = "https://hooks.example.com/services/T000/B000/XXXX",
+                ["OPS_WEBHOOK_TOKEN"] = "ops-token",
+                ["SMTP_USER"] = "sluice",
+                ["SMTP_PASSWORD"] = "smtp-password",
+                ["PAGERDUTY_ROUTING_KEY"] = "routing-key",
+            });
+
+        using var router = setup.CreateRouter();
+
+        Assert.True(router.HasChannels);
+        Assert.Equal(TimeSpan.FromSeconds(30), router.DeliveryBound);
     }
 }

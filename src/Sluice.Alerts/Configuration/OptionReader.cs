@@ -200,9 +200,11 @@ internal sealed class OptionReader(MapOption map, string what, List<PipelineErro
         }
         catch (NonRetryableException e)
         {
+            var unset = System.Text.RegularExpressions.Regex.Match(e.Message, "environment variable '([^']+)' is not set");
             var prefix = location + ": ";
-            var message = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
-            Error(location, $"{message} (in {what})");
+            Error(location, unset.Success
+                ? $"secret variable '{unset.Groups[1].Value}' of {what} is not set. Set it in the environment or in {SecretsFile.FileName} beside the pipeline."
+                : $"{(e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message)} (in {what})");
             return null;
         }
     }
