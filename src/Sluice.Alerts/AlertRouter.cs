@@ -73,6 +73,7 @@ public sealed class AlertRouter : IDisposable
     /// <summary>
     /// Reads new events, then announces incidents whose grouping window has closed and resolves those
     /// that cleared. For a long-running host, call it periodically (or use <see cref="RunAsync"/>).
+    /// Throws only when cancelled: failed deliveries and an unreachable log are reported and returned.
     /// </summary>
     public Task<AlertPassResult> ProcessAsync(CancellationToken cancellationToken) => PassAsync(flush: false, cancellationToken);
 
@@ -86,22 +87,17 @@ public sealed class AlertRouter : IDisposable
     /// <summary>Passes every <paramref name="pollInterval"/> until cancelled.</summary>
     public async Task RunAsync(TimeSpan pollInterval, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            try
+            while (true)
             {
+                // A pass reports its own failures and never throws but for cancellation.
                 await ProcessAsync(cancellationToken);
                 await Task.Delay(pollInterval, _time, cancellationToken);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _report(_masker.Apply($"alerts: a pass failed and will be tried again: {e.Message}"));
-                await Task.Delay(pollInterval, _time, cancellationToken);
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

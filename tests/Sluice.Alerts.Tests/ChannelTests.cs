@@ -161,4 +161,43 @@ public sealed class ChannelTests : IAsyncLifetime
         Assert.Equal(3L, Assert.Single(setup.Log.OfType(EventTypes.AlertFailed)).Number("attempt"));
         Assert.Contains("to channel 'mail' after 3 attempt(s)", Assert.Single(setup.Reported));
     }
+
+    [Fact]
+    public async Task An_smtp_server_without_tls_fails_the_ssl_channel_as_a_delivery_failure()
+    {
+        using var smtp = SmtpConfiguration.Configure().WithAddress(System.Net.IPAddress.Loopback).WithRandomPort().Build();
+        using var setup = new AlertsSetup($"""
+            channels:
+              mail: {"{"} type: email, host: 127.0.0.1, port: {smtp.Configuration.Port}, tls: ssl, from: sluice@example.com, to: data@example.com {"}"}
+            routes:
+              - channels: [mail]
+            delivery: {"{"} timeout: 2s, attempts: 2, retry_delay: 100ms, max_total: 5s {"}"}
+            """);
+        using var router = setup.CreateRouter();
+        await setup.Events.FailingDay(March1, "extract_orders", "partner API answered 503");
+
+        var (result, _) = await setup.DriveAsync(() => router.FlushAsync(CancellationToken.None), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, result.Failed);
+        Assert.Equal(0, smtp.ReceivedEmailCount);
+        Assert.Contains("to channel 'mail' after", Assert.Single(setup.Reported));
+        Assert.Single(setup.Log.OfType(EventTypes.AlertFailed));
+    }
+
+    [Fact]
+    public async Task Slack_text_escapes_the_characters_slack_reads_as_markup()
+    {
+        using var setup = new AlertsSetup($"""
+            channels:
+              team: {"{"} type: slack, url: "{_receiver.Url}/slack" {"}"}
+            routes:
+              - channels: [team]
+            """);
+        using var router = setup.CreateRouter();
+        await setup.Events.FailingDay(March1, "extract_orders", "expected <amount> & <currency>");
+
+        await router.FlushAsync(CancellationToken.None);
+
+        Assert.Contains("expected &lt;amount&gt; &amp; &lt;currency&gt;", Assert.Single(_receiver.To("/slack")).Json["text"]!.ToString());
+    }
 }

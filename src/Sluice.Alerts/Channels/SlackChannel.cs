@@ -26,6 +26,10 @@ internal sealed class SlackChannel(string name, SlackOptions options, HttpClient
 
     internal static JsonObject Payload(AlertMessage message) => new()
     {
-        ["text"] = $"*{message.Title}*\n{message.Body()}",
+        ["text"] = $"*{Escape(message.Title)}*\n{Escape(message.Body())}",
     };
+
+    /// <summary>Slack reads &amp;, &lt; and &gt; as markup; an error text with "&lt;n&gt;" must show as written.</summary>
+    private static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Sluice.Alerts.Channels;
 using Sluice.Alerts.Configuration;
 using Sluice.Templating;
@@ -49,8 +48,10 @@ internal sealed class Deliverer(DeliveryPolicy policy, TimeProvider time, Secret
                 error = e.Message;
                 retryable = e.Retryable;
             }
-            catch (Exception e) when (e is HttpRequestException or SocketException or IOException or MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException or System.Security.Authentication.AuthenticationException)
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {
+                // Whatever a receiver or its client library throws (refused connection, TLS handshake,
+                // SMTP protocol error) is this channel's failure, never the host's.
                 error = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
             }
 
