@@ -37,7 +37,7 @@ public sealed class AlertRouter : IDisposable
         _time = time;
         _masker = masker;
         _report = report;
-        _book = new IncidentBook(configuration.Grouping);
+        _book = new IncidentBook(configuration.Grouping, time);
         _deliverer = new Deliverer(configuration.Delivery, time, masker);
     }
 

@@ -111,7 +111,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         using var setup = Setup("{ timeout: 500ms, attempts: 10, retry_delay: 200ms, max_total: 1500ms }");
         using var router = setup.CreateRouter(TimeProvider.System);
         _down.Mode = ReceiverMode.Hang;
-        await setup.Events.FailingDay(March1, "extract_orders", "partner API answered 503");
+        await new RunEvents(setup.Log, TimeProvider.System).FailingDay(March1, "extract_orders", "partner API answered 503");
 
         var clock = Stopwatch.StartNew();
         var result = await router.FlushAsync(CancellationToken.None);

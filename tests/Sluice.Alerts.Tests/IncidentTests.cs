@@ -217,6 +217,21 @@ public sealed class IncidentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Faults_older_than_the_history_limit_are_not_announced_when_alerts_are_turned_on()
+    {
+        using var setup = Setup("grouping: { ignore_older_than: 2d }");
+        await setup.Events.FailingDay(March1, "extract_orders", "partner API answered 503");
+        setup.Clock.Advance(TimeSpan.FromDays(3));
+        await setup.Events.FailingDay(March1.AddDays(3), "load_orders", "disk full");
+        using var router = setup.CreateRouter();
+
+        await router.FlushAsync(CancellationToken.None);
+
+        var alert = Assert.Single(_receiver.To("/hook")).Json;
+        Assert.Equal("load_orders", alert["subject"]!.ToString());
+    }
+
+    [Fact]
     public async Task A_run_that_fails_without_a_task_event_is_its_own_incident()
     {
         using var setup = Setup();

@@ -40,9 +40,11 @@ internal sealed record DeliveryPolicy(TimeSpan Timeout, int Attempts, TimeSpan F
 
 /// <summary>
 /// How long to hold a new incident so that more occurrences join it: until no new occurrence came for
-/// <see cref="QuietFor"/>, or at most <see cref="MaxWait"/> after the first.
+/// <see cref="QuietFor"/>, or at most <see cref="MaxWait"/> after the first. An occurrence older than
+/// <see cref="IgnoreOlderThan"/> when first read opens no incident: turning alerts on for a project with
+/// a long history must not announce its old faults.
 /// </summary>
-internal sealed record GroupingPolicy(TimeSpan QuietFor, TimeSpan MaxWait)
+internal sealed record GroupingPolicy(TimeSpan QuietFor, TimeSpan MaxWait, TimeSpan IgnoreOlderThan)
 {
-    public static GroupingPolicy Default { get; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10));
+    public static GroupingPolicy Default { get; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromDays(7));
 }

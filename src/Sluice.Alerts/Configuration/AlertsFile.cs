@@ -184,7 +184,10 @@ public static class AlertsFile
             return fallback;
         }
 
-        options.AllowOnly("quiet_for", "max_wait");
-        return new GroupingPolicy(options.Duration("quiet_for", fallback.QuietFor), options.Duration("max_wait", fallback.MaxWait));
+        options.AllowOnly("quiet_for", "max_wait", "ignore_older_than");
+        return new GroupingPolicy(
+            options.Duration("quiet_for", fallback.QuietFor),
+            options.Duration("max_wait", fallback.MaxWait),
+            options.Duration("ignore_older_than", fallback.IgnoreOlderThan));
     }
 }

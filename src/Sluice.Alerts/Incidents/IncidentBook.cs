@@ -6,7 +6,7 @@ namespace Sluice.Alerts.Incidents;
 /// The incidents the router knows, by key: folds occurrences into them, clears intervals that
 /// succeeded, and says which are due to be announced or resolved.
 /// </summary>
-internal sealed class IncidentBook(GroupingPolicy grouping)
+internal sealed class IncidentBook(GroupingPolicy grouping, TimeProvider time)
 {
     private readonly Dictionary<string, Incident> _incidents = new(StringComparer.Ordinal);
 
@@ -95,6 +95,11 @@ internal sealed class IncidentBook(GroupingPolicy grouping)
 
         if (incident is null || incident.Status == IncidentStatus.Resolved)
         {
+            if (time.GetUtcNow() - occurrence.At > grouping.IgnoreOlderThan)
+            {
+                return;
+            }
+
             incident = Incident.Open(occurrence);
             _incidents[occurrence.Key] = incident;
         }
