@@ -12,6 +12,12 @@ public sealed class ValidationTests
         return Assert.Throws<PipelineValidationException>(() => setup.CreateRouter());
     }
 
+    private static PipelineValidationException ValidateOnly(string yaml)
+    {
+        using var setup = new AlertsSetup(yaml);
+        return Assert.Throws<PipelineValidationException>(() => Configuration.AlertsFile.Validate(setup.AlertsFile, setup.Secrets));
+    }
+
     [Fact]
     public void An_unknown_channel_type_is_located_and_the_closest_type_suggested()
     {
@@ -34,7 +40,7 @@ public sealed class ValidationTests
     [Fact]
     public void A_route_naming_an_undeclared_channel_is_located_with_a_suggestion()
     {
-        var error = Invalid("""
+        const string yaml = """
             channels:
               oncall:
                 type: webhook
@@ -42,10 +48,14 @@ public sealed class ValidationTests
             routes:
               - min_severity: error
                 channels: [on_call]
-            """);
+            """;
+
+        var error = Invalid(yaml);
 
         var only = Assert.Single(error.Errors);
         Assert.Equal((7, 15), (only.Location.Line, only.Location.Column));
+        var validated = Assert.Single(ValidateOnly(yaml).Errors);
+        Assert.Equal((only.Message, 7, 15), (validated.Message, validated.Location.Line, validated.Location.Column));
         Assert.Contains("unknown channel 'on_call'", only.Message);
         Assert.Contains("Did you mean 'oncall'?", only.Message);
     }

@@ -36,6 +36,16 @@ public static class AlertsFile
         return new[] { Path.Combine(pipelineDirectory, FileName), Path.GetFullPath(FileName) }.FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// Checks the file as <see cref="AlertRouter.Create"/> would, for `sluice validate`: throws
+    /// <see cref="PipelineValidationException"/> listing every problem; sends nothing.
+    /// </summary>
+    public static void Validate(string file, Func<string, string?> secrets)
+    {
+        using var http = new HttpClient();
+        Load(file, secrets, new SecretMasker(), http);
+    }
+
     /// <summary>Reads and validates the file; every problem is reported at once, at file:line:col.</summary>
     internal static AlertsConfiguration Load(string file, Func<string, string?> secrets, SecretMasker masker, HttpClient http)
     {
