@@ -232,6 +232,49 @@ public sealed class IncidentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_incident_that_keeps_recurring_is_announced_at_its_max_wait_and_later_days_join_it_silently()
+    {
+        using var setup = Setup("grouping: { quiet_for: 1m, max_wait: 5m }");
+        using var router = setup.CreateRouter();
+
+        for (var day = 0; day < 8; day++)
+        {
+            await setup.Events.FailingDay(March1.AddDays(day), "extract_orders", "partner API answered 503");
+            setup.Clock.Advance(TimeSpan.FromSeconds(50));
+            await router.ProcessAsync(CancellationToken.None);
+        }
+
+        var alert = Assert.Single(_receiver.To("/hook")).Json;
+        Assert.Equal(6, alert["intervals"]!.AsArray().Count);
+        var sent = Assert.Single(setup.Log.OfType(EventTypes.AlertSent));
+        Assert.Equal(6, sent.Payload["intervals"]!.AsArray().Count);
+
+        await router.FlushAsync(CancellationToken.None);
+        for (var day = 0; day < 8; day++)
+        {
+            await setup.Events.SucceedingDay(March1.AddDays(day), "extract_orders");
+        }
+
+        await router.FlushAsync(CancellationToken.None);
+        var resolved = Assert.Single(Alerts("resolved")).Json;
+        Assert.Equal(8, resolved["intervals"]!.AsArray().Count);
+        Assert.Single(Alerts("triggered"));
+    }
+
+    [Fact]
+    public async Task An_incident_that_clears_before_it_is_announced_still_sends_its_alert_and_its_recovery()
+    {
+        using var setup = Setup();
+        using var router = setup.CreateRouter();
+        await setup.Events.FailingDay(March1, "extract_orders", "partner API answered 503");
+        await setup.Events.SucceedingDay(March1, "extract_orders");
+
+        await router.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(["triggered", "resolved"], _receiver.To("/hook").Select(r => r.Json["state"]!.ToString()));
+    }
+
+    [Fact]
     public async Task A_run_that_fails_without_a_task_event_is_its_own_incident()
     {
         using var setup = Setup();
