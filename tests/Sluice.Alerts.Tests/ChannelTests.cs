@@ -200,4 +200,37 @@ public sealed class ChannelTests : IAsyncLifetime
 
         Assert.Contains("expected &lt;amount&gt; &amp; &lt;currency&gt;", Assert.Single(_receiver.To("/slack")).Json["text"]!.ToString());
     }
+
+    [Fact]
+    public async Task Email_logs_in_with_the_secret_username_and_password_and_keeps_them_out_of_the_log()
+    {
+        using var smtp = SmtpConfiguration.Configure().WithAddress(System.Net.IPAddress.Loopback).WithRandomPort().Build();
+        using var setup = new AlertsSetup(
+            $"""
+            channels:
+              mail:
+                type: email
+                host: 127.0.0.1
+                port: {smtp.Configuration.Port}
+                tls: none
+                from: sluice@example.com
+                to: data@example.com
+                username: ${"{"}SMTP_USER{"}"}
+                password: ${"{"}SMTP_PASSWORD{"}"}
+            routes:
+              - channels: [mail]
+            """,
+            new Dictionary<string, string> { ["SMTP_USER"] = "alerts-user", ["SMTP_PASSWORD"] = "smtp-S3cret-pw" });
+        using var router = setup.CreateRouter();
+        await setup.Events.FailingDay(March1, "extract_orders", "login as alerts-user with smtp-S3cret-pw refused");
+
+        var result = await router.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(1, result.Sent);
+        var body = Assert.Single(smtp.ReceivedEmail).MessageParts[0].BodyData;
+        Assert.Contains("login as *** with *** refused", body);
+        var sent = Assert.Single(setup.Log.OfType(EventTypes.AlertSent)).Payload.ToJsonString();
+        Assert.DoesNotContain("smtp-S3cret-pw", sent);
+        Assert.Contains("login as *** with *** refused", sent);
+    }
 }
