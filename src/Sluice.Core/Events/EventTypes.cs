@@ -36,13 +36,17 @@ public static class EventTypes
     /// <summary>kind (deadline, max_duration), deadline, late_by.</summary>
     public const string SlaMissed = "sla_missed";
 
-    /// <summary>incident, channel, attempt, status, summary.</summary>
+    /// <summary>
+    /// incident, channel, attempt, status (delivered), state (triggered), summary, and the incident's snapshot
+    /// from which the alert router rebuilds itself: kind, subject, severity, intervals, failing, runs, through...
+    /// (docs/alerting.md).
+    /// </summary>
     public const string AlertSent = "alert_sent";
 
-    /// <summary>incident, channel, attempt, error.</summary>
+    /// <summary>As <see cref="AlertSent"/>, with status failed, state triggered or resolved, and error (masked).</summary>
     public const string AlertFailed = "alert_failed";
 
-    /// <summary>incident, channel.</summary>
+    /// <summary>As <see cref="AlertSent"/>, with state resolved: the recovery message was delivered.</summary>
     public const string AlertRecovered = "alert_recovered";
 
     /// <summary>message: a scheduler or worker problem a person should see (a pipeline file stopped loading...).</summary>
