@@ -38,7 +38,7 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
         var options = context.Options;
         var client = HttpClientSettings.For(context);
         client = client with { UserAgent = options.GetString("user_agent") ?? client.UserAgent };
-        var url = QueryString.With(client.Resolve(options.GetRequiredString("url"), where), client.Query.Concat(options.GetMap("query")));
+        var url = client.FirstUrl(options.GetRequiredString("url"), options.GetMap("query"), where);
         var fields = options.GetMap("fields").Select(f => FieldSelector.Parse(f.Key, f.Value)).ToList();
         var extractor = new HtmlExtractor(options.GetString("table_selector"), options.GetString("row_selector"), fields, where);
         var next = options.GetString("next_selector");

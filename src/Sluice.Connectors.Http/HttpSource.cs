@@ -31,7 +31,7 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
         var options = context.Options;
         var client = HttpClientSettings.For(context);
         var paging = PagingOptions.Read(options);
-        var first = QueryString.With(client.Resolve(options.GetRequiredString("url"), where), client.Query.Concat(options.GetMap("query")));
+        var first = client.FirstUrl(options.GetRequiredString("url"), options.GetMap("query"), where);
         var method = options.GetChoice("method") == "post" ? HttpMethod.Post : HttpMethod.Get;
         var body = method == HttpMethod.Post ? options.GetString("body") ?? string.Empty : null;
         var template = new HttpRequestSpec(method, first, body, options.GetString("content_type")) { Headers = options.GetMap("headers") };

@@ -25,6 +25,7 @@ internal sealed class HttpFetcher : IDisposable
     private readonly ResiliencePipeline _timeout;
     private readonly string _where;
     private readonly Action<string> _log;
+    private readonly RequestCredentials _credentials;
     private int _requests;
     private int _retries;
 
@@ -34,8 +35,12 @@ internal sealed class HttpFetcher : IDisposable
         _where = where;
         _log = log;
         _limiter = RequestRateLimits.For(settings, firstUrl);
+        _credentials = new RequestCredentials(settings, firstUrl, log);
         var handler = new SocketsHttpHandler
         {
+            // Redirects are followed here, not by the handler, which would carry custom headers
+            // (an api key) to whatever host a Location names.
+            AllowAutoRedirect = false,
             MaxConnectionsPerServer = Math.Max(1, maxConnections),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.All,
@@ -45,12 +50,6 @@ internal sealed class HttpFetcher : IDisposable
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
         _client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
-        _client.DefaultRequestHeaders.Authorization = settings.Authorization;
-        foreach (var (name, value) in settings.Headers)
-        {
-            _client.DefaultRequestHeaders.Remove(name);
-            _client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
 
         _retry = BuildRetry();
         _timeout = new ResiliencePipelineBuilder().AddTimeout(settings.Timeout).Build();
@@ -92,7 +91,7 @@ internal sealed class HttpFetcher : IDisposable
         var excerpt = SafeUrl.Excerpt(page.Body);
         throw page.Code switch
         {
-            401 or 403 => new NonRetryableException($"{_where}: authentication failed: {Describe(request)} answered {page.StatusText}. Check the connection's credentials (bearer_token, username/password or headers) and their permissions; not retried, since the same credentials fail again. Body: {excerpt}"),
+            401 or 403 => new NonRetryableException($"{_where}: authentication failed: {Describe(request)} answered {page.StatusText}.{_credentials.Withheld(page.Url)} Check the connection's credentials (bearer_token, username/password or headers) and their permissions; not retried, since the same credentials fail again. Body: {excerpt}"),
             _ when page.IsTransient => new SluiceException($"{_where}: {Describe(request)} still answered {page.StatusText} after {_settings.Retries + 1} attempt(s). Body: {excerpt}"),
             _ => new NonRetryableException($"{_where}: {Describe(request)} answered {page.StatusText}; check the url, query parameters and body. Body: {excerpt}"),
         };
@@ -112,28 +111,37 @@ internal sealed class HttpFetcher : IDisposable
 
     private async Task<HttpPage> SendOnceAsync(HttpRequestSpec spec, CancellationToken token)
     {
-        using var request = new HttpRequestMessage(spec.Method, spec.Url);
-        if (spec.Body is not null)
+        var method = spec.Method;
+        var body = spec.Body;
+        var url = spec.Url;
+        for (var hop = 0; ; hop++)
         {
-            request.Content = new StringContent(spec.Body, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.ContentType ?? "application/json");
-        }
-
-        foreach (var (name, value) in spec.Headers)
-        {
-            request.Headers.Remove(name);
-            if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
+            using var request = new HttpRequestMessage(method, url);
+            if (body is not null)
             {
-                request.Content.Headers.Remove(name);
-                request.Content.Headers.TryAddWithoutValidation(name, value);
+                request.Content = new StringContent(body, Encoding.UTF8);
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.ContentType ?? "application/json");
             }
-        }
 
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            _credentials.Apply(request, spec.Headers);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            if (Redirect.Target(response, url) is not { } target)
+            {
+                return await ReadAsync(response, url, token);
+            }
+
+            Redirect.Check(url, target, hop, _where);
+            (method, body) = Redirect.Next(response.StatusCode, method, body);
+            url = target;
+        }
+    }
+
+    private static async Task<HttpPage> ReadAsync(HttpResponseMessage response, Uri url, CancellationToken token)
+    {
         var body = await response.Content.ReadAsByteArrayAsync(token);
         var links = response.Headers.TryGetValues("Link", out var values) ? values.ToList() : [];
         var retryAfter = response.Headers.TryGetValues("Retry-After", out var after) ? after.FirstOrDefault() : null;
-        return new HttpPage(response.RequestMessage?.RequestUri ?? spec.Url, response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, links, retryAfter)
+        return new HttpPage(url, response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, links, retryAfter)
         {
             Charset = response.Content.Headers.ContentType?.CharSet,
         };
