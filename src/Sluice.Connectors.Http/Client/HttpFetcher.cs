@@ -60,15 +60,30 @@ internal sealed class HttpFetcher : IDisposable
 
     public int Retries => _retries;
 
-    /// <summary>Sends a request until it succeeds or fails for good; returns only 2xx pages.</summary>
-    public async Task<HttpPage> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken)
+    /// <summary>Sends a request until it succeeds or fails for good; returns only 2xx pages, read whole.</summary>
+    public Task<HttpPage> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Sends a request until it succeeds or fails for good, and reads a 2xx body with
+    /// <paramref name="read"/> as it arrives. The read is part of the attempt (under its timeout,
+    /// retried when the connection breaks), so <paramref name="read"/> must clean up after itself when it throws.
+    /// </summary>
+    public async Task<T> SendAsync<T>(HttpRequestSpec request, Func<HttpResponseBody, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        var page = await SendCoreAsync(request, async (body, token) => await read(body, token), cancellationToken);
+        return (T)page.Parsed!;
+    }
+
+    private async Task<HttpPage> SendCoreAsync(HttpRequestSpec request, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken cancellationToken)
     {
         HttpPage page;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try
         {
-            page = await _retry.ExecuteAsync(async (ctx, spec) => await AttemptAsync(spec, ctx.CancellationToken), context, request);
+            page = await _retry.ExecuteAsync(async (ctx, state) => await AttemptAsync(state.Spec, state.Read, ctx.CancellationToken), context, (Spec: request, Read: read));
         }
         catch (TimeoutRejectedException)
         {
@@ -97,7 +112,7 @@ internal sealed class HttpFetcher : IDisposable
         };
     }
 
-    private async Task<HttpPage> AttemptAsync(HttpRequestSpec spec, CancellationToken token)
+    private async Task<HttpPage> AttemptAsync(HttpRequestSpec spec, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken token)
     {
         // The wait for a rate-limit token is not part of the request, so it stays outside the timeout.
         if (_limiter is not null)
@@ -106,10 +121,10 @@ internal sealed class HttpFetcher : IDisposable
         }
 
         Interlocked.Increment(ref _requests);
-        return await _timeout.ExecuteAsync(static async (state, t) => await state.Self.SendOnceAsync(state.Spec, t), (Self: this, Spec: spec), token);
+        return await _timeout.ExecuteAsync(static async (state, t) => await state.Self.SendOnceAsync(state.Spec, state.Read, t), (Self: this, Spec: spec, Read: read), token);
     }
 
-    private async Task<HttpPage> SendOnceAsync(HttpRequestSpec spec, CancellationToken token)
+    private async Task<HttpPage> SendOnceAsync(HttpRequestSpec spec, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken token)
     {
         var method = spec.Method;
         var body = spec.Body;
@@ -127,7 +142,7 @@ internal sealed class HttpFetcher : IDisposable
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             if (Redirect.Target(response, url) is not { } target)
             {
-                return await ReadAsync(response, url, token);
+                return await ReadAsync(response, url, read, token);
             }
 
             Redirect.Check(url, target, hop, _where);
@@ -136,12 +151,20 @@ internal sealed class HttpFetcher : IDisposable
         }
     }
 
-    private static async Task<HttpPage> ReadAsync(HttpResponseMessage response, Uri url, CancellationToken token)
+    private static async Task<HttpPage> ReadAsync(HttpResponseMessage response, Uri url, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken token)
     {
-        var body = await response.Content.ReadAsByteArrayAsync(token);
         var links = response.Headers.TryGetValues("Link", out var values) ? values.ToList() : [];
         var retryAfter = response.Headers.TryGetValues("Retry-After", out var after) ? after.FirstOrDefault() : null;
-        return new HttpPage(url, response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, links, retryAfter)
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (read is not null && response.IsSuccessStatusCode)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(token);
+            var parsed = await read(new HttpResponseBody(url, response.StatusCode, stream, mediaType, links), token);
+            return new HttpPage(url, response.StatusCode, [], mediaType, links, retryAfter) { Parsed = parsed };
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(token);
+        return new HttpPage(url, response.StatusCode, body, mediaType, links, retryAfter)
         {
             Charset = response.Content.Headers.ContentType?.CharSet,
         };

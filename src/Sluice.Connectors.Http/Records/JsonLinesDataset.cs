@@ -28,11 +28,22 @@ internal sealed partial class JsonLinesDataset : IAsyncDisposable
 
     public long Rows { get; private set; }
 
-    /// <summary>Appends lines written by <see cref="RecordFlattener"/> (or any flat JSON objects).</summary>
+    /// <summary>The fields every record appended so far had, for the contract check.</summary>
+    public FieldCatalog Fields { get; } = new();
+
+    /// <summary>Appends flat JSON lines (one object per line) of one page.</summary>
     public async ValueTask AppendAsync(ReadOnlyMemory<byte> lines, int rows, CancellationToken cancellationToken)
     {
         await _file.WriteAsync(lines, cancellationToken);
         Rows += rows;
+    }
+
+    /// <summary>Appends a parsed page's lines and notes its fields.</summary>
+    public async ValueTask AppendAsync(Paging.PageResult page, CancellationToken cancellationToken)
+    {
+        await page.Lines.CopyToAsync(_file, cancellationToken);
+        Rows += page.Records;
+        Fields.Merge(page.Fields);
     }
 
     /// <summary>
