@@ -49,7 +49,7 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
         var request = new HttpRequestSpec(HttpMethod.Get, url) { Headers = options.GetMap("headers") };
 
         using var fetcher = new HttpFetcher(client, where, context.Log, url, 1, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
-        await using var dataset = new JsonLinesDataset(settings);
+        await using var dataset = new JsonLinesDataset(settings, "row");
         var columns = new List<string>(fields.Select(f => f.Name));
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var parser = new HtmlParser();
@@ -65,7 +65,7 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
             var response = await fetcher.SendAsync(request with { Url = page }, cancellationToken);
             using var document = await parser.ParseDocumentAsync(Decode(response), cancellationToken);
             var rows = extractor.Rows(document, response.Url);
-            await WriteAsync(dataset, rows, urlColumn is null ? null : new(urlColumn, SafeUrl.Describe(response.Url)), columns, cancellationToken);
+            await WriteAsync(dataset, rows, response.Url, urlColumn is null ? null : new(urlColumn, SafeUrl.Describe(response.Url)), columns, cancellationToken);
             context.Log($"page {pages + 1}: {rows.Count} row(s) from {SafeUrl.Describe(response.Url)}");
             page = NextPage(document, next, response.Url, visited);
         }
@@ -108,7 +108,7 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
         return visited.Contains(next.AbsoluteUri) ? null : next;
     }
 
-    private static async Task WriteAsync(JsonLinesDataset dataset, List<KeyValuePair<string, string?>[]> rows, KeyValuePair<string, string?>? pageUrl, List<string> columns, CancellationToken cancellationToken)
+    private static async Task WriteAsync(JsonLinesDataset dataset, List<KeyValuePair<string, string?>[]> rows, Uri page, KeyValuePair<string, string?>? pageUrl, List<string> columns, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, JsonOptions);
@@ -131,6 +131,6 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
             writer.Reset(buffer);
         }
 
-        await dataset.AppendAsync(buffer.WrittenMemory, rows.Count, cancellationToken);
+        await dataset.AppendAsync(buffer.WrittenMemory, rows.Count, page, cancellationToken);
     }
 }
