@@ -64,7 +64,9 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
 
         var stop = await new Paginator(paging, where).RunAsync(first, FetchAsync, ConsumeAsync, cancellationToken);
         context.Log($"fetched {pages} page(s) and {dataset.Rows} record(s) in {fetcher.Requests} request(s) ({fetcher.Retries} retried) and {clock.Elapsed.TotalSeconds:0.##}s; stopped: {stop}");
-        var rows = await dataset.CompleteAsync(context.OutputPath(output), DeclaredColumns(context, output), where, cancellationToken);
+        var declared = DeclaredColumns(context, output);
+        DeclaredColumnsCheck.ThrowIfAbsent(declared, dataset.Fields, dataset.Rows, "record", where);
+        var rows = await dataset.CompleteAsync(context.OutputPath(output), declared, where, cancellationToken);
         return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
     }
 
