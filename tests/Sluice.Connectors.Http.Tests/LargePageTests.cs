@@ -79,6 +79,16 @@ public sealed class LargePageTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_body_fails_as_not_json()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/empty", () => Results.Content(string.Empty, "application/json")));
+
+        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: empty, records_path: items"), Fixtures.Connection(server));
+
+        Assert.Contains($"{server.Url}/empty answered HTTP 200 OK with a body that is not JSON (application/json). Body: (empty body).", result.Tasks.Single().Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Records_under_an_indexed_path_with_the_cursor_after_them_are_read_in_order()
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/events", (HttpRequest r) =>

@@ -64,7 +64,10 @@ internal sealed class SpillStream(string directory) : Stream
         await _file.CopyToAsync(destination, 1 << 16, cancellationToken);
     }
 
-    public override void Flush() => _file?.Flush();
+    /// <summary>Nothing to do: the writer flushes after every record, and a system call per record would cost more than the record.</summary>
+    public override void Flush()
+    {
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
