@@ -133,6 +133,43 @@ public sealed class CredentialScopeTests : IDisposable
         Assert.Equal(["1", "2"], _project.Rows("raw", "id"));
     }
 
+    [Fact]
+    public async Task Basic_credentials_stay_home_and_a_foreign_401_says_they_were_withheld()
+    {
+        await using var foreign = await LoopbackServer.StartAsync(app => app.MapGet("/private", () => Results.Json(new { error = "login" }, statusCode: 401)), "127.0.0.2");
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/feed", () =>
+            Results.Json(new { items = Fixtures.Items(1, 1), next = $"{foreign.Url}/private" })));
+
+        var result = await _project.RunAsync(
+            Fixtures.Pipeline("connection: api, url: feed, pagination: next_link, next_path: next, records_path: items"),
+            Fixtures.Connection(server, "username: ada\npassword: pw-2c9e"));
+
+        Assert.StartsWith("Basic ", server.To("/feed").Single().Authorization, StringComparison.Ordinal);
+        Assert.Null(foreign.To("/private").Single().Authorization);
+        Assert.Contains($"answered HTTP 401 Unauthorized. The connection's credentials were not sent: {foreign.Url} is not the connection's origin {server.Url} (base_url).", result.Tasks.Single().Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redirect_loop_stops_after_ten_hops()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/loop", (HttpRequest r) =>
+            Results.Redirect($"/loop?n={(int.TryParse(r.Query["n"], out var n) ? n : 0) + 1}")));
+
+        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: loop"), Fixtures.Connection(server));
+
+        Assert.Contains("more than 10 redirects, the last from", result.Tasks.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(11, server.To("/loop").Count);
+    }
+
+    [Fact]
+    public void A_redirect_from_https_down_to_http_is_refused()
+    {
+        var error = Assert.Throws<NonRetryableException>(() => Redirect.Check(new Uri("https://api.test/v1/items"), new Uri("http://api.test/v1/items"), 0, "task 'pull'"));
+
+        Assert.Contains("https://api.test/v1/items redirects to http://api.test/v1/items, which is not followed: a redirect may not leave https", error.Message, StringComparison.Ordinal);
+        Redirect.Check(new Uri("http://api.test/a"), new Uri("https://api.test/b"), 0, "task 'pull'");
+    }
+
     [Theory]
     [InlineData("https://api.test/v1/", "https://api.test/other?x=1", true)]
     [InlineData("https://api.test/v1/", "https://API.test:443/v2", true)]
