@@ -79,6 +79,35 @@ public sealed class LargePageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connection_broken_mid_page_is_retried_and_its_partial_records_are_not_kept()
+    {
+        var attempts = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/flaky", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "application/json";
+            var records = string.Join(',', Enumerable.Range(1, 20_000).Select(i => $"{{\"id\":{i},\"pad\":\"{new string('p', 60)}\"}}"));
+            var body = Encoding.UTF8.GetBytes($"{{\"items\": [{records}]}}");
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                // Over 1 MB of whole records, then the connection drops: the first attempt has spilled to disk.
+                await c.Response.Body.WriteAsync(body.AsMemory(0, body.Length * 3 / 4));
+                await c.Response.Body.FlushAsync();
+                c.Abort();
+                return;
+            }
+
+            await c.Response.Body.WriteAsync(body);
+        }));
+
+        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: flaky, records_path: items"), Fixtures.Connection(server));
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.Equal(2, server.To("/flaky").Count);
+        Assert.Equal(["20000|20000|1|20000"], _project.Rows("raw", "count(*), count(DISTINCT id), min(id), max(id)"));
+        Assert.Empty(Directory.EnumerateFiles(_temp));
+    }
+
+    [Fact]
     public async Task An_empty_body_fails_as_not_json()
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/empty", () => Results.Content(string.Empty, "application/json")));
