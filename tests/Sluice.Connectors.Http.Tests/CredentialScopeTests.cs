@@ -150,6 +150,17 @@ public sealed class CredentialScopeTests : IDisposable
     }
 
     [Fact]
+    public async Task Connection_headers_still_override_the_default_accept_header_on_the_own_origin()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/items", () => Results.Json(Fixtures.Items(1, 1))));
+
+        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: items"), Fixtures.Connection(server, "headers: { Accept: application/vnd.api+json }"));
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.Equal("application/vnd.api+json", server.To("/items").Single().Header("Accept"));
+    }
+
+    [Fact]
     public async Task A_redirect_loop_stops_after_ten_hops()
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/loop", (HttpRequest r) =>
