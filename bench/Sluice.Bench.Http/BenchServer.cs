@@ -51,6 +51,9 @@ internal sealed class BenchServer : IAsyncDisposable
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
+    /// <summary>The size of one page holding records 1..<paramref name="records"/>, to size a page in MB.</summary>
+    public static long PageBytes(int records) => Render(records, 1, records).LongLength;
+
     private static byte[] Render(int total, int page, int size)
     {
         using var buffer = new MemoryStream();

@@ -2,11 +2,18 @@ using System.Globalization;
 using Sluice.Bench.Http;
 
 // sluice-bench-http [--records 100000] [--runs 3] [--out FILE]: throughput with and without page
-// concurrency, and peak memory at two sizes, against a loopback API. `client ...` is the child
+// concurrency, and peak memory at two sizes, against a loopback API. With --page-memory: peak
+// memory for one page of about 20 MB and one of about 200 MB instead. `client ...` is the child
 // process that does one measured extraction.
 if (args.Length > 0 && args[0] == "client")
 {
     return await ClientRun.MainAsync(args[1], Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]));
+}
+
+if (args.Contains("--page-memory"))
+{
+    return await LargePage.RunAsync(Option("--runs", 2), args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault()
+        ?? Path.Combine(RepositoryRoot(), "bench", "results", $"issue11-http-large-page-{DateTime.UtcNow:yyyy-MM-dd}.md"));
 }
 
 var records = Option("--records", 100_000);

@@ -38,9 +38,9 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
         var options = context.Options;
         var client = HttpClientSettings.For(context);
         client = client with { UserAgent = options.GetString("user_agent") ?? client.UserAgent };
-        var url = QueryString.With(client.Resolve(options.GetRequiredString("url"), where), client.Query.Concat(options.GetMap("query")));
+        var url = client.FirstUrl(options.GetRequiredString("url"), options.GetMap("query"), where);
         var fields = options.GetMap("fields").Select(f => FieldSelector.Parse(f.Key, f.Value)).ToList();
-        var extractor = new HtmlExtractor(options.GetString("table_selector"), options.GetString("row_selector"), fields, where);
+        var extractor = new HtmlExtractor(options.GetString("table_selector"), options.GetString("row_selector"), fields, where, context.Log);
         var next = options.GetString("next_selector");
         var maxPages = options.GetInt("max_pages");
         var delay = Durations.Read(options, "delay", TimeSpan.FromSeconds(1));
@@ -49,8 +49,9 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
         var request = new HttpRequestSpec(HttpMethod.Get, url) { Headers = options.GetMap("headers") };
 
         using var fetcher = new HttpFetcher(client, where, context.Log, url, 1, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
-        await using var dataset = new JsonLinesDataset(settings);
+        await using var dataset = new JsonLinesDataset(settings, "row");
         var columns = new List<string>(fields.Select(f => f.Name));
+        var seen = new FieldCatalog();
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var parser = new HtmlParser();
         var pages = 0;
@@ -65,13 +66,15 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
             var response = await fetcher.SendAsync(request with { Url = page }, cancellationToken);
             using var document = await parser.ParseDocumentAsync(Decode(response), cancellationToken);
             var rows = extractor.Rows(document, response.Url);
-            await WriteAsync(dataset, rows, urlColumn is null ? null : new(urlColumn, SafeUrl.Describe(response.Url)), columns, cancellationToken);
+            await WriteAsync(dataset, rows, response.Url, urlColumn is null ? null : new(urlColumn, SafeUrl.Describe(response.Url)), columns, seen, cancellationToken);
             context.Log($"page {pages + 1}: {rows.Count} row(s) from {SafeUrl.Describe(response.Url)}");
             page = NextPage(document, next, response.Url, visited);
         }
 
         context.Log($"scraped {pages} page(s), {dataset.Rows} row(s) in {fetcher.Requests} request(s) ({fetcher.Retries} retried)");
+        extractor.ThrowIfAFieldNeverMatched(pages);
         var declared = HttpSource.DeclaredColumns(context, output);
+        DeclaredColumnsCheck.ThrowIfAbsent(declared, seen, dataset.Rows, "row", where);
         var types = declared.Count > 0 ? declared : columns.Select(c => new KeyValuePair<string, string>(c, "VARCHAR")).ToList();
         var written = await dataset.CompleteAsync(context.OutputPath(output), types, where, cancellationToken);
         return new TaskOutcome { RowsRead = written, RowsWritten = new Dictionary<string, long> { [output] = written } };
@@ -108,7 +111,7 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
         return visited.Contains(next.AbsoluteUri) ? null : next;
     }
 
-    private static async Task WriteAsync(JsonLinesDataset dataset, List<KeyValuePair<string, string?>[]> rows, KeyValuePair<string, string?>? pageUrl, List<string> columns, CancellationToken cancellationToken)
+    private static async Task WriteAsync(JsonLinesDataset dataset, List<KeyValuePair<string, string?>[]> rows, Uri page, KeyValuePair<string, string?>? pageUrl, List<string> columns, FieldCatalog seen, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, JsonOptions);
@@ -123,7 +126,10 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
                 }
 
                 writer.WriteString(name, value);
+                seen.Saw(name, value);
             }
+
+            seen.EndRecord();
 
             writer.WriteEndObject();
             writer.Flush();
@@ -131,6 +137,6 @@ public sealed class HtmlSource(DuckDbSettings? settings = null) : IConnector
             writer.Reset(buffer);
         }
 
-        await dataset.AppendAsync(buffer.WrittenMemory, rows.Count, cancellationToken);
+        await dataset.AppendAsync(buffer.WrittenMemory, rows.Count, page, cancellationToken);
     }
 }

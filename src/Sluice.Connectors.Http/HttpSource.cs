@@ -9,9 +9,9 @@ namespace Sluice.Connectors.Http;
 
 /// <summary>
 /// <c>source: http</c>. Reads records from a JSON API, page by page (page number, offset, cursor,
-/// next link or Link header), with retries, a rate limit and bounded page concurrency. Records are
-/// flattened and staged as JSON lines on disk, then written as the Parquet dataset by DuckDB, so
-/// memory holds only the pages in flight.
+/// next link or Link header), with retries, a rate limit and bounded page concurrency. Each page is
+/// read as it arrives, its records flattened and staged as JSON lines on disk, then written as the
+/// Parquet dataset by DuckDB, so memory is bounded whatever the page size.
 /// </summary>
 public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
 {
@@ -31,11 +31,11 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
         var options = context.Options;
         var client = HttpClientSettings.For(context);
         var paging = PagingOptions.Read(options);
-        var first = QueryString.With(client.Resolve(options.GetRequiredString("url"), where), client.Query.Concat(options.GetMap("query")));
+        var first = client.FirstUrl(options.GetRequiredString("url"), options.GetMap("query"), where);
         var method = options.GetChoice("method") == "post" ? HttpMethod.Post : HttpMethod.Get;
         var body = method == HttpMethod.Post ? options.GetString("body") ?? string.Empty : null;
         var template = new HttpRequestSpec(method, first, body, options.GetString("content_type")) { Headers = options.GetMap("headers") };
-        var parser = new PageParser(options.GetRequiredString("records_path"), paging, where);
+        var parser = new PageParser(options.GetRequiredString("records_path"), paging, where, (settings ?? DuckDbSettings.Default).TempDirectory);
         var logEvery = Math.Max(1, options.GetInt("log_every"));
         var output = context.Task.Outputs[0];
 
@@ -45,15 +45,16 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
         var pages = 0;
         context.Log($"{method} {SafeUrl.Describe(first)} (pagination: {options.GetChoice("pagination")}, concurrency: {paging.Concurrency})");
 
-        async Task<PageResult> FetchAsync(Uri url, CancellationToken token)
-        {
-            var page = await fetcher.SendAsync(template with { Url = url }, token);
-            return parser.Parse(page);
-        }
+        Task<PageResult> FetchAsync(Uri url, CancellationToken token) =>
+            fetcher.SendAsync(template with { Url = url }, parser.ParseAsync, token);
 
         async ValueTask ConsumeAsync(PageResult page)
         {
-            await dataset.AppendAsync(page.Lines.WrittenMemory, page.Records, cancellationToken);
+            await using (page)
+            {
+                await dataset.AppendAsync(page, cancellationToken);
+            }
+
             pages++;
             if (pages % logEvery == 0)
             {
@@ -63,7 +64,9 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
 
         var stop = await new Paginator(paging, where).RunAsync(first, FetchAsync, ConsumeAsync, cancellationToken);
         context.Log($"fetched {pages} page(s) and {dataset.Rows} record(s) in {fetcher.Requests} request(s) ({fetcher.Retries} retried) and {clock.Elapsed.TotalSeconds:0.##}s; stopped: {stop}");
-        var rows = await dataset.CompleteAsync(context.OutputPath(output), DeclaredColumns(context, output), where, cancellationToken);
+        var declared = DeclaredColumns(context, output);
+        DeclaredColumnsCheck.ThrowIfAbsent(declared, dataset.Fields, dataset.Rows, "record", where);
+        var rows = await dataset.CompleteAsync(context.OutputPath(output), declared, where, cancellationToken);
         return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
     }
 

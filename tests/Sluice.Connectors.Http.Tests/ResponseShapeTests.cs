@@ -30,9 +30,9 @@ public sealed class ResponseShapeTests : IDisposable
     }
 
     [Fact]
-    public async Task Declared_columns_give_types_keep_only_those_columns_and_fill_missing_ones_with_null()
+    public async Task Declared_columns_give_types_keep_only_those_columns_and_fill_keys_some_records_lack_with_null()
     {
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/orders", () => Results.Json(Orders)));
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/orders", () => Results.Json(Orders.Append(new { id = 3, discount = 0.5 }))));
         var pipeline = """
             name: p
             datasets:
@@ -46,7 +46,7 @@ public sealed class ResponseShapeTests : IDisposable
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(["id INTEGER", "customer_address_city VARCHAR", "total DECIMAL(10,2)", "tags JSON", "discount DOUBLE"], _project.Schema("raw"));
-        Assert.Equal(["1|London|12.50|[\"new\",\"vip\"]|NULL", "2|Helsinki|7.00|[]|NULL"], _project.Rows("raw"));
+        Assert.Equal(["1|London|12.50|[\"new\",\"vip\"]|NULL", "2|Helsinki|7.00|[]|NULL", "3|NULL|NULL|NULL|0.5"], _project.Rows("raw"));
     }
 
     [Fact]

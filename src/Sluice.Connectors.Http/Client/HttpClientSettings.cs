@@ -75,6 +75,20 @@ internal sealed record HttpClientSettings
         return new Uri(BaseUrl, url.TrimStart('/'));
     }
 
+    /// <summary>
+    /// The first request's URL: the task's url resolved, with the task's query parameters, and the
+    /// connection's (api keys) only when the url is on the connection's origin.
+    /// </summary>
+    public Uri FirstUrl(string url, IReadOnlyList<KeyValuePair<string, string>> taskQuery, string where)
+    {
+        var resolved = Resolve(url, where);
+        var connectionQuery = CredentialOrigin(resolved).Matches(resolved) ? Query : [];
+        return Paging.QueryString.With(resolved, connectionQuery.Concat(taskQuery));
+    }
+
+    /// <summary>Where the connection's credentials may go: its base_url's origin, else the task's own url's.</summary>
+    public Origin CredentialOrigin(Uri taskUrl) => Origin.Of(BaseUrl ?? taskUrl);
+
     private static AuthenticationHeaderValue? Credentials(ConnectorOptions options, SecretMasker secrets)
     {
         if (options.GetString("bearer_token") is { Length: > 0 } token)

@@ -25,6 +25,7 @@ internal sealed class HttpFetcher : IDisposable
     private readonly ResiliencePipeline _timeout;
     private readonly string _where;
     private readonly Action<string> _log;
+    private readonly RequestCredentials _credentials;
     private int _requests;
     private int _retries;
 
@@ -34,8 +35,12 @@ internal sealed class HttpFetcher : IDisposable
         _where = where;
         _log = log;
         _limiter = RequestRateLimits.For(settings, firstUrl);
+        _credentials = new RequestCredentials(settings, firstUrl, log);
         var handler = new SocketsHttpHandler
         {
+            // Redirects are followed here, not by the handler, which would carry custom headers
+            // (an api key) to whatever host a Location names.
+            AllowAutoRedirect = false,
             MaxConnectionsPerServer = Math.Max(1, maxConnections),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.All,
@@ -45,12 +50,6 @@ internal sealed class HttpFetcher : IDisposable
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
         _client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
-        _client.DefaultRequestHeaders.Authorization = settings.Authorization;
-        foreach (var (name, value) in settings.Headers)
-        {
-            _client.DefaultRequestHeaders.Remove(name);
-            _client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
 
         _retry = BuildRetry();
         _timeout = new ResiliencePipelineBuilder().AddTimeout(settings.Timeout).Build();
@@ -61,15 +60,30 @@ internal sealed class HttpFetcher : IDisposable
 
     public int Retries => _retries;
 
-    /// <summary>Sends a request until it succeeds or fails for good; returns only 2xx pages.</summary>
-    public async Task<HttpPage> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken)
+    /// <summary>Sends a request until it succeeds or fails for good; returns only 2xx pages, read whole.</summary>
+    public Task<HttpPage> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Sends a request until it succeeds or fails for good, and reads a 2xx body with
+    /// <paramref name="read"/> as it arrives. The read is part of the attempt (under its timeout,
+    /// retried when the connection breaks), so <paramref name="read"/> must clean up after itself when it throws.
+    /// </summary>
+    public async Task<T> SendAsync<T>(HttpRequestSpec request, Func<HttpResponseBody, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        var page = await SendCoreAsync(request, async (body, token) => await read(body, token), cancellationToken);
+        return (T)page.Parsed!;
+    }
+
+    private async Task<HttpPage> SendCoreAsync(HttpRequestSpec request, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken cancellationToken)
     {
         HttpPage page;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try
         {
-            page = await _retry.ExecuteAsync(async (ctx, spec) => await AttemptAsync(spec, ctx.CancellationToken), context, request);
+            page = await _retry.ExecuteAsync(async (ctx, state) => await AttemptAsync(state.Spec, state.Read, ctx.CancellationToken), context, (Spec: request, Read: read));
         }
         catch (TimeoutRejectedException)
         {
@@ -92,13 +106,13 @@ internal sealed class HttpFetcher : IDisposable
         var excerpt = SafeUrl.Excerpt(page.Body);
         throw page.Code switch
         {
-            401 or 403 => new NonRetryableException($"{_where}: authentication failed: {Describe(request)} answered {page.StatusText}. Check the connection's credentials (bearer_token, username/password or headers) and their permissions; not retried, since the same credentials fail again. Body: {excerpt}"),
+            401 or 403 => new NonRetryableException($"{_where}: authentication failed: {Describe(request)} answered {page.StatusText}.{_credentials.Withheld(page.Url)} Check the connection's credentials (bearer_token, username/password or headers) and their permissions; not retried, since the same credentials fail again. Body: {excerpt}"),
             _ when page.IsTransient => new SluiceException($"{_where}: {Describe(request)} still answered {page.StatusText} after {_settings.Retries + 1} attempt(s). Body: {excerpt}"),
             _ => new NonRetryableException($"{_where}: {Describe(request)} answered {page.StatusText}; check the url, query parameters and body. Body: {excerpt}"),
         };
     }
 
-    private async Task<HttpPage> AttemptAsync(HttpRequestSpec spec, CancellationToken token)
+    private async Task<HttpPage> AttemptAsync(HttpRequestSpec spec, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken token)
     {
         // The wait for a rate-limit token is not part of the request, so it stays outside the timeout.
         if (_limiter is not null)
@@ -107,33 +121,50 @@ internal sealed class HttpFetcher : IDisposable
         }
 
         Interlocked.Increment(ref _requests);
-        return await _timeout.ExecuteAsync(static async (state, t) => await state.Self.SendOnceAsync(state.Spec, t), (Self: this, Spec: spec), token);
+        return await _timeout.ExecuteAsync(static async (state, t) => await state.Self.SendOnceAsync(state.Spec, state.Read, t), (Self: this, Spec: spec, Read: read), token);
     }
 
-    private async Task<HttpPage> SendOnceAsync(HttpRequestSpec spec, CancellationToken token)
+    private async Task<HttpPage> SendOnceAsync(HttpRequestSpec spec, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken token)
     {
-        using var request = new HttpRequestMessage(spec.Method, spec.Url);
-        if (spec.Body is not null)
+        var method = spec.Method;
+        var body = spec.Body;
+        var url = spec.Url;
+        for (var hop = 0; ; hop++)
         {
-            request.Content = new StringContent(spec.Body, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.ContentType ?? "application/json");
-        }
-
-        foreach (var (name, value) in spec.Headers)
-        {
-            request.Headers.Remove(name);
-            if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
+            using var request = new HttpRequestMessage(method, url);
+            if (body is not null)
             {
-                request.Content.Headers.Remove(name);
-                request.Content.Headers.TryAddWithoutValidation(name, value);
+                request.Content = new StringContent(body, Encoding.UTF8);
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.ContentType ?? "application/json");
             }
-        }
 
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-        var body = await response.Content.ReadAsByteArrayAsync(token);
+            _credentials.Apply(request, spec.Headers);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            if (Redirect.Target(response, url) is not { } target)
+            {
+                return await ReadAsync(response, url, read, token);
+            }
+
+            Redirect.Check(url, target, hop, _where);
+            (method, body) = Redirect.Next(response.StatusCode, method, body);
+            url = target;
+        }
+    }
+
+    private static async Task<HttpPage> ReadAsync(HttpResponseMessage response, Uri url, Func<HttpResponseBody, CancellationToken, Task<object>>? read, CancellationToken token)
+    {
         var links = response.Headers.TryGetValues("Link", out var values) ? values.ToList() : [];
         var retryAfter = response.Headers.TryGetValues("Retry-After", out var after) ? after.FirstOrDefault() : null;
-        return new HttpPage(response.RequestMessage?.RequestUri ?? spec.Url, response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, links, retryAfter)
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (read is not null && response.IsSuccessStatusCode)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(token);
+            var parsed = await read(new HttpResponseBody(url, response.StatusCode, stream, mediaType, links), token);
+            return new HttpPage(url, response.StatusCode, [], mediaType, links, retryAfter) { Parsed = parsed };
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(token);
+        return new HttpPage(url, response.StatusCode, body, mediaType, links, retryAfter)
         {
             Charset = response.Content.Headers.ContentType?.CharSet,
         };

@@ -96,7 +96,7 @@ internal sealed class Paginator(PagingOptions options, string where)
             {
                 try
                 {
-                    await pending;
+                    await using var dropped = await pending;
                 }
                 catch (Exception)
                 {

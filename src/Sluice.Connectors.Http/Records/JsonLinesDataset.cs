@@ -17,9 +17,13 @@ internal sealed partial class JsonLinesDataset : IAsyncDisposable
     private readonly DuckDbSettings _settings;
     private readonly string _path;
     private readonly FileStream _file;
+    private readonly List<StagedRowError.PageStart> _pages = [];
+    private readonly string _unit;
 
-    public JsonLinesDataset(DuckDbSettings? settings)
+    /// <param name="unit">What a line is to the user, for messages: a "record" of an API, a "row" of a web page.</param>
+    public JsonLinesDataset(DuckDbSettings? settings, string unit = "record")
     {
+        _unit = unit;
         _settings = settings ?? DuckDbSettings.Default;
         Directory.CreateDirectory(_settings.TempDirectory);
         _path = Path.Combine(_settings.TempDirectory, $"records-{Guid.NewGuid():N}.jsonl");
@@ -28,11 +32,24 @@ internal sealed partial class JsonLinesDataset : IAsyncDisposable
 
     public long Rows { get; private set; }
 
-    /// <summary>Appends lines written by <see cref="RecordFlattener"/> (or any flat JSON objects).</summary>
-    public async ValueTask AppendAsync(ReadOnlyMemory<byte> lines, int rows, CancellationToken cancellationToken)
+    /// <summary>The fields every record appended so far had, for the contract check.</summary>
+    public FieldCatalog Fields { get; } = new();
+
+    /// <summary>Appends flat JSON lines (one object per line) of the page at <paramref name="page"/>.</summary>
+    public async ValueTask AppendAsync(ReadOnlyMemory<byte> lines, int rows, Uri page, CancellationToken cancellationToken)
     {
+        _pages.Add(new(Rows + 1, Client.SafeUrl.Describe(page)));
         await _file.WriteAsync(lines, cancellationToken);
         Rows += rows;
+    }
+
+    /// <summary>Appends a parsed page's lines and notes its fields.</summary>
+    public async ValueTask AppendAsync(Paging.PageResult page, CancellationToken cancellationToken)
+    {
+        _pages.Add(new(Rows + 1, Client.SafeUrl.Describe(page.Url)));
+        await page.Lines.CopyToAsync(_file, cancellationToken);
+        Rows += page.Records;
+        Fields.Merge(page.Fields);
     }
 
     /// <summary>
@@ -70,7 +87,7 @@ internal sealed partial class JsonLinesDataset : IAsyncDisposable
         }
         catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested && DuckDbErrors.IsPermanent(e))
         {
-            throw new BadDataException($"{where}: the records do not fit the {(columns.Count == 0 ? "inferred" : "declared")} columns: {DuckDbErrors.FirstLine(e.Message)}");
+            throw new BadDataException($"{where}: {await StagedRowError.DescribeAsync(e.Message, _path, _pages, _unit, columns, session, cancellationToken)}");
         }
         catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -8,33 +7,16 @@ namespace Sluice.Connectors.Http.Records;
 /// Writes records as flat JSON lines: nested objects become columns joined by '_'
 /// (<c>customer.address.city</c> becomes <c>customer_address_city</c>); arrays stay JSON arrays, which
 /// DuckDB reads as LIST (or JSON when mixed); a scalar record becomes a column named <c>value</c>.
+/// Every field written is noted in the <see cref="FieldCatalog"/>, for the contract check.
 /// </summary>
-internal sealed class RecordFlattener
+internal sealed class RecordFlattener(FieldCatalog fields)
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
-    /// <summary>Appends one line per record to <paramref name="output"/>; returns the number of records.</summary>
-    public int Write(JsonElement records, IBufferWriter<byte> output)
-    {
-        using var writer = new Utf8JsonWriter(output, Options);
-        if (records.ValueKind != JsonValueKind.Array)
-        {
-            WriteRecord(records, writer, output);
-            return 1;
-        }
-
-        var count = 0;
-        foreach (var record in records.EnumerateArray())
-        {
-            WriteRecord(record, writer, output);
-            count++;
-        }
-
-        return count;
-    }
-
-    private void WriteRecord(JsonElement record, Utf8JsonWriter writer, IBufferWriter<byte> output)
+    /// <summary>Writes one record as one line to <paramref name="output"/>, the stream under <paramref name="writer"/>.</summary>
+    public void WriteRecord(JsonElement record, Utf8JsonWriter writer, Stream output)
     {
         _seen.Clear();
         writer.WriteStartObject();
@@ -46,12 +28,14 @@ internal sealed class RecordFlattener
         {
             writer.WritePropertyName("value");
             record.WriteTo(writer);
+            fields.Saw("value", record);
         }
 
         writer.WriteEndObject();
         writer.Flush();
         output.Write("\n"u8);
         writer.Reset(output);
+        fields.EndRecord();
     }
 
     private void WriteObject(JsonElement value, string prefix, Utf8JsonWriter writer)
@@ -68,6 +52,7 @@ internal sealed class RecordFlattener
                 // The first of two keys that flatten to one name wins, e.g. "a_b" over "a": {"b"}.
                 writer.WritePropertyName(name);
                 property.Value.WriteTo(writer);
+                fields.Saw(name, property.Value);
             }
         }
     }

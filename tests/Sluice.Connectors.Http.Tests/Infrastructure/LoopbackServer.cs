@@ -10,11 +10,16 @@ namespace Sluice.Connectors.Http.Tests.Infrastructure;
 /// <summary>One request as the server saw it, with the moment it arrived (ms since the server started).</summary>
 internal sealed record SeenRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string? Authorization, string? UserAgent, string Body, double AtMs)
 {
+    /// <summary>Every request header, by lower-case name.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public string? this[string parameter] => Query.GetValueOrDefault(parameter);
+
+    public string? Header(string name) => Headers.GetValueOrDefault(name.ToLowerInvariant());
 }
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1 with a port the OS picks, serving the endpoints a test maps.
+/// A real Kestrel server on 127.0.0.1 (or another loopback address) with a port the OS picks, serving the endpoints a test maps.
 /// It records every request and the most requests it ever had in flight at once.
 /// </summary>
 internal sealed class LoopbackServer : IAsyncDisposable
@@ -34,11 +39,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public IReadOnlyList<SeenRequest> To(string path) => Requests.Where(r => r.Path == path).ToList();
 
-    public static async Task<LoopbackServer> StartAsync(Action<WebApplication> map)
+    /// <summary>Starts on <paramref name="host"/>: 127.0.0.2 is loopback too on Linux, and a different origin for a client.</summary>
+    public static async Task<LoopbackServer> StartAsync(Action<WebApplication> map, string host = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{host}:0");
         var app = builder.Build();
         var server = new LoopbackServer(app);
         app.Use(server.RecordAsync);
@@ -60,7 +66,10 @@ internal sealed class LoopbackServer : IAsyncDisposable
             context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
             context.Request.Headers.UserAgent.ToString(),
             body,
-            _clock.Elapsed.TotalMilliseconds));
+            _clock.Elapsed.TotalMilliseconds)
+        {
+            Headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+        });
         var now = Interlocked.Increment(ref _inFlight);
         int max;
         while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)

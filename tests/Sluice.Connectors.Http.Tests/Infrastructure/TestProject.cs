@@ -24,6 +24,9 @@ internal sealed class TestProject : IDisposable
 
     public RunLog Log { get; } = new();
 
+    /// <summary>DuckDB settings for the http and html sources (their temporary folder); null runs the CLI's full catalog.</summary>
+    public Sluice.Engine.DuckDb.DuckDbSettings? Engine { get; init; }
+
     public string Write(string relative, string content)
     {
         var path = Path.Combine(Root, relative);
@@ -42,7 +45,10 @@ internal sealed class TestProject : IDisposable
 
         var pipeline = PipelineYamlLoader.LoadFile(Write("pipeline.yaml", pipelineYaml));
         await using var store = await SluiceHost.OpenStoreAsync(StateDirectory, CancellationToken.None);
-        var runner = SluiceHost.Runner(SluiceHost.Catalog(), store, StateDirectory);
+        var catalog = Engine is null
+            ? SluiceHost.Catalog()
+            : new Connectors.ConnectorCatalog().Add(new HttpSource(Engine)).Add(new Html.HtmlSource(Engine)).Add(HttpConnection.Type);
+        var runner = SluiceHost.Runner(catalog, store, StateDirectory);
         return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, CultureInfo.InvariantCulture) }, Log);
     }
 
