@@ -34,6 +34,7 @@ internal static class PipelineJsonSchema
             ["outputs"] = names.DeepClone(),
             ["depends_on"] = names.DeepClone(),
             ["on_bad_rows"] = new JsonObject { ["enum"] = new JsonArray("fail", "quarantine") },
+            ["on_empty"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "warn", "ok") }, "Empty data. Sink: fail (default) refuses a load that would remove rows with zero rows; warn or ok allow it. Source: warn (default) logs zero rows extracted; fail fails the task; ok says nothing."),
             ["quarantine_output"] = Name(),
             ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
         };

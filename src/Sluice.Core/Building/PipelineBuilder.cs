@@ -135,6 +135,7 @@ public sealed class TaskBuilder
     private TimeSpan? _timeout;
     private BadRowPolicy _policy = BadRowPolicy.Fail;
     private string? _quarantine;
+    private EmptyPolicy? _onEmpty;
 
     internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location)
     {
@@ -182,6 +183,13 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary><c>on_empty</c>: what an empty extract (source) or a load that would empty rows (sink) does.</summary>
+    public TaskBuilder OnEmpty(EmptyPolicy policy)
+    {
+        _onEmpty = policy;
+        return this;
+    }
+
     public TaskBuilder With(string option, string value) => Add(option, new ScalarOption(value, _location));
 
     public TaskBuilder With(string option, long value) => With(option, value.ToString(CultureInfo.InvariantCulture));
@@ -211,6 +219,7 @@ public sealed class TaskBuilder
         Timeout = _timeout ?? pipelineTimeout,
         OnBadRows = _policy,
         QuarantineOutput = _quarantine,
+        OnEmpty = _onEmpty,
         Location = _location,
     };
 
