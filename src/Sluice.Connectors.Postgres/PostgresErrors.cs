@@ -8,31 +8,11 @@ namespace Sluice.Connectors.Postgres;
 /// </summary>
 internal static class PostgresErrors
 {
-    private const string WillRetry = " the task will be retried.";
-
     public static bool IsTranslatable(Exception e, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && e is NpgsqlException or TimeoutException or InvalidCastException or OverflowException;
 
-    /// <summary>
-    /// Translates for a task: a transient failure says whether the executor will retry it, which it
-    /// does only while the task's <c>retries</c> last.
-    /// </summary>
+    /// <summary>A transient failure's message ends with what the executor will do about it (<see cref="RetryNote"/>).</summary>
     public static SluiceException Translate(Exception e, string where, TaskContext context)
-    {
-        var translated = Translate(e, where);
-        var retries = (context.Task.Retry ?? context.Pipeline.DefaultRetry).Retries;
-        if (translated is NonRetryableException || context.TryNumber <= retries)
-        {
-            return translated;
-        }
-
-        var outcome = retries == 0
-            ? "the task has no retries (retries: 0), so it fails; such errors pass on a rerun, or set retries: 2 on the task to retry them."
-            : $"this was the last of the task's {retries + 1} attempts, so it fails; rerun the interval.";
-        return new SluiceException(translated.Message.Replace(WillRetry, " " + outcome, StringComparison.Ordinal));
-    }
-
-    public static SluiceException Translate(Exception e, string where)
     {
         if (e is PostgresException pg)
         {
@@ -40,7 +20,7 @@ internal static class PostgresErrors
             var hint = pg.Hint is { Length: > 0 } h ? $" Hint: {h}" : string.Empty;
             var message = $"{where}: PostgreSQL said: {pg.MessageText} ({pg.SqlState}).{detail}{hint}";
             return IsTransient(pg.SqlState)
-                ? new SluiceException(message + " Nothing was committed;" + WillRetry)
+                ? new SluiceException(message + " Nothing was committed; " + RetryNote.For(context))
                 : new NonRetryableException(message);
         }
 
@@ -51,7 +31,7 @@ internal static class PostgresErrors
 
         // The connection broke (server restart, pg_terminate_backend, network): the open transaction
         // died with it, so nothing was committed and a retry starts clean.
-        return new SluiceException($"{where}: the connection to PostgreSQL was lost ({PostgresConnections.Reason(e)}). Nothing was committed;" + WillRetry);
+        return new SluiceException($"{where}: the connection to PostgreSQL was lost ({PostgresConnections.Reason(e)}). Nothing was committed; " + RetryNote.For(context));
     }
 
     /// <summary>Connection exceptions, shutdowns, serialization failures, deadlocks and resource shortages.</summary>

@@ -49,7 +49,7 @@ public sealed class SqliteSink(DuckDbSettings? settings = null) : IConnector
         }
         catch (SqliteException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw SqliteConnections.Translate(e, $"task '{context.Task.Id}' loading table '{table}' of {display}");
+            throw SqliteConnections.Translate(e, $"task '{context.Task.Id}' loading table '{table}' of {display}", context);
         }
 
         context.Log($"loaded {rows} row(s) into {table} ({mode})");

@@ -156,6 +156,25 @@ public sealed class SqliteTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_held_past_busy_timeout_on_a_task_without_retries_says_it_fails()
+    {
+        _project.Write("connections.yaml", "connections:\n  lite: { type: sqlite, path: data/app.db, busy_timeout: 1 }\n");
+        LoadPipeline("mode: append");
+        await LoadAsync("2024-03-01", "id,v\n1,a\n");
+        using var holder = new SqliteConnection($"Data Source={Database};Pooling=false");
+        holder.Open();
+        using var transaction = holder.BeginTransaction(deferred: false);
+        _project.Write("in/2024-03-02.csv", "id,v\n2,b\n");
+
+        var result = await _project.RunAsync("2024-03-02");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("the database is locked by another writer", result.Run.Error);
+        Assert.Contains("Nothing was committed; the task has no retries (retries: 0), so it fails", result.Run.Error);
+        Assert.DoesNotContain("will be retried", result.Run.Error);
+    }
+
+    [Fact]
     public async Task A_missing_database_file_is_a_clear_error()
     {
         _project.Write("pipeline.yaml", "name: lite\ntasks:\n  e: { source: sqlite, output: raw, with: { connection: lite, table: t } }\n");
