@@ -54,4 +54,23 @@ public sealed class OnEmptyYamlTests
         ErrorAssert.IsAt(error, 6, 5);
         Assert.Contains("unknown key 'on_emtpy' in task 'a'. Did you mean 'on_empty'?", error.Message);
     }
+
+    [Fact]
+    public void On_empty_on_a_transform_is_refused_at_the_key_rather_than_ignored()
+    {
+        var error = Assert.Single(Pipelines.Validate("""
+            name: x
+            tasks:
+              a: { source: files, output: a, with: { path: a.csv } }
+              t:
+                transform: sql
+                input: a
+                output: t
+                on_empty: ok
+                with: { sql: SELECT * FROM a }
+            """));
+
+        ErrorAssert.IsAt(error, 8, 15);
+        Assert.Equal("task 't': on_empty applies to sources (zero rows extracted) and sinks (an empty load that would remove rows); put it on the task that extracts or loads this data.", error.Message);
+    }
 }
