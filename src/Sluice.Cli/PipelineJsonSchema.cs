@@ -35,6 +35,7 @@ internal static class PipelineJsonSchema
             ["depends_on"] = names.DeepClone(),
             ["on_bad_rows"] = new JsonObject { ["enum"] = new JsonArray("fail", "quarantine") },
             ["trigger_rule"] = new JsonObject { ["enum"] = new JsonArray("all_success", "all_done", "one_failed") },
+            ["on_empty"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "warn", "ok") }, "Empty data. Sink: fail (default) refuses a load that would remove rows with zero rows; warn or ok allow it. Source: warn (default) logs zero rows extracted; fail fails the task; ok says nothing."),
             ["quarantine_output"] = Name(),
             ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
         };

@@ -24,10 +24,10 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
         .. ScdOptions.Specs,
         OptionSpec.Text("partition_column", "delete_insert: rows of the target whose value of this column occurs in the input are replaced."),
         OptionSpec.Text("partition_value", "delete_insert: replace the rows whose partition_column equals this (templated) value instead, e.g. '{{ ds }}', so an interval whose input became empty is still cleared."),
-        OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
+        SchemaEvolution.Spec,
     ];
 
-    public IEnumerable<string> Validate(TaskDefinition task) => ScdOptions.Validate(task);
+    public IEnumerable<string> Validate(TaskDefinition task) => ScdOptions.Validate(task).Concat(SchemaEvolution.Validate(task));
 
     /// <summary>Takes this process's turn on a warehouse file; dispose to give it back.</summary>
     internal static Task<IDisposable> WaitForWarehouseAsync(string database, CancellationToken cancellationToken) =>

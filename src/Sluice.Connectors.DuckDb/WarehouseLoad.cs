@@ -33,6 +33,8 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
         if (Mode == LoadMode.Scd2)
         {
             await EnsureNoNullKeysAsync(key, cancellationToken);
+            // Checked before its own transaction starts: nothing has been written yet either way.
+            await new EmptyWarehouseLoad(session, context, Mode, Target, TableName).CheckAsync(Input, cancellationToken);
             return await new Scd2Load(session, context, _schema, _table, key).RunAsync(cancellationToken);
         }
 
@@ -42,15 +44,29 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
         try
         {
             await session.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {SqlText.Identifier(_schema)}", [], cancellationToken);
-            if (Mode == LoadMode.Replace || !await TableExistsAsync(cancellationToken))
+            var empty = await new EmptyWarehouseLoad(session, context, Mode, Target, TableName).CheckAsync(Input, cancellationToken);
+            if (!await TableExistsAsync(cancellationToken))
+            {
+                await session.ExecuteAsync($"CREATE TABLE {Target} AS SELECT * FROM {Input}", [], cancellationToken);
+            }
+            else if (Mode == LoadMode.Replace && context.Options.GetChoice("schema_evolution") == SchemaEvolution.Recreate)
             {
                 await session.ExecuteAsync($"CREATE OR REPLACE TABLE {Target} AS SELECT * FROM {Input}", [], cancellationToken);
+                context.Log($"recreated {TableName} from the dataset's columns (schema_evolution: recreate)");
             }
             else
             {
-                await ReconcileSchemaAsync(cancellationToken);
+                // An empty input has no values to fit the table's columns: it only removes what its mode removes.
+                if (!empty)
+                {
+                    await ReconcileSchemaAsync(cancellationToken);
+                }
+
                 await DeleteReplacedRowsAsync(key, cancellationToken);
-                await session.ExecuteAsync($"INSERT INTO {Target} BY NAME SELECT * FROM {Input}", [], cancellationToken);
+                if (!empty)
+                {
+                    await session.ExecuteAsync($"INSERT INTO {Target} BY NAME SELECT * FROM {Input}", [], cancellationToken);
+                }
             }
 
             // Parquet metadata answers this without a scan; DuckDB reports no count for CREATE TABLE AS.
@@ -70,6 +86,10 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
     {
         switch (Mode)
         {
+            case LoadMode.Replace:
+                // Rows only: the table keeps its column types, constraints and other columns.
+                await session.ExecuteAsync($"DELETE FROM {Target}", [], cancellationToken);
+                break;
             case LoadMode.Upsert:
                 var match = string.Join(" AND ", key.Select(k => $"i.{SqlText.Identifier(k)} IS NOT DISTINCT FROM t.{SqlText.Identifier(k)}"));
                 await session.ExecuteAsync($"DELETE FROM {Target} AS t WHERE EXISTS (SELECT 1 FROM {Input} AS i WHERE {match})", [], cancellationToken);
@@ -125,14 +145,20 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
                 [new("s", _schema), new("t", _table)],
                 cancellationToken))
             .ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.OrdinalIgnoreCase);
+        var missing = existing.Keys.Where(name => !incoming.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (Mode == LoadMode.Replace && missing.Count > 0)
+        {
+            throw new BadDataException(SchemaEvolution.MissingColumnsMessage(context, TableName, missing));
+        }
+
         var added = incoming.Where(c => !existing.ContainsKey(c.Name)).ToList();
         var changed = incoming.Where(c => existing.TryGetValue(c.Name, out var type) && !Compatible(type, c.Type)).ToList();
-        if (changed.Count > 0 || (added.Count > 0 && context.Options.GetChoice("schema_evolution") != "add_columns"))
+        if (changed.Count > 0 || (added.Count > 0 && context.Options.GetChoice("schema_evolution") != SchemaEvolution.AddColumns))
         {
             var diff = added.Select(c => $"+ {c.Name} {c.Type}").Concat(changed.Select(c => $"~ {c.Name}: table {existing[c.Name]}, dataset {c.Type}"));
             throw new BadDataException(
                 $"task '{context.Task.Id}': the dataset no longer matches table {TableName}: {string.Join("; ", diff)}. " +
-                (changed.Count > 0 ? "Cast the columns back, or load with mode: replace." : "Set schema_evolution: add_columns to add them, or select only the table's columns."));
+                (changed.Count > 0 ? "Cast the columns back, or rebuild the table with mode: replace and schema_evolution: recreate." : "Set schema_evolution: add_columns to add them, or select only the table's columns."));
         }
 
         foreach (var column in added)

@@ -44,6 +44,13 @@ public sealed class ParquetLakeSink(DuckDbSettings? settings = null) : IConnecto
             await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
             await session.BindDatasetAsync("sluice_input", context.InputPath(context.Task.Inputs[0]), cancellationToken);
             var rows = await WriteAsync(session, staging, partitions, context.Options.GetChoice("compression"), cancellationToken);
+            if (rows == 0 && mode == "replace")
+            {
+                // replace_partitions and append with no rows touch no partition; replace would swap the whole folder for an empty one.
+                var existing = await CountRowsAsync(session, root, cancellationToken);
+                EmptyLoadGuard.Check(context, existing, $"remove {existing} row(s) of the lake folder {root}");
+            }
+
             var swapped = new PartitionSwap(root, staging).Publish(mode, context.Interval.LogicalDate);
             context.Log($"wrote {rows} row(s) to {root} ({swapped} partition(s) {(mode == "append" ? "appended" : "replaced")})");
             return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [root] = rows } };
@@ -56,6 +63,11 @@ public sealed class ParquetLakeSink(DuckDbSettings? settings = null) : IConnecto
             }
         }
     }
+
+    private static async Task<long> CountRowsAsync(DuckDbSession session, string root, CancellationToken cancellationToken) =>
+        Directory.EnumerateFiles(root, "*.parquet", SearchOption.AllDirectories).Any()
+            ? await session.ScalarAsync<long>("SELECT CAST(coalesce(sum(num_rows), 0) AS BIGINT) FROM parquet_file_metadata($files)", [new("files", Path.Combine(root, "**", "*.parquet"))], cancellationToken)
+            : 0;
 
     private static async Task<long> WriteAsync(DuckDbSession session, string staging, IReadOnlyList<string> partitions, string compression, CancellationToken cancellationToken)
     {

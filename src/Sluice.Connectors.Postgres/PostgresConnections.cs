@@ -94,11 +94,11 @@ public static class PostgresConnections
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             await connection.DisposeAsync();
-            throw OpenFailure(e, endpoint);
+            throw OpenFailure(e, endpoint, context);
         }
     }
 
-    private static SluiceException OpenFailure(Exception e, Endpoint endpoint)
+    private static SluiceException OpenFailure(Exception e, Endpoint endpoint, TaskContext context)
     {
         if (e is PostgresException pg)
         {
@@ -111,7 +111,7 @@ public static class PostgresConnections
                 _ => "Check the connection's options.",
             };
             var message = $"{endpoint}: the server refused the connection: {pg.MessageText} ({pg.SqlState}).";
-            return check is null ? new SluiceException(message + " The task will be retried.") : new NonRetryableException($"{message} {check}");
+            return check is null ? new SluiceException($"{message} {RetryNote.For(context)}") : new NonRetryableException($"{message} {check}");
         }
 
         var reason = Reason(e);

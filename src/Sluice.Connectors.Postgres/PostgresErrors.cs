@@ -11,7 +11,8 @@ internal static class PostgresErrors
     public static bool IsTranslatable(Exception e, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && e is NpgsqlException or TimeoutException or InvalidCastException or OverflowException;
 
-    public static SluiceException Translate(Exception e, string where)
+    /// <summary>A transient failure's message ends with what the executor will do about it (<see cref="RetryNote"/>).</summary>
+    public static SluiceException Translate(Exception e, string where, TaskContext context)
     {
         if (e is PostgresException pg)
         {
@@ -19,7 +20,7 @@ internal static class PostgresErrors
             var hint = pg.Hint is { Length: > 0 } h ? $" Hint: {h}" : string.Empty;
             var message = $"{where}: PostgreSQL said: {pg.MessageText} ({pg.SqlState}).{detail}{hint}";
             return IsTransient(pg.SqlState)
-                ? new SluiceException(message + " Nothing was committed; the task will be retried.")
+                ? new SluiceException(message + " Nothing was committed; " + RetryNote.For(context))
                 : new NonRetryableException(message);
         }
 
@@ -30,7 +31,7 @@ internal static class PostgresErrors
 
         // The connection broke (server restart, pg_terminate_backend, network): the open transaction
         // died with it, so nothing was committed and a retry starts clean.
-        return new SluiceException($"{where}: the connection to PostgreSQL was lost ({PostgresConnections.Reason(e)}). Nothing was committed; the task will be retried.");
+        return new SluiceException($"{where}: the connection to PostgreSQL was lost ({PostgresConnections.Reason(e)}). Nothing was committed; " + RetryNote.For(context));
     }
 
     /// <summary>Connection exceptions, shutdowns, serialization failures, deadlocks and resource shortages.</summary>

@@ -18,10 +18,20 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
     {
         CheckColumnsExist(input.Columns);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (mode == LoadMode.Replace)
+        {
+            await target.LockForReplaceAsync(cancellationToken);
+        }
+
         var oid = await target.FindAsync(cancellationToken);
         long rows;
         if (mode == LoadMode.Scd2)
         {
+            if (oid is not null && context.Options.GetBool("close_missing"))
+            {
+                await EmptyInput.CheckSnapshotAsync(context, target, input, cancellationToken);
+            }
+
             rows = await new PostgresScd2Load(connection, context, target, this).RunAsync(oid, input, cancellationToken);
         }
         else if (oid is null)

@@ -23,10 +23,10 @@ public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector
         OptionSpec.OneOf("mode", "append, replace (swap in a new table), upsert (by key), delete_insert (by partition column), scd1 (overwrite in place by key) or scd2 (keep history by key).", "append", "append", "replace", "upsert", "delete_insert", "scd1", "scd2"),
         .. ScdOptions.Specs,
         OptionSpec.Text("partition_column", "delete_insert: rows of the target whose value of this column occurs in the input are replaced."),
-        OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
+        SchemaEvolution.Spec,
     ];
 
-    public IEnumerable<string> Validate(TaskDefinition task) => ScdOptions.Validate(task);
+    public IEnumerable<string> Validate(TaskDefinition task) => ScdOptions.Validate(task).Concat(SchemaEvolution.Validate(task));
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector
         }
         catch (Exception e) when (PostgresErrors.IsTranslatable(e, cancellationToken))
         {
-            throw PostgresErrors.Translate(e, $"task '{context.Task.Id}' loading {target} through {endpoint}");
+            throw PostgresErrors.Translate(e, $"task '{context.Task.Id}' loading {target} through {endpoint}", context);
         }
 
         context.Log($"loaded {rows} row(s) into {target} ({context.Options.GetChoice("mode")})");

@@ -53,7 +53,7 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
         }
         catch (Exception e) when (PostgresErrors.IsTranslatable(e, cancellationToken))
         {
-            throw PostgresErrors.Translate(e, where);
+            throw PostgresErrors.Translate(e, where, context);
         }
     }
 

@@ -98,6 +98,25 @@ internal sealed class TargetTable(NpgsqlConnection connection, string schema, st
     public Task CreateUniqueIndexAsync(IReadOnlyList<string> key, CancellationToken cancellationToken) =>
         ExecuteAsync($"CREATE UNIQUE INDEX ON {Quoted} ({string.Join(", ", key.Select(SqlText.Identifier))})", cancellationToken);
 
+    /// <summary>
+    /// Makes a second replace of this table wait for the first to commit. Two swaps at once otherwise
+    /// deadlock (each holds a lock on the old table from CREATE TABLE LIKE and waits for the other's to
+    /// DROP it), and the loser would rename its copy over the winner's. Readers take no such lock.
+    /// </summary>
+    public async Task LockForReplaceAsync(CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('sluice replace'), hashtext(@t))", connection);
+        command.Parameters.AddWithValue("t", Quoted);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Rows of the table, or of <paramref name="quotedTable"/> (a table this load created), matching <paramref name="where"/>.</summary>
+    public async Task<long> CountAsync(string where = "true", string? quotedTable = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {quotedTable ?? Quoted} WHERE {where}", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);

@@ -77,6 +77,14 @@ public sealed class S3Sink(DuckDbSettings? settings = null) : IConnector
             }
 
             using var endpoint = S3Endpoint.Open(context);
+            if (rows == 0 && mode == "replace")
+            {
+                // An empty replace would delete every object under the prefix; replace_partitions and append touch none.
+                var prefix = target.Pattern.TrimEnd('/');
+                var existing = await S3Listing.ListAsync(endpoint, target.Bucket, prefix.Length == 0 ? prefix : prefix + "/", S3Listing.MaxPageSize, cancellationToken);
+                EmptyLoadGuard.Check(context, existing.Count, $"replace the {existing.Count} object(s) under {target.Url} with one empty file");
+            }
+
             var publish = new S3Publish(endpoint, target.Bucket, target.Pattern.TrimEnd('/'), options.GetInt("part_size_mb") * S3Transfer.MiB, context.Log);
             var (written, removed) = await publish.RunAsync(folder, mode, context.Interval.LogicalDate, cancellationToken);
             context.Log($"wrote {rows} row(s) as {written} object(s) under {target.Url}; removed {removed} replaced object(s)");

@@ -47,8 +47,8 @@ public static class SqliteConnections
     }
 
     /// <summary>SQLITE_BUSY and SQLITE_LOCKED clear up when the other writer finishes; anything else will fail again.</summary>
-    internal static SluiceException Translate(SqliteException e, string where) =>
+    internal static SluiceException Translate(SqliteException e, string where, TaskContext context) =>
         e.SqliteErrorCode is 5 or 6
-            ? new SluiceException($"{where}: the database is locked by another writer ({e.Message}). Nothing was committed; the task will be retried.")
+            ? new SluiceException($"{where}: the database is locked by another writer ({e.Message}). Nothing was committed; {RetryNote.For(context)}")
             : new NonRetryableException($"{where}: SQLite said: {e.Message}");
 }

@@ -5,7 +5,8 @@ namespace Sluice.Connectors.Sqlite;
 
 /// <summary>
 /// One load into a SQLite table inside one IMMEDIATE transaction: a failure at any row rolls the file
-/// back to exactly what it was. Replace builds a new table and renames it over the old one.
+/// back to exactly what it was. Replace swaps the rows and keeps the table's definition; with
+/// <c>schema_evolution: recreate</c> it builds a new table and renames it over the old one.
 /// </summary>
 internal sealed class SqliteLoad(SqliteConnection connection, TaskContext context, string table, string mode)
 {
@@ -23,7 +24,8 @@ internal sealed class SqliteLoad(SqliteConnection connection, TaskContext contex
         await using var transaction = connection.BeginTransaction(deferred: false);
         var existing = await ColumnsAsync(table, cancellationToken);
         long rows;
-        if (existing.Count == 0 || mode == "replace")
+        var recreate = mode == "replace" && context.Options.GetChoice("schema_evolution") == SchemaEvolution.Recreate;
+        if (existing.Count == 0 || recreate)
         {
             var target = existing.Count == 0 ? table : "sluice_new_" + Guid.NewGuid().ToString("N");
             await ExecuteAsync($"CREATE TABLE {SqlText.Identifier(target)} ({string.Join(", ", columns.Select(c => $"{SqlText.Identifier(c.Name)} {SqliteTypes.Declared(c.Type)}"))})", cancellationToken);
@@ -35,9 +37,19 @@ internal sealed class SqliteLoad(SqliteConnection connection, TaskContext contex
             rows = await InsertAsync(input, target, cancellationToken);
             if (target != table)
             {
+                if (rows == 0)
+                {
+                    var existingRows = await ScalarAsync($"SELECT count(*) FROM {SqlText.Identifier(table)}", cancellationToken);
+                    EmptyLoadGuard.Check(context, existingRows, $"remove {existingRows} row(s) of table '{table}'");
+                }
+
                 await ExecuteAsync($"DROP TABLE {SqlText.Identifier(table)}", cancellationToken);
                 await ExecuteAsync($"ALTER TABLE {SqlText.Identifier(target)} RENAME TO {SqlText.Identifier(table)}", cancellationToken);
             }
+        }
+        else if (mode == "replace")
+        {
+            rows = await ReplaceRowsAsync(existing, input, cancellationToken);
         }
         else
         {
@@ -70,6 +82,27 @@ internal sealed class SqliteLoad(SqliteConnection connection, TaskContext contex
             }
 
             rows += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Rows only: the table keeps its declared types, constraints, indexes and triggers.</summary>
+    private async Task<long> ReplaceRowsAsync(List<(string Name, string Type)> existing, DatasetReader input, CancellationToken cancellationToken)
+    {
+        var existingRows = await ScalarAsync($"SELECT count(*) FROM {SqlText.Identifier(table)}", cancellationToken);
+        var missing = existing.Where(e => !input.Columns.Any(c => string.Equals(c.Name, e.Name, StringComparison.OrdinalIgnoreCase))).Select(e => e.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new BadDataException(SchemaEvolution.MissingColumnsMessage(context, $"'{table}'", missing));
+        }
+
+        await ReconcileAsync(existing, input.Columns, cancellationToken);
+        await ExecuteAsync($"DELETE FROM {SqlText.Identifier(table)}", cancellationToken);
+        var rows = await InsertAsync(input, table, cancellationToken);
+        if (rows == 0)
+        {
+            EmptyLoadGuard.Check(context, existingRows, $"remove {existingRows} row(s) of table '{table}'");
         }
 
         return rows;

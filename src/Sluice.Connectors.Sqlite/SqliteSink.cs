@@ -19,7 +19,7 @@ public sealed class SqliteSink(DuckDbSettings? settings = null) : IConnector
         OptionSpec.Text("table", "Target table; created from the dataset's schema when missing.", required: true),
         OptionSpec.OneOf("mode", "append, replace (swap in a new table) or upsert (by key).", "append", "append", "replace", "upsert"),
         new("key", OptionKind.StringList, "upsert: the key column(s)."),
-        OptionSpec.OneOf("schema_evolution", "What to do when the dataset has columns the table lacks.", "fail", "fail", "add_columns"),
+        SchemaEvolution.Spec,
     ];
 
     public IEnumerable<string> Validate(TaskDefinition task)
@@ -27,6 +27,11 @@ public sealed class SqliteSink(DuckDbSettings? settings = null) : IConnector
         if ((task.Options.Find("mode") as ScalarOption)?.Value == "upsert" && task.Options.Find("key") is null)
         {
             yield return "mode 'upsert' needs option 'key' naming the key column(s).";
+        }
+
+        foreach (var error in SchemaEvolution.Validate(task))
+        {
+            yield return error;
         }
     }
 
@@ -44,7 +49,7 @@ public sealed class SqliteSink(DuckDbSettings? settings = null) : IConnector
         }
         catch (SqliteException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw SqliteConnections.Translate(e, $"task '{context.Task.Id}' loading table '{table}' of {display}");
+            throw SqliteConnections.Translate(e, $"task '{context.Task.Id}' loading table '{table}' of {display}", context);
         }
 
         context.Log($"loaded {rows} row(s) into {table} ({mode})");

@@ -76,7 +76,7 @@ public sealed class SqliteSource(DuckDbSettings? settings = null) : IConnector
         }
         catch (SqliteException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw SqliteConnections.Translate(e, where);
+            throw SqliteConnections.Translate(e, where, context);
         }
     }
 

@@ -130,6 +130,47 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.Contains(500_000L, seen);
     }
 
+    [Fact]
+    public async Task A_transient_failure_on_a_task_without_retries_says_it_fails_not_that_it_will_be_retried()
+    {
+        LargeLoad(2_000_000, "append");
+
+        var run = _project.RunAsync();
+        var killed = await KillCopyAsync("query LIKE 'COPY%'");
+        var result = await run;
+
+        Assert.True(killed, "the COPY was never seen running");
+        var load = result.Tasks.Single(t => t.TaskId == "load");
+        Assert.Equal(1, load.TryNumber);
+        Assert.Contains("Nothing was committed; the task has no retries (retries: 0), so it fails", load.Error);
+        Assert.DoesNotContain("will be retried", load.Error);
+    }
+
+    [Fact]
+    public async Task Two_replaces_of_one_table_at_once_both_succeed_one_after_the_other()
+    {
+        await _db.ExecuteAsync("CREATE TABLE t (id bigint PRIMARY KEY, label text, amount numeric(38,1)); INSERT INTO t SELECT g, 'old', 0 FROM generate_series(1, 1000) g");
+        _project.Write("pipeline.yaml", """
+            name: twice
+            defaults: { retries: 0 }
+            max_parallel_tasks: 2
+            tasks:
+              make:
+                transform: sql
+                output: rows
+                with: { sql: "SELECT range AS id, 'row ' || range AS label, range * 1.5 AS amount FROM range(300000)" }
+              first: { sink: postgres, input: rows, with: { connection: wh, table: t, mode: replace } }
+              second: { sink: postgres, input: rows, with: { connection: wh, table: t, mode: replace } }
+            """);
+
+        var result = await _project.RunAsync();
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.Equal(300_000L, await _db.ScalarAsync<long>("SELECT count(*) FROM t"));
+        Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE conrelid = 't'::regclass AND contype = 'p'"));
+        Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'sluice_new_%' AND relkind = 'r'"));
+    }
+
     /// <summary>Waits for the load's COPY backend to match a condition, then terminates it from another connection.</summary>
     private async Task<bool> KillCopyAsync(string condition)
     {

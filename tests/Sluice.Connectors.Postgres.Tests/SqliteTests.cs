@@ -116,6 +116,64 @@ public sealed class SqliteTests : IDisposable
         Assert.Equal(["2024-03-01 12:34:56.5", "NULL"], Rows("SELECT at FROM copy ORDER BY id"));
     }
 
+    [Theory]
+    [InlineData("fail", "id,v\n3,c\n", false, "the dataset has no column 'note' of table 't', so mode 'replace' would leave it empty in every row")]
+    [InlineData("add_columns", "id,v\n3,c\n", false, "the dataset has no column 'note' of table 't'")]
+    [InlineData("fail", "id,v,note,extra\n3,c,n,x\n", false, "the dataset no longer matches table t: + extra VARCHAR")]
+    [InlineData("add_columns", "id,v,note,extra\n3,c,n,x\n", true, "CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR(10) NOT NULL, note TEXT, \"extra\" TEXT)")]
+    [InlineData("fail", "id,v,note\n3,c,n\n", true, "CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR(10) NOT NULL, note TEXT)")]
+    [InlineData("recreate", "id,v\n3,c\n", true, "CREATE TABLE \"t\" (\"id\" BIGINT, \"v\" TEXT)")]
+    public async Task Replace_keeps_the_table_definition_unless_schema_evolution_allows_the_change(string policy, string csv, bool loads, string expected)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Database)!);
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR(10) NOT NULL, note TEXT); INSERT INTO t VALUES (1, 'a', 'n1'), (2, 'b', 'n2');";
+            command.ExecuteNonQuery();
+        }
+
+        var definition = Rows("SELECT sql FROM sqlite_master WHERE name = 't'");
+        LoadPipeline($"mode: replace, schema_evolution: {policy}");
+        _project.Write("in/2024-03-01.csv", csv);
+
+        var result = await _project.RunAsync();
+
+        if (loads)
+        {
+            Assert.True(result.Succeeded, result.Run.Error);
+            Assert.Equal([expected], Rows("SELECT sql FROM sqlite_master WHERE name = 't'"));
+            Assert.Equal("3|c", Rows("SELECT id, v FROM t").Single());
+        }
+        else
+        {
+            Assert.False(result.Succeeded);
+            Assert.Contains(expected, result.Run.Error);
+            Assert.Equal(definition, Rows("SELECT sql FROM sqlite_master WHERE name = 't'"));
+            Assert.Equal(["1|a|n1", "2|b|n2"], Rows("SELECT * FROM t ORDER BY id"));
+        }
+    }
+
+    [Fact]
+    public async Task A_lock_held_past_busy_timeout_on_a_task_without_retries_says_it_fails()
+    {
+        _project.Write("connections.yaml", "connections:\n  lite: { type: sqlite, path: data/app.db, busy_timeout: 1 }\n");
+        LoadPipeline("mode: append");
+        await LoadAsync("2024-03-01", "id,v\n1,a\n");
+        using var holder = new SqliteConnection($"Data Source={Database};Pooling=false");
+        holder.Open();
+        using var transaction = holder.BeginTransaction(deferred: false);
+        _project.Write("in/2024-03-02.csv", "id,v\n2,b\n");
+
+        var result = await _project.RunAsync("2024-03-02");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("the database is locked by another writer", result.Run.Error);
+        Assert.Contains("Nothing was committed; the task has no retries (retries: 0), so it fails", result.Run.Error);
+        Assert.DoesNotContain("will be retried", result.Run.Error);
+    }
+
     [Fact]
     public async Task A_missing_database_file_is_a_clear_error()
     {

@@ -140,6 +140,29 @@ public sealed partial class SinkTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_replace_keeps_the_objects_unless_on_empty_allows_it()
+    {
+        _project.Write("in/2024-03-01.csv", "v\n1\n2\n");
+        _project.Write("in/2024-03-02.csv", "v\n");
+        Pipeline("mode: replace");
+        await SucceedsAsync("2024-03-01");
+        var before = await _s3.GetMd5Async(_s3.Key("events/part-0.parquet"));
+
+        var refused = await _project.RunAsync("2024-03-02", new LogLines());
+
+        Assert.False(refused.Succeeded);
+        Assert.Contains("mode 'replace' would replace the 1 object(s) under s3://", refused.Run.Error, StringComparison.Ordinal);
+        Assert.Contains("refused, nothing was changed", refused.Run.Error, StringComparison.Ordinal);
+        Assert.Equal(["events/part-0.parquet"], await _s3.KeysAsync("events/"));
+        Assert.Equal(before, await _s3.GetMd5Async(_s3.Key("events/part-0.parquet")));
+
+        _project.Write("pipeline.yaml", File.ReadAllText(_project.PathOf("pipeline.yaml")).Replace("write: { sink: s3,", "write: { on_empty: ok, sink: s3,", StringComparison.Ordinal));
+        await SucceedsAsync("2024-03-02");
+
+        Assert.NotEqual(before, await _s3.GetMd5Async(_s3.Key("events/part-0.parquet")));
+    }
+
+    [Fact]
     public async Task Replace_partitions_without_partition_by_is_a_validation_error()
     {
         _project.Write("in/2024-03-01.csv", "v\n1\n");

@@ -136,6 +136,7 @@ public sealed class TaskBuilder
     private BadRowPolicy _policy = BadRowPolicy.Fail;
     private TriggerRule _trigger = TriggerRule.AllSuccess;
     private string? _quarantine;
+    private EmptyPolicy? _onEmpty;
 
     internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location)
     {
@@ -190,6 +191,13 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary><c>on_empty</c>: what an empty extract (source) or a load that would empty rows (sink) does.</summary>
+    public TaskBuilder OnEmpty(EmptyPolicy policy)
+    {
+        _onEmpty = policy;
+        return this;
+    }
+
     public TaskBuilder With(string option, string value) => Add(option, new ScalarOption(value, _location));
 
     public TaskBuilder With(string option, long value) => With(option, value.ToString(CultureInfo.InvariantCulture));
@@ -220,6 +228,7 @@ public sealed class TaskBuilder
         OnBadRows = _policy,
         TriggerRule = _trigger,
         QuarantineOutput = _quarantine,
+        OnEmpty = _onEmpty,
         Location = _location,
     };
 

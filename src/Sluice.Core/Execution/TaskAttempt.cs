@@ -55,6 +55,7 @@ internal sealed class TaskAttempt(
         };
         await artifacts.FetchAsync(task.Inputs, token);
         var outcome = await connector.ExecuteAsync(context, token);
+        EmptySourceCheck.Apply(task, outcome, interval, context.Log);
         await CheckContractsAsync(task, token);
         await artifacts.UploadStagedAsync(task.AllOutputs, token);
         return outcome;

@@ -65,6 +65,11 @@ public sealed record TaskDefinition
     public TriggerRule TriggerRule { get; init; } = TriggerRule.AllSuccess;
     /// <summary>Dataset that receives quarantined rows; defaults to <c>{output}_quarantine</c>.</summary>
     public string? QuarantineOutput { get; init; }
+    /// <summary>
+    /// <c>on_empty</c>; null when not written, which means <see cref="EmptyPolicy.Fail"/> for a sink
+    /// (an empty load never removes rows unasked) and <see cref="EmptyPolicy.Warn"/> for a source.
+    /// </summary>
+    public EmptyPolicy? OnEmpty { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
     /// <summary>Where each of the task's keys (<c>input</c>, <c>depends_on</c>...) was written.</summary>
     public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>();

@@ -65,6 +65,11 @@ public static class PipelineDescriber
                 text.AppendLine($"    timeout: {timeout}");
             }
 
+            if (task.OnEmpty is { } onEmpty)
+            {
+                text.AppendLine($"    on_empty: {EmptyPolicies.Name(onEmpty)}");
+            }
+
             foreach (var (name, value) in task.Options.Entries)
             {
                 text.AppendLine($"    {name}: {Render(value).Replace("\n", "\n      ", StringComparison.Ordinal).TrimEnd()}");

@@ -144,6 +144,12 @@ public static partial class PipelineValidator
             errors.Add(new(task.LocationOf("on_bad_rows"), $"task '{task.Id}': on_bad_rows: quarantine applies to tasks that find bad rows (sources, and transform 'steps'); {OptionValidator.KindWord(task.Kind)} '{task.Connector}' cannot set rows aside."));
         }
 
+        if (task.OnEmpty is not null && task.Kind == TaskKind.Transform)
+        {
+            // Said and ignored would be worse than refused: the user expects it to guard something.
+            errors.Add(new(task.LocationOf("on_empty"), $"task '{task.Id}': on_empty applies to sources (zero rows extracted) and sinks (an empty load that would remove rows); put it on the task that extracts or loads this data."));
+        }
+
         if (connector is null)
         {
             errors.Add(new(task.LocationOf("source", "transform", "sink"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));

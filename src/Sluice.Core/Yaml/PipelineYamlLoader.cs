@@ -19,7 +19,7 @@ public static partial class PipelineYamlLoader
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
     private static readonly string[] TaskKeys =
-        [.. RetryKeys, "source", "transform", "sink", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "quarantine_output", "trigger_rule", "with", "description"];
+        [.. RetryKeys, "source", "transform", "sink", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "on_empty", "quarantine_output", "trigger_rule", "with", "description"];
 
     public static PipelineDefinition LoadFile(string path)
     {
@@ -211,6 +211,7 @@ public static partial class PipelineYamlLoader
         var dependsOn = new List<string>();
         var policy = BadRowPolicy.Fail;
         var trigger = TriggerRule.AllSuccess;
+        EmptyPolicy? onEmpty = null;
         string? quarantine = null;
         MapOption options = new([], nodes.At(mapping));
         var keyLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -237,6 +238,7 @@ public static partial class PipelineYamlLoader
                 case "trigger_rule":
                     trigger = ReadTriggerRule(nodes, value);
                     break;
+                case "on_empty": onEmpty = ReadEmptyPolicy(value, nodes); break;
                 case "with":
                     if (nodes.Mapping(value, $"'with' of task '{id}'") is { } with)
                     {
@@ -268,6 +270,7 @@ public static partial class PipelineYamlLoader
             OnBadRows = policy,
             TriggerRule = trigger,
             QuarantineOutput = quarantine,
+            OnEmpty = onEmpty,
             Location = nodes.At(idNode),
             KeyLocations = keyLocations,
         };
@@ -300,6 +303,18 @@ public static partial class PipelineYamlLoader
         }
 
         return (retry, timeout);
+    }
+
+    private static EmptyPolicy? ReadEmptyPolicy(YamlNode value, YamlNodes nodes)
+    {
+        var text = nodes.Scalar(value, "on_empty") ?? string.Empty;
+        if (EmptyPolicies.Parse(text) is { } policy)
+        {
+            return policy;
+        }
+
+        nodes.Error(value, "on_empty: " + Suggestions.UnknownName("value", text, EmptyPolicies.Names));
+        return null;
     }
 
     private static DateOnly? ReadDate(YamlNode value, YamlNodes nodes, string key)

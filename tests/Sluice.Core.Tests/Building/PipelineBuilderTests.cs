@@ -188,4 +188,21 @@ public sealed class PipelineBuilderTests
 
         Assert.Equal(fromYaml.Task("extract").Retry, fromCode.Task("extract").Retry ?? fromCode.DefaultRetry);
     }
+
+    [Fact]
+    public void On_empty_set_in_code_is_the_same_as_in_yaml()
+    {
+        var fromYaml = Pipelines.Load("""
+            name: quiet
+            tasks:
+              extract: { source: files, output: raw, on_empty: ok, with: { path: a.csv } }
+            """);
+        var fromCode = PipelineBuilder.Create("quiet")
+            .Source("extract", "files", t => t.Output("raw").OnEmpty(EmptyPolicy.Ok).With("path", "a.csv"))
+            .Build();
+
+        Assert.Equal(EmptyPolicy.Ok, fromCode.Task("extract").OnEmpty);
+        Assert.Equal(PipelineDescriber.Describe(fromYaml), PipelineDescriber.Describe(fromCode));
+        Assert.Contains("on_empty: ok", PipelineDescriber.Describe(fromCode));
+    }
 }
