@@ -1,0 +1,70 @@
+using System.Globalization;
+using Xunit.Abstractions;
+
+namespace Sluice.IntegrationTests;
+
+/// <summary>
+/// An scd2 dimension of full snapshots (close_missing) gets the same history whatever order its days
+/// are loaded in: every permutation of four days, compared with the in-order history computed in C#.
+/// </summary>
+public sealed class Scd2OrderTests(ITestOutputHelper output)
+{
+    private const string Pipeline = """
+        name: customers
+        defaults: { retries: 0 }
+        tasks:
+          extract: { source: files, output: raw, with: { path: "in/customers_{{ ds }}.csv" } }
+          load:
+            sink: duckdb
+            input: raw
+            with: { database: wh.duckdb, table: dim_customer, mode: scd2, key: customer_id, tracked: [city], close_missing: true }
+        """;
+
+    [Fact]
+    public async Task Every_order_of_four_daily_snapshots_gives_the_in_order_history_and_reruns_change_nothing()
+    {
+        var days = Scd2Snapshots.Days();
+        var expected = Scd2Snapshots.InOrderHistory(days);
+        var orders = 0;
+        foreach (var order in Scd2Snapshots.Permutations(days.Select(d => d.Day).ToList()))
+        {
+            using var project = new TestProject();
+            project.Write("pipeline.yaml", Pipeline);
+            foreach (var (day, cities) in days)
+            {
+                project.Write($"in/customers_{day}.csv", Scd2Snapshots.Csv(day, cities));
+            }
+
+            var name = string.Join(" ", order);
+            var gone = new HashSet<long>();
+            var history = new List<(string, long)>();
+            foreach (var day in order)
+            {
+                var result = await project.RunAsync("pipeline.yaml", day);
+                Assert.True(result.Succeeded, $"order {name}, day {day}: {result.Run.Error}");
+                var after = History(project);
+                Scd2Snapshots.CheckKeys(history, after, gone, $"order {name}, day {day}");
+                history = after;
+            }
+
+            Assert.True(expected.SequenceEqual(history.Select(h => h.Item1).Order(StringComparer.Ordinal)), $"order {name}:\n{Diff(expected, history)}");
+            var rerun = order[orders % order.Count];
+            Assert.True((await project.RunAsync("pipeline.yaml", rerun)).Succeeded);
+            Assert.Equal(history.Order(), History(project).Order());
+            orders++;
+        }
+
+        output.WriteLine($"{orders} orders of {days.Count} days tried, each equal to the in-order history of {expected.Count} versions");
+        Assert.Equal(24, orders);
+    }
+
+    private static List<(string, long)> History(TestProject project) =>
+        project.Warehouse("wh.duckdb").Query(Scd2Snapshots.HistoryQuery)
+            .Select(r => ((string)r[0]!, Convert.ToInt64(r[1], CultureInfo.InvariantCulture))).ToList();
+
+    private static string Diff(IReadOnlyList<string> expected, List<(string Line, long Sk)> actual)
+    {
+        var lines = actual.Select(a => a.Line).ToList();
+        return "missing: " + string.Join("; ", expected.Except(lines)) + "\nunexpected: " + string.Join("; ", lines.Except(expected));
+    }
+}
