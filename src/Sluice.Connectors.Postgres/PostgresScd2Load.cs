@@ -48,6 +48,8 @@ internal sealed class PostgresScd2Load(NpgsqlConnection connection, TaskContext 
         foreach (var (name, select) in new[] { (Scd2MergeSql.Now, merge.SelectNow()), (Scd2MergeSql.Changes, merge.SelectChanges()) })
         {
             await ExecuteAsync($"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}", effective, state.Next, cancellationToken);
+            // As for the stage: without statistics the joins that follow may get nested-loop plans.
+            await target.ExecuteAsync($"ANALYZE {name}", cancellationToken);
         }
 
         if (!_closeMissing && await UndecidableAsync(merge.SelectUndecidable(), effective, state.Next, cancellationToken) is { Count: > 0 } keys)
@@ -78,6 +80,19 @@ internal sealed class PostgresScd2Load(NpgsqlConnection connection, TaskContext 
 
     private async Task<Scd2LoadState> ReadStateAsync(Scd2LoadLog log, bool created, DateOnly effective, CancellationToken cancellationToken)
     {
+        var logName = SqlText.Qualified(target.Schema, Scd2LoadLog.TableName);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection))
+        {
+            exists.Parameters.AddWithValue("name", logName);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                // Two first loads of different dimensions would race on CREATE TABLE IF NOT EXISTS (a unique violation in the catalog).
+                await using var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name))", connection);
+                turn.Parameters.AddWithValue("name", logName);
+                await turn.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
         await target.ExecuteAsync(log.Create(), cancellationToken);
         if (created)
         {
