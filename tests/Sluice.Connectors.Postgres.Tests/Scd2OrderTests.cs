@@ -16,7 +16,7 @@ public sealed class Scd2OrderTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync() => _db = await PgDatabase.CreateAsync();
 
     [Fact]
-    public async Task Every_order_of_four_daily_snapshots_gives_the_in_order_history_and_reruns_change_nothing()
+    public async Task Every_order_of_four_daily_snapshots_gives_the_in_order_history_reruns_change_nothing_and_corrections_fit_in()
     {
         var days = Snapshots.Days();
         var expected = Snapshots.InOrderHistory(days);
@@ -56,6 +56,15 @@ public sealed class Scd2OrderTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(expected.SequenceEqual(lines.Order(StringComparer.Ordinal)), $"order {name}:\nmissing: {string.Join("; ", expected.Except(lines))}\nunexpected: {string.Join("; ", lines.Except(expected))}");
             await project.RunOkAsync(order[orders % order.Count]);
             Assert.Equal(history.Order(), (await HistoryAsync()).Order());
+
+            // A corrected snapshot for a day already loaded, rerun after the others: the in-order history of the corrected days.
+            var corrected = order[(orders + 1) % order.Count];
+            project.Write($"in/customers_{corrected}.csv", Snapshots.Csv(corrected, Snapshots.Corrected(days.Single(d => d.Day == corrected).Cities)));
+            await project.RunOkAsync(corrected);
+            var correctedDays = days.Select(d => d.Day == corrected ? (d.Day, Snapshots.Corrected(d.Cities)) : d).ToList();
+            var correctedHistory = (await HistoryAsync());
+            Snapshots.CheckKeys(history, correctedHistory, gone, $"order {name}, corrected {corrected}");
+            Assert.Equal(Snapshots.InOrderHistory(correctedDays), correctedHistory.Select(h => h.Item1).Order(StringComparer.Ordinal));
             orders++;
         }
 

@@ -21,7 +21,7 @@ public sealed class Scd2OrderTests(ITestOutputHelper output)
         """;
 
     [Fact]
-    public async Task Every_order_of_four_daily_snapshots_gives_the_in_order_history_and_reruns_change_nothing()
+    public async Task Every_order_of_four_daily_snapshots_gives_the_in_order_history_reruns_change_nothing_and_corrections_fit_in()
     {
         var days = Scd2Snapshots.Days();
         var expected = Scd2Snapshots.InOrderHistory(days);
@@ -51,6 +51,15 @@ public sealed class Scd2OrderTests(ITestOutputHelper output)
             var rerun = order[orders % order.Count];
             Assert.True((await project.RunAsync("pipeline.yaml", rerun)).Succeeded);
             Assert.Equal(history.Order(), History(project).Order());
+
+            // A corrected snapshot for a day already loaded, rerun after the others: the in-order history of the corrected days.
+            var corrected = order[(orders + 1) % order.Count];
+            project.Write($"in/customers_{corrected}.csv", Scd2Snapshots.Csv(corrected, Scd2Snapshots.Corrected(days.Single(d => d.Day == corrected).Cities)));
+            Assert.True((await project.RunAsync("pipeline.yaml", corrected)).Succeeded);
+            var correctedDays = days.Select(d => d.Day == corrected ? (d.Day, Scd2Snapshots.Corrected(d.Cities)) : d).ToList();
+            var correctedHistory = History(project);
+            Scd2Snapshots.CheckKeys(history, correctedHistory, gone, $"order {name}, corrected {corrected}");
+            Assert.Equal(Scd2Snapshots.InOrderHistory(correctedDays), correctedHistory.Select(h => h.Item1).Order(StringComparer.Ordinal));
             orders++;
         }
 

@@ -43,6 +43,23 @@ public static class Scd2Snapshots
         return days;
     }
 
+    /// <summary>
+    /// A corrected snapshot for a day already loaded: C1 drops out (or appears, as Turin), C2 moves to
+    /// Bari (or appears there), C3 moves to Oslo, the city it had on other days.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Corrected(IReadOnlyDictionary<string, string> cities)
+    {
+        var corrected = new Dictionary<string, string>(cities);
+        if (!corrected.Remove("C1"))
+        {
+            corrected["C1"] = "Turin";
+        }
+
+        corrected["C2"] = "Bari";
+        corrected["C3"] = "Oslo";
+        return corrected;
+    }
+
     /// <summary>A day's CSV; the untracked name changes every day, which must open no version.</summary>
     public static string Csv(string day, IReadOnlyDictionary<string, string> cities) =>
         Header + "\n" + string.Concat(cities.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key},{c.Key} of {day},{c.Value}\n"));
