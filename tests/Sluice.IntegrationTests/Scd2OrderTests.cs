@@ -67,6 +67,46 @@ public sealed class Scd2OrderTests(ITestOutputHelper output)
         Assert.Equal(24, orders);
     }
 
+    [Fact]
+    public async Task Without_close_missing_every_order_either_gives_the_in_order_history_of_the_days_loaded_or_refuses_a_day_and_changes_nothing()
+    {
+        var days = Scd2Snapshots.Days();
+        var (orders, refused) = (0, 0);
+        foreach (var order in Scd2Snapshots.Permutations(days.Select(d => d.Day).ToList()))
+        {
+            using var project = new TestProject();
+            project.Write("pipeline.yaml", Pipeline.Replace("close_missing: true", "close_missing: false", StringComparison.Ordinal));
+            foreach (var (day, cities) in days)
+            {
+                project.Write($"in/customers_{day}.csv", Scd2Snapshots.Csv(day, cities));
+            }
+
+            var loaded = new List<string>();
+            foreach (var day in order)
+            {
+                var before = project.Warehouse("wh.duckdb").Exists ? project.Warehouse("wh.duckdb").SnapshotAll() : string.Empty;
+                var result = await project.RunAsync("pipeline.yaml", day);
+                if (result.Succeeded)
+                {
+                    loaded.Add(day);
+                    continue;
+                }
+
+                refused++;
+                Assert.Contains($"cannot merge the input for {day} exactly", result.Run.Error);
+                Assert.Equal(before, project.Warehouse("wh.duckdb").SnapshotAll());
+            }
+
+            var expected = Scd2Snapshots.InOrderHistory(days.Where(d => loaded.Contains(d.Day)), carry: true);
+            Assert.Equal(expected, History(project).Select(h => h.Item1).Order(StringComparer.Ordinal));
+            orders++;
+        }
+
+        output.WriteLine($"{orders} orders of {days.Count} days tried without close_missing: {refused} late load(s) refused, every other load exact");
+        Assert.Equal(24, orders);
+        Assert.True(refused > 0, "some late day changes a version that later loads saw open, so some order must be refused");
+    }
+
     private static List<(string, long)> History(TestProject project) =>
         project.Warehouse("wh.duckdb").Query(Scd2Snapshots.HistoryQuery)
             .Select(r => ((string)r[0]!, Convert.ToInt64(r[1], CultureInfo.InvariantCulture))).ToList();

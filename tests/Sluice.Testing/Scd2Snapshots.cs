@@ -65,7 +65,8 @@ public static class Scd2Snapshots
         Header + "\n" + string.Concat(cities.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key},{c.Key} of {day},{c.Value}\n"));
 
     /// <summary>The in-order history as sorted lines <c>key|city|valid_from|valid_to|is_current</c> (valid_to <c>NULL</c> when open).</summary>
-    public static IReadOnlyList<string> InOrderHistory(IEnumerable<(string Day, IReadOnlyDictionary<string, string> Cities)> days)
+    /// <param name="carry">Without close_missing: a key absent from a day keeps its city instead of closing.</param>
+    public static IReadOnlyList<string> InOrderHistory(IEnumerable<(string Day, IReadOnlyDictionary<string, string> Cities)> days, bool carry = false)
     {
         var ordered = days.OrderBy(d => d.Day, StringComparer.Ordinal).ToList();
         var lines = new List<string>();
@@ -74,7 +75,7 @@ public static class Scd2Snapshots
             (string City, string From)? open = null;
             foreach (var (day, cities) in ordered)
             {
-                var city = cities.GetValueOrDefault(key);
+                var city = cities.GetValueOrDefault(key) ?? (carry ? open?.City : null);
                 if (open is { } version && version.City != city)
                 {
                     lines.Add($"{key}|{version.City}|{version.From}|{day}|false");
