@@ -1,63 +1,58 @@
 using Sluice.Engine.DuckDb;
+using Sluice.Templating;
 
 namespace Sluice.Connectors.DuckDb;
 
 /// <summary>
-/// A slowly changing dimension, type 2. For each input row, the version valid at the effective date D
-/// is compared on the tracked columns. Unchanged: nothing happens (so a rerun changes nothing).
-/// Changed: that version is closed at D and a new one opens at D, valid until the old one's end
-/// (so a late correction for a past date slots into history instead of rewriting the present); if the
-/// old version itself starts at D, it is corrected in place. Keys with no version at D get one.
+/// A slowly changing dimension, type 2, merged at the effective date D so that the history is the one
+/// loading every snapshot in date order gives, whatever order the dates arrive in (a backfill of
+/// last week after today, a rerun of any day): see <see cref="Scd2MergeSql"/> for how, and
+/// docs/transforms/modelling.md for when a late date is refused instead.
 /// </summary>
 internal sealed class Scd2Load(DuckDbSession session, TaskContext context, string schema, string table, IReadOnlyList<string> key)
 {
     private const string Input = "sluice_input";
     private readonly string _target = SqlText.Qualified(schema, table);
-    private readonly string _sk = SqlText.Identifier(context.Options.GetRequiredString("surrogate_key"));
+    private readonly string _surrogateKey = context.Options.GetRequiredString("surrogate_key");
+    private readonly bool _closeMissing = context.Options.GetBool("close_missing");
 
     public async Task<long> RunAsync(CancellationToken cancellationToken)
     {
         var effective = ScdOptions.EffectiveDate(context);
         var inputColumns = (await session.DescribeAsync($"SELECT * FROM {Input}", [], cancellationToken)).Select(c => c.Name).ToList();
-        var tracked = ScdOptions.Tracked(context, inputColumns, key);
-        var sameKey = string.Join(" AND ", key.Select(k => $"i.{SqlText.Identifier(k)} = t.{SqlText.Identifier(k)}"));
-        var nextKey = string.Join(" AND ", key.Select(k => $"i.{SqlText.Identifier(k)} = n.{SqlText.Identifier(k)}"));
-        var changed = string.Join(" OR ", tracked.Select(c => $"i.{SqlText.Identifier(c)} IS DISTINCT FROM t.{SqlText.Identifier(c)}"));
-        var columns = string.Join(", ", inputColumns.Select(SqlText.Identifier));
-        var validAtD = $"t.valid_from <= $d AND (t.valid_to IS NULL OR t.valid_to > $d) AND t.{_sk} <> -1";
-        IReadOnlyList<Templating.SqlParameterValue> d = [new("d", effective)];
+        var merge = new Scd2MergeSql(new Scd2MergeSql.Shape(
+            _target, Input, key, ScdOptions.Tracked(context, inputColumns, key), inputColumns, _surrogateKey, _closeMissing, name => "$" + name, (alias, column) => $"{alias}.{SqlText.Identifier(column)}"));
+        var log = new Scd2LoadLog(schema, _target, _surrogateKey, name => "$" + name);
+        List<SqlParameterValue> parameters = [new("d", effective), new("t", table)];
 
         await session.ExecuteAsync("BEGIN TRANSACTION", [], cancellationToken);
         try
         {
-            await EnsureTableAsync(cancellationToken);
-            // Decide everything from the state before this load, then apply it.
-            await session.ExecuteAsync(
-                $"""
-                CREATE OR REPLACE TEMP TABLE scd2_plan AS
-                SELECT i.*, t.{_sk} AS old_sk, t.valid_from AS old_from, t.valid_to AS old_to,
-                       (SELECT min(n.valid_from) FROM {_target} AS n WHERE {nextKey} AND n.valid_from > $d) AS next_from
-                FROM {Input} AS i LEFT JOIN {_target} AS t ON {sameKey} AND {validAtD}
-                WHERE t.{_sk} IS NULL OR {changed}
-                """,
-                d,
-                cancellationToken);
-            var set = string.Join(", ", tracked.Select(c => $"{SqlText.Identifier(c)} = p.{SqlText.Identifier(c)}"));
-            await session.ExecuteAsync($"UPDATE {_target} AS t SET {set} FROM scd2_plan AS p WHERE t.{_sk} = p.old_sk AND p.old_from = $d", d, cancellationToken);
-            await session.ExecuteAsync($"UPDATE {_target} AS t SET valid_to = $d, is_current = false FROM scd2_plan AS p WHERE t.{_sk} = p.old_sk AND p.old_from < $d", d, cancellationToken);
-            var opened = await session.ScalarAsync<long>("SELECT count(*) FROM scd2_plan WHERE old_sk IS NULL OR old_from < $d", d, cancellationToken);
-            await session.ExecuteAsync(
-                $"""
-                INSERT INTO {_target} ({_sk}, {columns}, valid_from, valid_to, is_current)
-                SELECT (SELECT coalesce(max({_sk}), 0) FROM {_target}) + row_number() OVER (ORDER BY {string.Join(", ", key.Select(SqlText.Identifier))}),
-                       {columns}, $d, coalesce(old_to, next_from), coalesce(old_to, next_from) IS NULL
-                FROM scd2_plan WHERE old_sk IS NULL OR old_from < $d
-                """,
-                d,
-                cancellationToken);
-            var closed = context.Options.GetBool("close_missing") ? await CloseMissingAsync(d, cancellationToken) : 0;
+            var created = await EnsureTableAsync(cancellationToken);
+            var state = await ReadStateAsync(log, created, parameters, cancellationToken);
+            parameters.Add(new("next", state.Next is { } next ? next : DBNull.Value));
+            if (Scd2LoadLog.Refusal(state, effective) is { } reason)
+            {
+                throw Refused(reason, state, effective);
+            }
+
+            await TempAsync(Scd2MergeSql.Now, merge.SelectNow(), parameters, cancellationToken);
+            await TempAsync(Scd2MergeSql.Changes, merge.SelectChanges(), parameters, cancellationToken);
+            if (!_closeMissing && await session.QueryAsync(merge.SelectUndecidable(), Used(merge.SelectUndecidable(), parameters), cancellationToken) is { Count: > 0 } keys)
+            {
+                throw Refused(Scd2LoadLog.Undecidable(keys.Select(k => string.Join(", ", k)), state.Next!.Value), state, effective);
+            }
+
+            await TempAsync(Scd2MergeSql.Window, merge.SelectWindow(), parameters, cancellationToken);
+            await TempAsync(Scd2MergeSql.Result, merge.SelectResult(), parameters, cancellationToken);
+            var removed = await session.ExecuteAsync(merge.DeleteDropped(), [], cancellationToken);
+            var reshaped = await session.ExecuteAsync(merge.UpdateKept(), [], cancellationToken);
+            var highest = Math.Max(await session.ScalarAsync<long>(log.HighestKey(), [], cancellationToken), state.HighestKey ?? 0);
+            var opened = await session.ExecuteAsync(merge.InsertNew("$first"), [new("first", highest + 1)], cancellationToken);
+            await session.ExecuteAsync(log.Unrecord(), parameters[..2], cancellationToken);
+            await session.ExecuteAsync(log.Record(), [.. parameters[..2], new("highest", highest + opened)], cancellationToken);
             await session.ExecuteAsync("COMMIT", [], cancellationToken);
-            context.Log($"scd2 {schema}.{table} as of {effective:yyyy-MM-dd}: {opened} version(s) opened, {closed} closed for keys gone from the input");
+            context.Log($"scd2 {schema}.{table} as of {effective:yyyy-MM-dd}{(state.Next is { } later ? $" (late: {later:yyyy-MM-dd} was loaded before)" : string.Empty)}: {opened} version(s) opened, {reshaped} kept their key with new bounds or values, {removed} removed by merging");
             return opened;
         }
         catch
@@ -67,16 +62,34 @@ internal sealed class Scd2Load(DuckDbSession session, TaskContext context, strin
         }
     }
 
-    private async Task<long> CloseMissingAsync(IReadOnlyList<Templating.SqlParameterValue> d, CancellationToken cancellationToken)
+    private NonRetryableException Refused(string reason, Scd2LoadState state, DateOnly effective) =>
+        new($"task '{context.Task.Id}': scd2 into {schema}.{table} cannot merge the input for {effective:yyyy-MM-dd} exactly: {reason}. {Scd2LoadLog.RebuildAdvice(context.Pipeline.Name, $"{schema}.{table}", state, effective)}");
+
+    private async Task<Scd2LoadState> ReadStateAsync(Scd2LoadLog log, bool created, IReadOnlyList<SqlParameterValue> parameters, CancellationToken cancellationToken)
     {
-        var sameKey = string.Join(" AND ", key.Select(k => $"i.{SqlText.Identifier(k)} = t.{SqlText.Identifier(k)}"));
-        return await session.ExecuteAsync(
-            $"UPDATE {_target} AS t SET valid_to = $d, is_current = false WHERE t.is_current AND t.{_sk} <> -1 AND t.valid_from < $d AND NOT EXISTS (SELECT 1 FROM {Input} AS i WHERE {sameKey})",
-            d,
-            cancellationToken);
+        var byTable = parameters.Where(p => p.Name == "t").ToList();
+        await session.ExecuteAsync(log.Create(), [], cancellationToken);
+        if (created)
+        {
+            await session.ExecuteAsync(log.Forget(), byTable, cancellationToken);
+        }
+        else if (await session.ScalarAsync<long>(log.Count(), byTable, cancellationToken) == 0)
+        {
+            await session.ExecuteAsync(log.Infer(), byTable, cancellationToken);
+        }
+
+        return Scd2LoadState.From((await session.QueryAsync(log.State(), parameters, cancellationToken))[0]);
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    private Task<long> TempAsync(string name, string select, IReadOnlyList<SqlParameterValue> parameters, CancellationToken cancellationToken) =>
+        session.ExecuteAsync($"CREATE OR REPLACE TEMP TABLE {name} AS {select}", Used(select, parameters), cancellationToken);
+
+    /// <summary>DuckDB refuses values for parameters a statement does not have.</summary>
+    private static List<SqlParameterValue> Used(string sql, IEnumerable<SqlParameterValue> parameters) =>
+        parameters.Where(p => sql.Contains("$" + p.Name, StringComparison.Ordinal)).ToList();
+
+    /// <summary>Creates the table when missing; true when it did.</summary>
+    private async Task<bool> EnsureTableAsync(CancellationToken cancellationToken)
     {
         var exists = await session.ScalarAsync<long>(
             "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = $s AND table_name = $t",
@@ -84,18 +97,22 @@ internal sealed class Scd2Load(DuckDbSession session, TaskContext context, strin
             cancellationToken) > 0;
         if (exists)
         {
-            return;
+            return false;
         }
 
+        var sk = SqlText.Identifier(_surrogateKey);
         await session.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {SqlText.Identifier(schema)}", [], cancellationToken);
         await session.ExecuteAsync(
-            $"CREATE TABLE {_target} AS SELECT CAST(NULL AS BIGINT) AS {_sk}, *, CAST(NULL AS DATE) AS valid_from, CAST(NULL AS DATE) AS valid_to, CAST(NULL AS BOOLEAN) AS is_current FROM {Input} WHERE false",
+            $"CREATE TABLE {_target} AS SELECT CAST(NULL AS BIGINT) AS {sk}, *, CAST(NULL AS DATE) AS valid_from, CAST(NULL AS DATE) AS valid_to, CAST(NULL AS BOOLEAN) AS is_current FROM {Input} WHERE false",
             [],
             cancellationToken);
         if (context.Options.GetBool("unknown_member"))
         {
-            // Facts whose key is not (yet) in the dimension point here instead of being dropped.
-            await session.ExecuteAsync($"INSERT INTO {_target} ({_sk}, valid_from, valid_to, is_current) VALUES (-1, DATE '1900-01-01', NULL, true)", [], cancellationToken);
+            // Facts whose key is not (yet) in the dimension point here instead of being dropped. Not
+            // current: it is no customer, so WHERE is_current counts exactly the keys that exist today.
+            await session.ExecuteAsync($"INSERT INTO {_target} ({sk}, valid_from, valid_to, is_current) VALUES (-1, DATE '1900-01-01', NULL, false)", [], cancellationToken);
         }
+
+        return true;
     }
 }

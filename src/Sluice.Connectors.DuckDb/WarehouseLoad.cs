@@ -116,7 +116,7 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
         if (duplicates.Count > 0)
         {
             var examples = string.Join("; ", duplicates.Select(d => string.Join(", ", d.Take(key.Count)) + $" ({d[^1]} rows)"));
-            throw new BadDataException($"task '{context.Task.Id}': upsert into {TableName} needs one row per key ({string.Join(", ", key)}), but the input repeats keys: {examples}. Deduplicate first; nothing was loaded.");
+            throw new BadDataException($"task '{context.Task.Id}': {context.Options.GetChoice("mode")} into {TableName} needs one row per key ({string.Join(", ", key)}), but the input repeats keys: {examples}. Deduplicate first; nothing was loaded.");
         }
     }
 

@@ -5,18 +5,17 @@ using Sluice.Engine.DuckDb;
 namespace Sluice.Connectors.Postgres;
 
 /// <summary>
-/// <c>mode: scd2</c> on PostgreSQL, with the DuckDB warehouse's semantics (docs/transforms/modelling.md).
-/// For each input row, the version valid at the effective date D is compared on the tracked columns.
-/// Unchanged: nothing happens, so a rerun changes nothing. Changed: that version is closed at D and a new
-/// one opens at D, valid until the old one's end (a late correction slots into history); if the old
-/// version itself starts at D, it is corrected in place. Keys with no version at D get one, valid until
-/// their next version. The batch is COPYed into the temp stage; the rest is one SQL statement inside the
-/// load's transaction.
+/// <c>mode: scd2</c> on PostgreSQL, with the DuckDB warehouse's semantics and the same SQL
+/// (<see cref="Scd2MergeSql"/>, docs/transforms/modelling.md): the effective date D is merged into the
+/// history as if every snapshot had been loaded in date order, whatever order they arrive in, or the
+/// load is refused where that cannot be exact. The batch is COPYed into the temp stage; the merge runs
+/// inside the load's transaction, under the table lock <see cref="Scd2Table"/> takes.
 /// </summary>
 internal sealed class PostgresScd2Load(NpgsqlConnection connection, TaskContext context, TargetTable target, PostgresLoad load)
 {
     private readonly IReadOnlyList<string> _key = context.Options.GetList("key");
     private readonly string _surrogateKey = context.Options.GetRequiredString("surrogate_key");
+    private readonly bool _closeMissing = context.Options.GetBool("close_missing");
 
     public async Task<long> RunAsync(uint? oid, DatasetReader input, CancellationToken cancellationToken)
     {
@@ -27,65 +26,131 @@ internal sealed class PostgresScd2Load(NpgsqlConnection connection, TaskContext 
         // Temp tables get no statistics from autovacuum; without them a large batch gets a nested-loop plan.
         await target.ExecuteAsync($"ANALYZE {PostgresLoad.Stage}", cancellationToken);
 
-        await using var command = new NpgsqlCommand(Statement(columns, generatesKeys), connection);
-        command.Parameters.AddWithValue("d", NpgsqlDbType.Date, effective);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var (corrected, changed, opened, gone) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-        context.Log($"scd2 {target} as of {effective:yyyy-MM-dd}: {staged} row(s) staged, {opened} version(s) opened, {changed} closed by a change, {corrected} corrected in place, {gone} closed for keys gone from the input");
+        var kinds = columns.ToDictionary(c => c.Name, c => c.Kind);
+        var merge = new Scd2MergeSql(new Scd2MergeSql.Shape(
+            target.Quoted,
+            PostgresLoad.Stage,
+            _key,
+            ScdOptions.Tracked(context, columns.Select(c => c.Name), _key),
+            columns.Select(c => c.Name).ToList(),
+            _surrogateKey,
+            _closeMissing,
+            name => "@" + name,
+            // json has no equality operator; its values compare as jsonb.
+            (alias, column) => $"{alias}.{SqlText.Identifier(column)}" + (kinds[column] == PgKind.Json ? "::jsonb" : string.Empty)));
+        var log = new Scd2LoadLog(target.Schema, target.Quoted, _surrogateKey, name => "@" + name);
+        var state = await ReadStateAsync(log, created: oid is null, effective, cancellationToken);
+        if (Scd2LoadLog.Refusal(state, effective) is { } reason)
+        {
+            throw Refused(reason, state, effective);
+        }
+
+        foreach (var (name, select) in new[] { (Scd2MergeSql.Now, merge.SelectNow()), (Scd2MergeSql.Changes, merge.SelectChanges()) })
+        {
+            await ExecuteAsync($"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}", effective, state.Next, cancellationToken);
+            // As for the stage: without statistics the joins that follow may get nested-loop plans.
+            await target.ExecuteAsync($"ANALYZE {name}", cancellationToken);
+        }
+
+        if (!_closeMissing && await UndecidableAsync(merge.SelectUndecidable(), effective, state.Next, cancellationToken) is { Count: > 0 } keys)
+        {
+            throw Refused(Scd2LoadLog.Undecidable(keys, state.Next!.Value), state, effective);
+        }
+
+        await ExecuteAsync($"CREATE TEMP TABLE {Scd2MergeSql.Window} ON COMMIT DROP AS {merge.SelectWindow()}", effective, state.Next, cancellationToken);
+        await ExecuteAsync($"CREATE TEMP TABLE {Scd2MergeSql.Result} ON COMMIT DROP AS {merge.SelectResult()}", effective, state.Next, cancellationToken);
+        var removed = await ExecuteAsync(merge.DeleteDropped(), effective, state.Next, cancellationToken);
+        var reshaped = await ExecuteAsync(merge.UpdateKept(), effective, state.Next, cancellationToken);
+        var highest = Math.Max(await ScalarAsync(log.HighestKey(), cancellationToken) ?? 0, state.HighestKey ?? 0);
+        long opened;
+        await using (var insert = new NpgsqlCommand(merge.InsertNew(generatesKeys ? null : "@first"), connection))
+        {
+            // Only for a table made elsewhere without identity: the table lock keeps these keys unique.
+            insert.Parameters.AddWithValue("first", highest + 1);
+            opened = await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await RecordAsync(log, effective, Math.Max(highest, await ScalarAsync(log.HighestKey(), cancellationToken) ?? 0), cancellationToken);
+        context.Log($"scd2 {target} as of {effective:yyyy-MM-dd}{(state.Next is { } later ? $" (late: {later:yyyy-MM-dd} was loaded before)" : string.Empty)}: {staged} row(s) staged, {opened} version(s) opened, {reshaped} kept their key with new bounds or values, {removed} removed by merging");
         return opened;
     }
 
-    /// <summary>
-    /// Data-modifying CTEs all see the table as it was before the statement, so every decision is taken
-    /// from the old state, as the DuckDB sink does with its plan table, and the four changes touch
-    /// disjoint rows.
-    /// </summary>
-    private string Statement(IReadOnlyList<PgColumn> columns, bool generatesKeys)
+    private NonRetryableException Refused(string reason, Scd2LoadState state, DateOnly effective) =>
+        new($"task '{context.Task.Id}': scd2 into {target} cannot merge the input for {effective:yyyy-MM-dd} exactly: {reason}. {Scd2LoadLog.RebuildAdvice(context.Pipeline.Name, target.ToString(), state, effective)}");
+
+    private async Task<Scd2LoadState> ReadStateAsync(Scd2LoadLog log, bool created, DateOnly effective, CancellationToken cancellationToken)
     {
-        string Id(string name) => SqlText.Identifier(name);
-        string Same(string a, string b) => string.Join(" AND ", _key.Select(k => $"{a}.{Id(k)} = {b}.{Id(k)}"));
-        var sk = Id(_surrogateKey);
-        var (from, to, current) = (Id(ScdOptions.ValidFrom), Id(ScdOptions.ValidTo), Id(ScdOptions.IsCurrent));
-        var tracked = ScdOptions.Tracked(context, columns.Select(c => c.Name), _key).Select(t => columns.First(c => c.Name == t)).ToList();
-        var changed = tracked.Count == 0 ? "false" : string.Join(" OR ", tracked.Select(c => $"{Comparable("s", c)} IS DISTINCT FROM {Comparable("t", c)}"));
-        var names = string.Join(", ", columns.Select(c => Id(c.Name)));
-        var byKey = string.Join(", ", _key.Select(Id));
-        // Only for a table made elsewhere without identity: the table lock keeps max() + n unique.
-        var (keyColumn, keyValue) = generatesKeys
-            ? (string.Empty, string.Empty)
-            : ($"{sk}, ", $"(SELECT greatest(coalesce(max({sk}), 0), 0) FROM {target.Quoted}) + row_number() OVER (ORDER BY {byKey}), ");
-        var correct = tracked.Count == 0
-            ? "SELECT 1 WHERE false"
-            : $"UPDATE {target.Quoted} AS t SET {string.Join(", ", tracked.Select(c => $"{Id(c.Name)} = p.{Id(c.Name)}"))} FROM plan AS p WHERE t.{sk} = p.sluice_old_sk AND p.sluice_old_from = @d RETURNING 1";
-        var closeMissing = context.Options.GetBool("close_missing")
-            ? $"UPDATE {target.Quoted} AS t SET {to} = @d, {current} = false WHERE t.{current} AND t.{sk} <> -1 AND t.{from} < @d AND NOT EXISTS (SELECT 1 FROM {PostgresLoad.Stage} AS s WHERE {Same("s", "t")}) RETURNING 1"
-            : "SELECT 1 WHERE false";
-        return $"""
-            WITH plan AS MATERIALIZED (
-              SELECT s.*, t.{sk} AS sluice_old_sk, t.{from} AS sluice_old_from, t.{to} AS sluice_old_to,
-                     (SELECT min(n.{from}) FROM {target.Quoted} AS n WHERE {Same("s", "n")} AND n.{from} > @d) AS sluice_next_from
-              FROM {PostgresLoad.Stage} AS s
-              LEFT JOIN {target.Quoted} AS t ON {Same("s", "t")} AND t.{from} <= @d AND (t.{to} IS NULL OR t.{to} > @d) AND t.{sk} <> -1
-              WHERE t.{sk} IS NULL OR {changed}
-            ),
-            corrected AS ({correct}),
-            closed AS (
-              UPDATE {target.Quoted} AS t SET {to} = @d, {current} = false FROM plan AS p WHERE t.{sk} = p.sluice_old_sk AND p.sluice_old_from < @d RETURNING 1
-            ),
-            opened AS (
-              INSERT INTO {target.Quoted} ({keyColumn}{names}, {from}, {to}, {current})
-              SELECT {keyValue}{names}, @d, coalesce(sluice_old_to, sluice_next_from), coalesce(sluice_old_to, sluice_next_from) IS NULL
-              FROM plan WHERE sluice_old_sk IS NULL OR sluice_old_from < @d
-              ORDER BY {byKey}
-              RETURNING 1
-            ),
-            gone AS ({closeMissing})
-            SELECT (SELECT count(*) FROM corrected), (SELECT count(*) FROM closed), (SELECT count(*) FROM opened), (SELECT count(*) FROM gone)
-            """;
+        var logName = SqlText.Qualified(target.Schema, Scd2LoadLog.TableName);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection))
+        {
+            exists.Parameters.AddWithValue("name", logName);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                // Two first loads of different dimensions would race on CREATE TABLE IF NOT EXISTS (a unique violation in the catalog).
+                await using var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name))", connection);
+                turn.Parameters.AddWithValue("name", logName);
+                await turn.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await target.ExecuteAsync(log.Create(), cancellationToken);
+        if (created)
+        {
+            await ExecuteAsync(log.Forget(), effective, null, cancellationToken);
+        }
+        else if (await ScalarAsync(log.Count(), cancellationToken) == 0)
+        {
+            await ExecuteAsync(log.Infer(), effective, null, cancellationToken);
+        }
+
+        await using var command = Command(log.State(), effective, null);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var row = new object?[reader.FieldCount];
+        reader.GetValues(row!);
+        return Scd2LoadState.From(row);
     }
 
-    /// <summary>json has no equality operator; its values compare as jsonb.</summary>
-    private static string Comparable(string alias, PgColumn column) =>
-        $"{alias}.{SqlText.Identifier(column.Name)}" + (column.Kind == PgKind.Json ? "::jsonb" : string.Empty);
+    private async Task RecordAsync(Scd2LoadLog log, DateOnly effective, long highest, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(log.Unrecord(), effective, null, cancellationToken);
+        await using var command = Command(log.Record(), effective, null);
+        command.Parameters.AddWithValue("highest", highest);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<List<string>> UndecidableAsync(string sql, DateOnly effective, DateOnly? next, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql, effective, next);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(string.Join(", ", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return keys;
+    }
+
+    private async Task<int> ExecuteAsync(string sql, DateOnly effective, DateOnly? next, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql, effective, next);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<long?> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql, default, null);
+        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>Binds the parameters the shared SQL may use; Npgsql ignores the ones a statement lacks.</summary>
+    private NpgsqlCommand Command(string sql, DateOnly effective, DateOnly? next)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("d", NpgsqlDbType.Date, effective);
+        command.Parameters.AddWithValue("next", NpgsqlDbType.Date, next is { } date ? date : DBNull.Value);
+        command.Parameters.AddWithValue("t", NpgsqlDbType.Text, target.Table);
+        return command;
+    }
 }

@@ -44,9 +44,10 @@ internal sealed class Scd2Table(NpgsqlConnection connection, TaskContext context
         await target.CreateUniqueIndexAsync([.. key, ScdOptions.ValidFrom], cancellationToken);
         if (context.Options.GetBool("unknown_member"))
         {
-            // Facts whose key is not (yet) in the dimension point here instead of being dropped.
+            // Facts whose key is not (yet) in the dimension point here instead of being dropped. Not
+            // current: it is no customer, so WHERE is_current counts exactly the keys that exist today.
             await using var command = new NpgsqlCommand(
-                $"INSERT INTO {target.Quoted} ({SqlText.Identifier(surrogateKey)}, {string.Join(", ", Validity.Select(SqlText.Identifier))}) VALUES (@sk, @from, NULL, true)",
+                $"INSERT INTO {target.Quoted} ({SqlText.Identifier(surrogateKey)}, {string.Join(", ", Validity.Select(SqlText.Identifier))}) VALUES (@sk, @from, NULL, false)",
                 connection);
             command.Parameters.AddWithValue("sk", ScdOptions.UnknownMemberKey);
             command.Parameters.AddWithValue("from", NpgsqlDbType.Date, ScdOptions.UnknownMemberFrom);

@@ -59,7 +59,7 @@ public sealed class Scd2Tests : IAsyncLifetime
                 "C3|Oslo|2024-03-01|2024-03-02|f",
                 "C4|Kyiv|2024-03-02|NULL|t"),
             await RowsAsync());
-        Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM dim_customer WHERE sk = -1 AND customer_id IS NULL AND is_current"));
+        Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM dim_customer WHERE sk = -1 AND customer_id IS NULL AND NOT is_current"));
         Assert.Equal(5L, await _db.ScalarAsync<long>("SELECT count(DISTINCT sk) FROM dim_customer WHERE sk <> -1"));
         Assert.Equal("Ann", await _db.ScalarAsync<string>("SELECT name FROM dim_customer WHERE customer_id = 'C1' AND is_current"));
 
@@ -88,7 +88,8 @@ public sealed class Scd2Tests : IAsyncLifetime
         await LoadAsync("2024-03-01", "C1,Ann,Paris\n");
         await LoadAsync("2024-03-05", "C1,Ann,Lyon\n");
 
-        // Discovered later: Ann had moved to Nice on 03-03, before Lyon; and Eve, new, had been there since 03-03.
+        // Discovered later: Ann had moved to Nice on 03-03, before Lyon; and Eve was a customer on 03-03,
+        // no longer in the full snapshot of 03-05, so her version closes there.
         await LoadAsync("2024-03-03", "C1,Ann,Nice\nC5,Eve,Oslo\n");
         var corrected = await _db.SnapshotAsync("dim_customer");
         await LoadAsync("2024-03-03", "C1,Ann,Nice\nC5,Eve,Oslo\n");
@@ -99,8 +100,29 @@ public sealed class Scd2Tests : IAsyncLifetime
                 "C1|Paris|2024-03-01|2024-03-03|f",
                 "C1|Nice|2024-03-03|2024-03-05|f",
                 "C1|Lyon|2024-03-05|NULL|t",
-                "C5|Oslo|2024-03-03|NULL|t"),
+                "C5|Oslo|2024-03-03|2024-03-05|f"),
             await RowsAsync());
+    }
+
+    [Fact]
+    public async Task Without_close_missing_a_late_change_with_no_known_end_is_refused_naming_the_latest_day_and_the_rebuild()
+    {
+        Pipeline("close_missing: false");
+        await LoadAsync("2024-03-01", "C1,Ann,Paris\nC2,Bob,Rome\n");
+        await LoadAsync("2024-03-03", "C2,Bob,Oslo\n");
+        var before = await _db.SnapshotAsync("dim_customer");
+
+        // Paris stayed open through 03-03, which did not list C1: whether Nice still held then is unknown.
+        _project.Write("in/customers_2024-03-02.csv", "customer_id,name,city\nC1,Ann,Nice\n");
+        var error = await _project.RunFailsAsync("2024-03-02");
+
+        Assert.Contains("scd2 into public.dim_customer cannot merge the input for 2024-03-02 exactly: key(s) C1 change at that date", error);
+        Assert.Contains("The latest interval loaded into public.dim_customer is 2024-03-03. Nothing was loaded. To rebuild the history from the stored snapshots in order, drop table public.dim_customer and run: sluice backfill customers --from 2024-03-01 --to 2024-03-03", error);
+        Assert.Equal(before, await _db.SnapshotAsync("dim_customer"));
+
+        // Rome ended at 03-03, the next load: Milan on 03-02 fits exactly between.
+        await LoadAsync("2024-03-02", "C2,Bob,Milan\n");
+        Assert.Equal("C1|Paris|2024-03-01|NULL|t\nC2|Rome|2024-03-01|2024-03-02|f\nC2|Milan|2024-03-02|2024-03-03|f\nC2|Oslo|2024-03-03|NULL|t", await RowsAsync());
     }
 
     [Fact]
