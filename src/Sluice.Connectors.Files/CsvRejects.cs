@@ -17,11 +17,11 @@ internal sealed class CsvRejects(DuckDbSession session, TaskContext context)
     /// </summary>
     private const string PerLineQuery = """
         WITH errors AS (
-            SELECT s.file_path AS source_file, e.line::BIGINT AS line_number, e.column_idx, e.error_type::VARCHAR AS error_type,
+            SELECT coalesce(c.original, s.file_path) AS source_file, e.line::BIGINT AS line_number, e.column_idx, e.error_type::VARCHAR AS error_type,
                    e.column_name, e.error_message, e.csv_line,
                    TRY_CAST(regexp_extract(e.error_message, 'Expected Number of Columns: (\d+)', 1) AS BIGINT) AS expected,
                    TRY_CAST(regexp_extract(e.error_message, 'Found: (\d+)', 1) AS BIGINT) AS found
-            FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id))
+            FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id) LEFT JOIN sluice_copies c ON c.copy = s.file_path)
         SELECT source_file, line_number,
                CASE WHEN bool_or(error_type = 'MISSING COLUMNS') THEN 'MISSING COLUMNS'
                     WHEN bool_or(error_type = 'TOO MANY COLUMNS') THEN 'TOO MANY COLUMNS'
@@ -34,11 +34,13 @@ internal sealed class CsvRejects(DuckDbSession session, TaskContext context)
                first(csv_line) AS raw_line
         FROM errors
         GROUP BY source_file, line_number
+        UNION ALL
+        SELECT * FROM sluice_structure_rejects
         """;
 
     public async Task<long> HandleAsync(CancellationToken cancellationToken)
     {
-        var count = await session.ScalarAsync<long>("SELECT count(*) FROM (SELECT DISTINCT scan_id, file_id, line FROM reject_errors)", [], cancellationToken);
+        var count = await session.ScalarAsync<long>("SELECT (SELECT count(*) FROM (SELECT DISTINCT scan_id, file_id, line FROM reject_errors)) + (SELECT count(*) FROM sluice_structure_rejects)", [], cancellationToken);
         if (count == 0 && context.Task.OnBadRows == BadRowPolicy.Fail)
         {
             return 0;
@@ -55,11 +57,12 @@ internal sealed class CsvRejects(DuckDbSession session, TaskContext context)
     }
 
     /// <summary>The failure for malformed rows: the first few with file, line, reason and text, and what to do.</summary>
-    public static string Message(string taskId, long count, IReadOnlyList<CsvProblem> first)
+    public static string Message(string taskId, long count, IReadOnlyList<CsvProblem> first, string note = "", long? listedLines = null)
     {
         var lines = first.Select(p => $"{p.File}:{p.Line}: {p.Reason} (row: {Truncate(p.RawLine)})");
-        var more = count > first.Count ? $" and {count - first.Count} more" : string.Empty;
-        return $"task '{taskId}': {count} malformed CSV row(s){more}: {string.Join("; ", lines)}. Fix the file, or set on_bad_rows: quarantine to load the good rows and keep these aside.";
+        var listed = listedLines ?? first.Count;
+        var more = count > listed ? $" and {count - listed} more" : string.Empty;
+        return $"task '{taskId}': {count} malformed CSV row(s){note}{more}: {string.Join("; ", lines)}. Fix the file, or set on_bad_rows: quarantine to load the good rows and keep these aside.";
     }
 
     private static string Truncate(string? text) =>

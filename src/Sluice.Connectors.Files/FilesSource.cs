@@ -84,12 +84,17 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
         using var exactJson = format is FileFormat.JsonLines or FileFormat.JsonArray
             ? await ExactJsonAsync(files, format, columns, context, cancellationToken)
             : null;
+        using var csv = format == FileFormat.Csv
+            ? await CsvPreparation.PrepareAsync(session, files, CsvPreparation.Dialect(options, tabSeparated, columns.Count), context, (settings ?? DuckDbSettings.Default).TempDirectory, cancellationToken)
+            : null;
         var read = exactJson is null
             ? new FileReadQuery(options, format, columns, context.Task.OnBadRows == BadRowPolicy.Quarantine || format == FileFormat.Csv, tabSeparated)
             : new FileReadQuery(options, FileFormat.JsonLines, exactJson.ReadColumns(columns), storeRejects: false);
-        var parameters = new List<SqlParameterValue> { new("files", (exactJson?.Copy.Files ?? files).ToArray()) };
+        var parameters = new List<SqlParameterValue> { new("files", (exactJson?.Copy.Files ?? csv?.Files ?? files).ToArray()) };
         parameters.AddRange(read.Parameters);
-        var sql = exactJson is null ? read.Sql : exactJson.Copy.Wrap(read.Sql, exactJson.Plan, options.GetString("filename_column"), parameters);
+        var sql = exactJson is not null ? exactJson.Copy.Wrap(read.Sql, exactJson.Plan, options.GetString("filename_column"), parameters)
+            : csv is not null ? csv.Wrap(read.Sql, options.GetString("filename_column"), parameters)
+            : read.Sql;
         long rows;
         try
         {

@@ -61,17 +61,7 @@ internal sealed class JsonExactCopy : IDisposable
             .ToList();
         if (filenameColumn is not null)
         {
-            var cases = new List<string>();
-            foreach (var (copy, original) in Originals)
-            {
-                var index = parameters.Count;
-                parameters.Add(new SqlParameterValue($"copy_{index}", copy));
-                parameters.Add(new SqlParameterValue($"original_{index}", original));
-                cases.Add($"WHEN $copy_{index} THEN $original_{index}");
-            }
-
-            var column = SqlText.Identifier(filenameColumn);
-            replacements.Add($"CASE {column} {string.Join(' ', cases)} END AS {column}");
+            replacements.Add(CopiedFiles.FilenameCase(Originals, filenameColumn, parameters));
         }
 
         return replacements.Count == 0 ? read : $"SELECT * REPLACE ({string.Join(", ", replacements)}) FROM ({read})";

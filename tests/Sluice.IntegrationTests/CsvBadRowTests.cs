@@ -65,5 +65,58 @@ public sealed class CsvBadRowTests : IDisposable
         Assert.Equal(["1|a", "6|f"], _project.Warehouse("wh.duckdb").Query("SELECT id, name FROM t ORDER BY id").Select(r => string.Join('|', r)));
     }
 
+    [Fact]
+    public async Task An_unbalanced_quote_fails_naming_its_line_instead_of_the_whole_file()
+    {
+        var result = await RunAsync("id,name,amount,day\n1,a,1.5,2024-01-01\n2,\"b,2,2024-01-01\n3,c,2.5,2024-01-02\n");
+
+        var error = result.Tasks.Single(t => t.TaskId == "extract").Error!;
+        Assert.Contains("2 malformed CSV row(s) (a malformed record counts each of its lines):", error);
+        Assert.Contains("in.csv:3: the quote opened at line 3 column 3 never closes, so that field would swallow every line to the end of the file; close or double the quote (lines 3-4) (row: 2,\"b,2,2024-01-01)", error);
+        Assert.DoesNotContain("sniffing", error);
+        Assert.False(_project.Warehouse("wh.duckdb").Exists);
+    }
+
+    [Fact]
+    public async Task With_quarantine_an_unbalanced_quote_sets_aside_its_line_and_the_lines_it_swallows_each_reported()
+    {
+        var result = await RunAsync("id,name,amount,day\n1,a,1.5,2024-01-01\n2,\"b,2,2024-01-01\n3,c,2.5,2024-01-02\n", "quarantine");
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.Equal(2, result.RowsQuarantined);
+        var rows = Quarantine("line_number, error_type, raw_line, reason");
+        Assert.Equal(["3|UNBALANCED QUOTE|2,\"b,2,2024-01-01", "4|UNBALANCED QUOTE|3,c,2.5,2024-01-02"], rows.Select(r => $"{r[0]}|{r[1]}|{r[2]}"));
+        Assert.StartsWith("part of the malformed record that starts at line 3: the quote opened at line 3 column 3 never closes", (string)rows[1][3]!);
+        Assert.Equal(["1|a"], _project.Warehouse("wh.duckdb").Query("SELECT id, name FROM t ORDER BY id").Select(r => string.Join('|', r)));
+    }
+
+    [Fact]
+    public async Task A_quote_that_closes_lines_later_quarantines_only_the_lines_it_swallowed_and_the_rest_loads()
+    {
+        var result = await RunAsync("id,name,amount,day\n1,a,1.5,2024-01-01\n2,\"b\n3,c,2.5,2024-01-02\n4,d\"\n5,e,4,2024-01-04\n6,\"multi\nline\",5,2024-01-05\n", "quarantine");
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.Equal(3, result.RowsQuarantined);
+        Assert.Equal(["3|MISSING COLUMNS", "4|MISSING COLUMNS", "5|MISSING COLUMNS"], Quarantine("line_number, error_type").Select(r => $"{r[0]}|{r[1]}"));
+        Assert.Contains("Expected Number of Columns: 4 Found: 2 (one record across lines 3-5)", (string)Quarantine("reason")[0][0]!);
+        Assert.Equal(["1|a", "5|e", "6|multi\nline"], _project.Warehouse("wh.duckdb").Query("SELECT id, name FROM t ORDER BY id").Select(r => string.Join('|', r)));
+    }
+
+    [Fact]
+    public async Task Mixed_line_ends_are_read_and_a_nul_byte_or_lone_carriage_return_is_a_bad_row_not_silent_data()
+    {
+        var csv = "id,name,amount,day\r\n1,a,1.5,2024-01-01\n2,b\0x,2,2024-01-01\r\n3,c,2.5,2024-01-02\n4,d\re,3,2024-01-03\n5,\"q\r\nr\",4,2024-01-04\r\n";
+
+        var failed = await RunAsync(csv);
+        var error = failed.Tasks.Single(t => t.TaskId == "extract").Error!;
+        Assert.Contains("in.csv:3: a NUL byte (\\0) at column 4 in field 2", error);
+        Assert.Contains("in.csv:5: a carriage return without a line feed at column 4", error);
+
+        var result = await RunAsync(csv, "quarantine");
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.Equal(["3|NUL BYTE|2,b\\0x,2,2024-01-01", "5|LINE END|4,d\re,3,2024-01-03"], Quarantine("line_number, error_type, raw_line").Select(r => string.Join('|', r)));
+        Assert.Equal(["1|a", "3|c", "5|q\r\nr"], _project.Warehouse("wh.duckdb").Query("SELECT id, name FROM t ORDER BY id").Select(r => string.Join('|', r)));
+    }
+
     public void Dispose() => _project.Dispose();
 }
