@@ -6,9 +6,10 @@ using Sluice.Templating;
 namespace Sluice.Connectors.Files;
 
 /// <summary>
-/// Runs the structure check on each CSV file before DuckDB reads it: malformed records fail the task
-/// naming file and line, or (quarantine) are blanked out of a temporary copy and recorded in
-/// <c>sluice_structure_rejects</c>, which <see cref="CsvRejects"/> adds to DuckDB's own rejects.
+/// Runs the structure check on each CSV file before DuckDB reads it: the lines of malformed records
+/// are blanked out of a temporary copy and recorded in <c>sluice_structure_rejects</c>, which
+/// <see cref="CsvRejects"/> adds to DuckDB's own rejects, so a failure lists every kind of problem
+/// in line order and a quarantine holds them all.
 /// </summary>
 internal sealed class CsvPreparation : IDisposable
 {
@@ -24,6 +25,7 @@ internal sealed class CsvPreparation : IDisposable
     public static async Task<CsvPreparation> PrepareAsync(DuckDbSession session, IReadOnlyList<string> files, CsvDialect? dialect, TaskContext context, string tempDirectory, CancellationToken cancellationToken)
     {
         await session.ExecuteAsync("CREATE TABLE sluice_copies (copy VARCHAR, original VARCHAR)", [], cancellationToken);
+        await session.ExecuteAsync("CREATE TABLE sluice_line_offsets (source_file VARCHAR, after_line BIGINT, line_offset BIGINT)", [], cancellationToken);
         await session.ExecuteAsync("CREATE TABLE sluice_structure_rejects (source_file VARCHAR, line_number BIGINT, error_type VARCHAR, column_name VARCHAR, reason VARCHAR, raw_line VARCHAR)", [], cancellationToken);
         if (dialect is null)
         {
@@ -36,15 +38,7 @@ internal sealed class CsvPreparation : IDisposable
             structures.Add(await CsvStructure.CheckAsync(file, dialect, cancellationToken));
         }
 
-        var bad = structures.SelectMany(s => s.Bad.Select(b => (s.File, Record: b))).ToList();
-        if (bad.Count > 0 && context.Task.OnBadRows == BadRowPolicy.Fail)
-        {
-            var first = bad.Take(5).Select(b => new CsvProblem(b.File, b.Record.FirstLine, Describe(b.Record), b.Record.Text)).ToList();
-            var lines = structures.Sum(s => s.BadLines);
-            var note = bad.Count < lines ? " (a malformed record counts each of its lines)" : string.Empty;
-            throw new BadDataException(CsvRejects.Message(context.Task.Id, lines, first, note, bad.Take(5).Sum(b => b.Record.LastLine - b.Record.FirstLine + 1)));
-        }
-
+        WriteLineOffsets(session, structures);
         var readFiles = new List<string>();
         var preparation = new CsvPreparation(readFiles);
         try
@@ -70,7 +64,7 @@ internal sealed class CsvPreparation : IDisposable
                 await session.ExecuteAsync("INSERT INTO sluice_copies VALUES ($copy, $original)", [new("copy", copy), new("original", structure.File)], cancellationToken);
                 if (structure.Bad.Count > 0)
                 {
-                    context.Log($"{structure.File}: {structure.BadLines} line(s) of {structure.Bad.Count} malformed record(s) set aside before reading");
+                    context.Log($"{structure.File}: {structure.BadLines} line(s) of {structure.Bad.Count} malformed record(s) found before reading");
                 }
             }
         }
@@ -81,6 +75,27 @@ internal sealed class CsvPreparation : IDisposable
         }
 
         return preparation;
+    }
+
+    /// <summary>
+    /// DuckDB numbers rejected rows by records and blank lines: a line break inside a quoted field
+    /// does not count, so every later row was reported some lines too early. Each multi-line record
+    /// shifts the rows after it by its extra lines; CsvRejects adds the shift back. (The lines of a
+    /// quarantined record are empty lines in the copy, which DuckDB does count.)
+    /// </summary>
+    private static void WriteLineOffsets(DuckDbSession session, IReadOnlyList<CsvFileStructure> structures)
+    {
+        using var appender = session.Connection.CreateAppender("sluice_line_offsets");
+        foreach (var structure in structures)
+        {
+            var offset = 0L;
+            foreach (var (first, last) in structure.MultiLine)
+            {
+                var recordLine = first - offset;
+                offset += last - first;
+                appender.CreateRow().AppendValue(structure.File).AppendValue(recordLine).AppendValue(offset).EndRow();
+            }
+        }
     }
 
     /// <summary>The dialect the structure check can follow, or null (multi-byte delimiters, UTF-16), when DuckDB's reading alone decides.</summary>
@@ -106,9 +121,6 @@ internal sealed class CsvPreparation : IDisposable
     /// <summary>The read, with the filename column naming the user's file rather than a copy.</summary>
     public string Wrap(string read, string? filenameColumn, List<SqlParameterValue> parameters) =>
         filenameColumn is null || _originals.Count == 0 ? read : $"SELECT * REPLACE ({CopiedFiles.FilenameCase(_originals, filenameColumn, parameters)}) FROM ({read})";
-
-    private static string Describe(CsvBadRecord record) =>
-        record.FirstLine == record.LastLine ? record.Reason : $"{record.Reason} (lines {record.FirstLine}-{record.LastLine})";
 
     public void Dispose()
     {

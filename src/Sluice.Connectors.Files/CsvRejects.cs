@@ -17,7 +17,8 @@ internal sealed class CsvRejects(DuckDbSession session, TaskContext context)
     /// </summary>
     private const string PerLineQuery = """
         WITH errors AS (
-            SELECT coalesce(c.original, s.file_path) AS source_file, e.line::BIGINT AS line_number, e.column_idx, e.error_type::VARCHAR AS error_type,
+            SELECT coalesce(c.original, s.file_path) AS source_file,
+                   e.line::BIGINT + coalesce((SELECT max(o.line_offset) FROM sluice_line_offsets o WHERE o.source_file = coalesce(c.original, s.file_path) AND o.after_line < e.line), 0) AS line_number, e.column_idx, e.error_type::VARCHAR AS error_type,
                    e.column_name, e.error_message, e.csv_line,
                    TRY_CAST(regexp_extract(e.error_message, 'Expected Number of Columns: (\d+)', 1) AS BIGINT) AS expected,
                    TRY_CAST(regexp_extract(e.error_message, 'Found: (\d+)', 1) AS BIGINT) AS found
@@ -57,12 +58,11 @@ internal sealed class CsvRejects(DuckDbSession session, TaskContext context)
     }
 
     /// <summary>The failure for malformed rows: the first few with file, line, reason and text, and what to do.</summary>
-    public static string Message(string taskId, long count, IReadOnlyList<CsvProblem> first, string note = "", long? listedLines = null)
+    public static string Message(string taskId, long count, IReadOnlyList<CsvProblem> first)
     {
         var lines = first.Select(p => $"{p.File}:{p.Line}: {p.Reason} (row: {Truncate(p.RawLine)})");
-        var listed = listedLines ?? first.Count;
-        var more = count > listed ? $" and {count - listed} more" : string.Empty;
-        return $"task '{taskId}': {count} malformed CSV row(s){note}{more}: {string.Join("; ", lines)}. Fix the file, or set on_bad_rows: quarantine to load the good rows and keep these aside.";
+        var more = count > first.Count ? $" and {count - first.Count} more" : string.Empty;
+        return $"task '{taskId}': {count} malformed CSV row(s){more}: {string.Join("; ", lines)}. Fix the file, or set on_bad_rows: quarantine to load the good rows and keep these aside.";
     }
 
     private static string Truncate(string? text) =>

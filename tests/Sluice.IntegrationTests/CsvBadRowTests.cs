@@ -71,8 +71,9 @@ public sealed class CsvBadRowTests : IDisposable
         var result = await RunAsync("id,name,amount,day\n1,a,1.5,2024-01-01\n2,\"b,2,2024-01-01\n3,c,2.5,2024-01-02\n");
 
         var error = result.Tasks.Single(t => t.TaskId == "extract").Error!;
-        Assert.Contains("2 malformed CSV row(s) (a malformed record counts each of its lines):", error);
-        Assert.Contains("in.csv:3: the quote opened at line 3 column 3 never closes, so that field would swallow every line to the end of the file; close or double the quote (lines 3-4) (row: 2,\"b,2,2024-01-01)", error);
+        Assert.Contains("2 malformed CSV row(s):", error);
+        Assert.Contains("in.csv:3: the quote opened at line 3 column 3 never closes, so that field would swallow every line to the end of the file; close or double the quote (row: 2,\"b,2,2024-01-01)", error);
+        Assert.Contains("in.csv:4: part of the malformed record that starts at line 3: the quote opened", error);
         Assert.DoesNotContain("sniffing", error);
         Assert.False(_project.Warehouse("wh.duckdb").Exists);
     }
@@ -116,6 +117,17 @@ public sealed class CsvBadRowTests : IDisposable
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(["3|NUL BYTE|2,b\\0x,2,2024-01-01", "5|LINE END|4,d\re,3,2024-01-03"], Quarantine("line_number, error_type, raw_line").Select(r => string.Join('|', r)));
         Assert.Equal(["1|a", "3|c", "5|q\r\nr"], _project.Warehouse("wh.duckdb").Query("SELECT id, name FROM t ORDER BY id").Select(r => string.Join('|', r)));
+    }
+
+    [Fact]
+    public async Task A_bad_row_after_a_field_spanning_lines_is_reported_at_its_own_line()
+    {
+        // DuckDB counts each two-line record as one line, and reported the bad id at line 5.
+        var result = await RunAsync("id,name,amount,day\n1,\"multi\nline\",1.5,2024-01-01\n\n2,\"a\r\nb\",2,2024-01-01\nx,b,2,2024-01-01\n");
+
+        var error = result.Tasks.Single(t => t.TaskId == "extract").Error!;
+        Assert.Contains("1 malformed CSV row(s):", error);
+        Assert.Contains("in.csv:7: Error when converting column \"id\"", error);
     }
 
     public void Dispose() => _project.Dispose();
