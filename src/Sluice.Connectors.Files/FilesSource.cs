@@ -81,11 +81,24 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
             CsvHeader.EnsureMatches(files, columns.Select(c => c.Key).ToList(), tabSeparated ? "\t" : options.GetRequiredString("delimiter"), quote.Length > 0 ? quote[0] : '"', options.GetChoice("encoding"), options.GetInt("skip_rows"), context.Task.Id);
         }
 
-        var read = new FileReadQuery(options, format, columns, context.Task.OnBadRows == BadRowPolicy.Quarantine || format == FileFormat.Csv, tabSeparated);
+        using var exactJson = format is FileFormat.JsonLines or FileFormat.JsonArray
+            ? await ExactJsonAsync(files, format, columns, context, cancellationToken)
+            : null;
+        using var csv = format == FileFormat.Csv
+            ? await CsvPreparation.PrepareAsync(session, files, CsvPreparation.Dialect(options, tabSeparated, columns.Count), context, (settings ?? DuckDbSettings.Default).TempDirectory, cancellationToken)
+            : null;
+        var read = exactJson is null
+            ? new FileReadQuery(options, format, columns, context.Task.OnBadRows == BadRowPolicy.Quarantine || format == FileFormat.Csv, tabSeparated)
+            : new FileReadQuery(options, FileFormat.JsonLines, exactJson.ReadColumns(columns), storeRejects: false);
+        var parameters = new List<SqlParameterValue> { new("files", (exactJson?.Copy.Files ?? csv?.Files ?? files).ToArray()) };
+        parameters.AddRange(read.Parameters);
+        var sql = exactJson is not null ? exactJson.Copy.Wrap(read.Sql, exactJson.Plan, options.GetString("filename_column"), parameters)
+            : csv is not null ? csv.Wrap(read.Sql, options.GetString("filename_column"), parameters)
+            : read.Sql;
         long rows;
         try
         {
-            rows = await session.CopyToParquetAsync(read.Sql, [new("files", files.ToArray()), .. read.Parameters], context.OutputPath(output), cancellationToken);
+            rows = await session.CopyToParquetAsync(sql, parameters, context.OutputPath(output), cancellationToken);
         }
         catch (DuckDB.NET.Data.DuckDBException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -104,6 +117,21 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
             RowsQuarantined = quarantined,
             RowsWritten = new Dictionary<string, long> { [output] = rows },
         };
+    }
+
+    /// <summary>A copy of the JSON files to read instead, when some field would lose digits through DuckDB's DOUBLE parsing; else null.</summary>
+    private async Task<ExactJson?> ExactJsonAsync(IReadOnlyList<string> files, FileFormat format, IReadOnlyList<KeyValuePair<string, string>> columns, TaskContext context, CancellationToken cancellationToken)
+    {
+        var jsonLines = format == FileFormat.JsonLines;
+        var plan = await JsonExactNumbers.PlanAsync(files, jsonLines, columns, context.Task.Id, cancellationToken);
+        if (plan.Count == 0)
+        {
+            return null;
+        }
+
+        context.Log($"reading the numbers of {string.Join(", ", plan.Keys.Select(k => $"'{k}'"))} from their text, to keep every digit");
+        var copy = await JsonExactCopy.CreateAsync(files, jsonLines, plan.Keys.ToHashSet(StringComparer.Ordinal), (settings ?? DuckDbSettings.Default).TempDirectory, cancellationToken);
+        return new ExactJson(copy, plan);
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> DeclaredColumns(TaskContext context, string output)
@@ -135,4 +163,14 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
         var origin = templated ? $" (templated from '{string.Join("', '", raw)}' for logical date {context.Interval.LogicalDate:yyyy-MM-dd})" : string.Empty;
         return $"task '{context.Task.Id}': no file matches {string.Join(", ", resolved)}{origin}. Check that the file for this date exists, or run another --date.";
     }
+}
+
+/// <summary>JSON files copied so that the planned fields are read from their text.</summary>
+internal sealed record ExactJson(JsonExactCopy Copy, IReadOnlyDictionary<string, string?> Plan) : IDisposable
+{
+    /// <summary>Declared columns with the planned ones read as text, to be cast after reading.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ReadColumns(IReadOnlyList<KeyValuePair<string, string>> declared) =>
+        declared.Select(c => Plan.ContainsKey(c.Key) ? new KeyValuePair<string, string>(c.Key, "VARCHAR") : c).ToList();
+
+    public void Dispose() => Copy.Dispose();
 }

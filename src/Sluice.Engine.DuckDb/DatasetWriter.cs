@@ -78,7 +78,18 @@ public sealed class DatasetWriter : IAsyncDisposable
         _appender = null;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(parquetPath))!);
         await using var command = _connection.CreateCommand();
-        command.CommandText = "COPY rows TO $path (FORMAT parquet, COMPRESSION zstd)";
+        var columns = new List<(string Name, string Type)>();
+        await using (var describe = _connection.CreateCommand())
+        {
+            describe.CommandText = "DESCRIBE rows";
+            await using var reader = await describe.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        command.CommandText = $"COPY ({ParquetTypes.ExactSelect(columns, "rows") ?? "FROM rows"}) TO $path (FORMAT parquet, COMPRESSION zstd)";
         command.Parameters.Add(new DuckDBParameter("path", parquetPath));
         await command.ExecuteNonQueryAsync(cancellationToken);
         return Rows;

@@ -99,13 +99,14 @@ public sealed class DuckDbSession : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Runs a query and writes its result as a Parquet file; returns the row count.</summary>
-    public Task<long> CopyToParquetAsync(string query, IReadOnlyList<SqlParameterValue> parameters, string outputPath, CancellationToken cancellationToken)
+    public async Task<long> CopyToParquetAsync(string query, IReadOnlyList<SqlParameterValue> parameters, string outputPath, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
+        var exact = ParquetTypes.ExactSelect(await DescribeAsync($"SELECT * FROM ({query}\n)", parameters, cancellationToken), $"({query}\n)");
         var all = parameters.Append(new SqlParameterValue("sluice_output", outputPath)).ToList();
         // The newline ends a trailing -- comment in user SQL before the closing parenthesis.
         // Staged datasets are read once or twice and then replaced: snappy costs less CPU than zstd.
-        return ExecuteAsync($"COPY ({query}\n) TO $sluice_output (FORMAT parquet, COMPRESSION snappy)", all, cancellationToken);
+        return await ExecuteAsync($"COPY ({exact ?? query}\n) TO $sluice_output (FORMAT parquet, COMPRESSION snappy)", all, cancellationToken);
     }
 
     public async Task<IReadOnlyList<(string Name, string Type)>> DescribeAsync(string query, IReadOnlyList<SqlParameterValue> parameters, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ internal static class SchemaContract
             "BOOL" or "BOOLEAN" => "BOOLEAN",
             "TIMESTAMP" or "DATETIME" => "TIMESTAMP",
             "TIMESTAMPTZ" or "TIMESTAMP WITH TIME ZONE" => "TIMESTAMPTZ",
+
+            // Parquet has no 128-bit integer, so staging keeps these exact as DECIMAL(38,0).
+            "HUGEINT" or "INT128" or "UHUGEINT" => "DECIMAL(38,0)",
             _ => t.Replace(" ", string.Empty, StringComparison.Ordinal),
         };
     }
