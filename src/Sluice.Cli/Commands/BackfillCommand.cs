@@ -66,6 +66,7 @@ internal static class BackfillCommand
             }
 
             var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), cancellationToken);
+            await AlertDispatch.FlushAsync(definition, state, cancellationToken);
             if (failed.Count > 0)
             {
                 Console.Error.WriteLine($"error: backfill finished with {failed.Count} failed interval(s): {string.Join(", ", failed.Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}.");

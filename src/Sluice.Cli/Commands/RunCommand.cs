@@ -22,6 +22,7 @@ internal static class RunCommand
             var logicalDate = CommonOptions.ParseDate(parse.GetValue(date) ?? "yesterday", "--date");
             var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait) };
             var result = await ExecuteAsync(definition, request, parse.GetValue(stateDir), cancellationToken);
+            await AlertDispatch.FlushAsync(definition, SluiceHost.StateDirectory(parse.GetValue(stateDir)), cancellationToken);
             return result.Succeeded ? 0 : CommandErrors.Failed;
         }));
         return command;

@@ -25,7 +25,8 @@ internal static class SchedulerCommand
                     o.PipelinesPath = parse.GetValue(pipelines);
                     o.SchedulerTick = every;
                 })
-                .AddSluiceScheduler();
+                .AddSluiceScheduler()
+                .AddHostedService<AlertsService>();
             using var host = builder.Build();
             await host.RunAsync(cancellationToken);
             return 0;

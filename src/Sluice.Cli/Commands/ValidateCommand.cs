@@ -13,7 +13,13 @@ internal static class ValidateCommand
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             PipelineValidator.EnsureValid(definition, SluiceHost.Catalog());
-            Console.WriteLine($"ok: pipeline '{definition.Name}' is valid ({definition.Tasks.Count} tasks).");
+            var alerts = Alerts.Configuration.AlertsFile.FindFile(definition.BaseDirectory);
+            if (alerts is not null)
+            {
+                Alerts.Configuration.AlertsFile.Validate(alerts, Templating.SecretsFile.Lookup(definition.SecretsFile));
+            }
+
+            Console.WriteLine($"ok: pipeline '{definition.Name}' is valid ({definition.Tasks.Count} tasks){(alerts is null ? string.Empty : $", alerts in {alerts}")}.");
             return Task.FromResult(0);
         }));
         return command;
