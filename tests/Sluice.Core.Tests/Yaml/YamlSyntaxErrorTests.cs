@@ -102,4 +102,24 @@ public sealed class YamlSyntaxErrorTests
 
         Assert.Equal("a\tb", pipeline.Description);
     }
+
+    [Fact]
+    public void A_tab_used_for_indentation_in_connections_yaml_is_reported_at_its_line()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "sluice-connections-" + Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(file, "connections:\n  shop:\n\ttype: postgres\n");
+        try
+        {
+            var exception = Assert.Throws<PipelineValidationException>(() => Sluice.Yaml.ConnectionsLoader.Load(file, new Dictionary<string, string?>()));
+
+            var error = Assert.Single(exception.Errors);
+            Assert.Equal((3, 1), (error.Location.Line, error.Location.Column));
+            Assert.Contains("replace the tab with spaces", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
+
