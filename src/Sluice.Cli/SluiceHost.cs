@@ -12,9 +12,26 @@ internal static class SluiceHost
 {
     public static ConnectorCatalog Catalog() => BuiltInConnectors.Catalog();
 
-    /// <summary>The project's state folder: --state-dir, else SLUICE_STATE_DIR, else ./.sluice.</summary>
-    public static string StateDirectory(string? option) =>
-        Path.GetFullPath(option ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice");
+    private static int _announced;
+
+    /// <summary>
+    /// The project's state folder (see <see cref="StateFolder.Locate"/>). When it is not ./.sluice the
+    /// user is told once on stderr, since runs and --resume silently depend on it.
+    /// </summary>
+    public static string StateDirectory(string? option)
+    {
+        var workingDirectory = Directory.GetCurrentDirectory();
+        var state = StateFolder.Locate(option, Environment.GetEnvironmentVariable("SLUICE_STATE_DIR"), workingDirectory);
+        if (StateFolder.IsElsewhere(state, workingDirectory) && Interlocked.Exchange(ref _announced, 1) == 0)
+        {
+            Console.Error.WriteLine($"state folder: {state}");
+        }
+
+        return state;
+    }
+
+    /// <summary>True when the state folder holds a run history; reading commands must not create one.</summary>
+    public static bool HasHistory(string stateDirectory) => File.Exists(Path.Combine(stateDirectory, "sluice.db"));
 
     public static SluiceInstance Instance(string stateDirectory, ConnectorCatalog? catalog = null) =>
         new(catalog ?? Catalog(), Options.Create(new SluiceOptions { StateDirectory = stateDirectory }), TimeProvider.System);

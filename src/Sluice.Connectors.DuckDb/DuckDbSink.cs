@@ -30,13 +30,13 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
     public IEnumerable<string> Validate(TaskDefinition task) => ScdOptions.Validate(task).Concat(SchemaEvolution.Validate(task));
 
     /// <summary>Takes this process's turn on a warehouse file; dispose to give it back.</summary>
-    internal static Task<IDisposable> WaitForWarehouseAsync(string database, CancellationToken cancellationToken) =>
-        WarehouseLock.WaitAsync(database, cancellationToken);
+    internal static Task<IDisposable> WaitForWarehouseAsync(string database, TaskContext context, CancellationToken cancellationToken) =>
+        WarehouseLock.WaitAsync(database, context.Log, cancellationToken);
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var database = context.ResolvePath(context.Options.GetRequiredString("database"));
-        using (await WaitForWarehouseAsync(database, cancellationToken))
+        using (await WaitForWarehouseAsync(database, context, cancellationToken))
         {
             await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken, database);
             var input = context.Task.Inputs[0];

@@ -40,7 +40,7 @@ public sealed class DuckDbSource(DuckDbSettings? settings = null) : IConnector
         var query = context.Options.Has("query")
             ? context.Options.GetSql("query", DuckDbSession.Placeholder)
             : new Templating.SqlTemplate($"SELECT * FROM {SqlText.Qualified(context.Options.GetRequiredString("schema"), context.Options.GetRequiredString("table"))}", []);
-        using var turn = await DuckDbSink.WaitForWarehouseAsync(database, cancellationToken);
+        using var turn = await DuckDbSink.WaitForWarehouseAsync(database, context, cancellationToken);
         if (!File.Exists(database) || !await ExistsAsync(context, database, cancellationToken))
         {
             return await WriteEmptyAsync(context, database, output, cancellationToken);

@@ -64,7 +64,7 @@ public sealed class ModelsTransform(DuckDbSettings? settings = null) : IConnecto
         var selection = select.Count == 0 ? null : select.Concat(context.Task.Outputs.Where(o => project.Find(o) is not null)).ToList();
         var order = project.BuildOrder(selection);
         var database = context.ResolvePath(context.Options.GetRequiredString("database"));
-        using (await WarehouseLock.WaitAsync(database, cancellationToken))
+        using (await WarehouseLock.WaitAsync(database, context.Log, cancellationToken))
         {
             await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken, database);
             var build = new ModelBuild(session, context, project, settings);

@@ -43,7 +43,7 @@ internal static class RunCommand
         var summary = $"run {result.Run.Id} of {definition.Name} for {request.LogicalDate:yyyy-MM-dd}";
         if (result.Succeeded)
         {
-            Console.WriteLine($"{summary} succeeded: {result.Tasks.Count} tasks, {result.Tasks.Sum(t => t.RowsWritten)} rows written{quarantined}.");
+            Console.WriteLine($"{summary} succeeded: {result.Tasks.Count} tasks, {result.Tasks.Sum(t => t.RowsWritten)} rows written{quarantined}{ReusedNote(result)}.");
         }
         else
         {
@@ -51,5 +51,19 @@ internal static class RunCommand
         }
 
         return result;
+    }
+
+    /// <summary>Says why a resumed run wrote fewer rows: reused tasks did their writing in the earlier run.</summary>
+    private static string ReusedNote(RunResult result)
+    {
+        var reused = result.Tasks.Count(t => t.Reused);
+        if (reused == 0)
+        {
+            return string.Empty;
+        }
+
+        return reused == result.Tasks.Count
+            ? " (every task was reused from the previous successful run of this interval; nothing needed to run again)"
+            : $" ({reused} task(s) reused from the previous run; their rows are not counted again)";
     }
 }

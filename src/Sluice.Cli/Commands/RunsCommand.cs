@@ -16,6 +16,12 @@ internal static class RunsCommand
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            if (!SluiceHost.HasHistory(state))
+            {
+                Console.WriteLine($"no runs yet (no run history in {state}).");
+                return 0;
+            }
+
             await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
             if (parse.GetValue(runId) is { } id)
             {

@@ -15,6 +15,7 @@ internal static class SchemaCommand
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 await File.WriteAllTextAsync(path, json, cancellationToken);
+                Console.WriteLine($"wrote the JSON Schema of pipeline files to {Path.GetFullPath(path)}.");
             }
             else
             {

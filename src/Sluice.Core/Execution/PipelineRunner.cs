@@ -167,7 +167,7 @@ public sealed class PipelineRunner(
         }
 
         var connection = pipeline.FindConnection(store.Connection)!;
-        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), string.Empty);
+        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), string.Empty, SecretsFile.IsSecret(pipeline.SecretsFile));
         var options = new ConnectorOptions(connection.Options, catalog.FindConnectionType(connection.Type)?.Options ?? [], templates);
         var location = templates.Render(store.Location, store.SourceLocation);
         return catalog.FindArtifactStore(connection.Type)!.Open(store.Connection, options, location, secrets);

@@ -40,7 +40,7 @@ internal sealed class TaskAttempt(
     private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, Action<string> log, CancellationToken token)
     {
         artifacts.Discard(task.AllOutputs);
-        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), runId.ToString(System.Globalization.CultureInfo.InvariantCulture), SecretsFile.IsSecret(pipeline.SecretsFile));
         var context = new TaskContext
         {
             Pipeline = pipeline,

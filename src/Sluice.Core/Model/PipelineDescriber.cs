@@ -72,12 +72,32 @@ public static class PipelineDescriber
 
             foreach (var (name, value) in task.Options.Entries)
             {
-                text.AppendLine($"    {name}: {Render(value).Replace("\n", "\n      ", StringComparison.Ordinal).TrimEnd()}");
+                AppendOption(text, name, value);
             }
         }
 
         return text.ToString();
     }
+
+    /// <summary>A list of maps (<c>steps:</c>) is a sequence a reader follows item by item, so each item gets its own line.</summary>
+    private static void AppendOption(StringBuilder text, string name, OptionValue value)
+    {
+        if (value is ListOption list && list.Items.Any(item => item is not ScalarOption))
+        {
+            text.AppendLine($"    {name}:");
+            foreach (var item in list.Items)
+            {
+                text.AppendLine($"      - {Indent(Render(item), "        ")}");
+            }
+
+            return;
+        }
+
+        text.AppendLine($"    {name}: {Indent(Render(value), "      ")}");
+    }
+
+    private static string Indent(string rendered, string indent) =>
+        rendered.Replace("\n", "\n" + indent, StringComparison.Ordinal).TrimEnd();
 
     private static string Render(OptionValue value) => value switch
     {

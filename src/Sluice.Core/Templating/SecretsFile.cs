@@ -61,4 +61,11 @@ public static class SecretsFile
         var values = Read(path);
         return name => Environment.GetEnvironmentVariable(name) ?? values.GetValueOrDefault(name);
     }
+
+    /// <summary>A variable is secret when the secrets file lists it or its name says so (<see cref="SecretNames"/>).</summary>
+    public static Func<string, bool> IsSecret(string? path)
+    {
+        var listed = Read(path);
+        return name => listed.ContainsKey(name) || SecretNames.LooksSecret(name);
+    }
 }

@@ -13,12 +13,15 @@ public sealed partial class TemplateRenderer
 {
     private readonly IReadOnlyDictionary<string, object> _variables;
     private readonly Func<string, string?> _environment;
+    private readonly Func<string, bool> _isSecret;
 
-    public TemplateRenderer(DataInterval interval, IReadOnlyDictionary<string, string> parameters, SecretMasker secrets, Func<string, string?>? environment = null, string? runId = null)
+    /// <param name="isSecret">Which variables' values are masked; default: names that look secret (<see cref="SecretNames"/>).</param>
+    public TemplateRenderer(DataInterval interval, IReadOnlyDictionary<string, string> parameters, SecretMasker secrets, Func<string, string?>? environment = null, string? runId = null, Func<string, bool>? isSecret = null)
     {
         Interval = interval;
         Secrets = secrets;
         _environment = environment ?? Environment.GetEnvironmentVariable;
+        _isSecret = isSecret ?? SecretNames.LooksSecret;
         var variables = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["ds"] = interval.LogicalDate,
@@ -43,11 +46,14 @@ public sealed partial class TemplateRenderer
     public static IReadOnlyList<string> BuiltInVariables { get; } =
         ["ds", "ds_nodash", "logical_date", "data_interval_start", "data_interval_end", "run_id", "params.<name>"];
 
+    /// <summary>The filters an expression may apply, e.g. <c>{{ ds | date('%Y/%m/%d') }}</c>.</summary>
+    public static IReadOnlyList<string> Filters { get; } = [TemplateFilters.Date];
+
     /// <summary>Expands templates into plain text, for paths, URLs and other non-SQL options.</summary>
     public string Render(string text, SourceLocation location) =>
         // One pass over both forms, so a value (a secret with "{{" in it) is never expanded again.
         AnyReference().Replace(text, m => m.Groups["name"].Success
-            ? FormatText(Lookup(m.Groups["name"].Value, location))
+            ? FormatText(Evaluate(m, location))
             : ResolveEnvironment(EnvironmentReference().Match(m.Value), location));
 
     /// <summary>
@@ -192,7 +198,7 @@ public sealed partial class TemplateRenderer
             var match = Expression().Match(sql, index);
             if (match.Success && match.Index == index)
             {
-                value = Lookup(match.Groups[1].Value, location);
+                value = Evaluate(match, location);
                 length = match.Length;
                 return true;
             }
@@ -209,6 +215,25 @@ public sealed partial class TemplateRenderer
         }
 
         return false;
+    }
+
+    /// <summary>The value of one <c>{{ }}</c> expression: its variable, through its filter if it has one.</summary>
+    private object Evaluate(Match expression, SourceLocation location)
+    {
+        var name = expression.Groups["name"].Value;
+        var value = Lookup(name, location);
+        if (!expression.Groups["filter"].Success)
+        {
+            return value;
+        }
+
+        var argument = expression.Groups["arg"].Success ? expression.Groups["arg"].Value : null;
+        if (TemplateFilters.Problem(expression.Value, name, value is DateOnly or DateTime, expression.Groups["filter"].Value, argument) is { } problem)
+        {
+            throw new NonRetryableException($"{location}: {problem}");
+        }
+
+        return TemplateFilters.FormatDate(value, argument!);
     }
 
     private object Lookup(string name, SourceLocation location)
@@ -236,7 +261,11 @@ public sealed partial class TemplateRenderer
             throw new NonRetryableException($"{location}: environment variable '{name}' is not set. Set it, or give a default with ${{{name}:-value}}.");
         }
 
-        Secrets.Register(value);
+        if (_isSecret(name))
+        {
+            Secrets.Register(value);
+        }
+
         return value;
     }
 
@@ -246,17 +275,4 @@ public sealed partial class TemplateRenderer
         DateTime t => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
     };
-
-    /// <summary>Names used inside <c>{{ }}</c> in a text, for validation before a run.</summary>
-    public static IEnumerable<string> ReferencedVariables(string text) =>
-        Expression().Matches(text).Select(m => m.Groups[1].Value);
-
-    [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")]
-    private static partial Regex Expression();
-
-    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")]
-    private static partial Regex EnvironmentReference();
-
-    [GeneratedRegex(@"\{\{\s*(?<name>[A-Za-z_][A-Za-z0-9_.]*)\s*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}")]
-    private static partial Regex AnyReference();
 }

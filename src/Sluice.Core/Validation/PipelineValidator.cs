@@ -209,6 +209,11 @@ public static partial class PipelineValidator
             {
                 errors.Add(new(scalar.Location, $"task '{task.Id}': " + Suggestions.UnknownName("template variable", name, known)));
             }
+
+            foreach (var problem in TemplateRenderer.FilterProblems(scalar.Value ?? string.Empty, known))
+            {
+                errors.Add(new(scalar.Location, $"task '{task.Id}': {problem}"));
+            }
         }
     }
 

@@ -37,9 +37,14 @@ public static class ConnectionsLoader
         var errors = new List<PipelineError>();
         var display = PipelineYamlLoader.DisplayPath(Path.GetFullPath(file));
         var stream = new YamlStream();
+        var text = File.ReadAllText(file);
         try
         {
-            stream.Load(new StringReader(File.ReadAllText(file)));
+            stream.Load(new StringReader(text));
+        }
+        catch (Exception e) when ((e is YamlException or InvalidOperationException) && YamlErrorLocator.FirstIndentingTab(text) is { } tab)
+        {
+            throw new PipelineValidationException([new PipelineError(new SourceLocation(display, tab.Line, tab.Column), YamlErrorLocator.TabHint)]);
         }
         catch (YamlException e)
         {

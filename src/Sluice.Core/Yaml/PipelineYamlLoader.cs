@@ -58,6 +58,10 @@ public static partial class PipelineYamlLoader
         {
             stream.Load(new StringReader(yaml));
         }
+        catch (Exception e) when ((e is YamlException or InvalidOperationException) && YamlErrorLocator.FirstIndentingTab(yaml) is { } tab)
+        {
+            throw new PipelineValidationException([new PipelineError(new SourceLocation(fileName, tab.Line, tab.Column), YamlErrorLocator.TabHint)]);
+        }
         catch (YamlException e)
         {
             var message = e.InnerException?.Message ?? e.Message;

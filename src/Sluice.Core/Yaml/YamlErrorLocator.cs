@@ -26,4 +26,32 @@ internal static class YamlErrorLocator
 
         return last;
     }
+
+    /// <summary>
+    /// Where the first tab used as indentation is. YAML forbids tabs there and YamlDotNet then reports
+    /// a position unrelated to the tab, so the loaders look for one themselves when parsing fails.
+    /// </summary>
+    public static (int Line, int Column)? FirstIndentingTab(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            foreach (var (character, index) in lines[i].Select((c, index) => (c, index)))
+            {
+                if (character == '\t')
+                {
+                    return (i + 1, index + 1);
+                }
+
+                if (character != ' ')
+                {
+                    break;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public const string TabHint = "invalid YAML: a tab is used for indentation. YAML indents with spaces only; replace the tab with spaces.";
 }

@@ -130,4 +130,32 @@ public sealed class PipelineDescriberTests
             """;
         Assert.Equal(expected.ReplaceLineEndings(), text.ReplaceLineEndings());
     }
+
+    [Fact]
+    public void Describe_prints_a_list_of_steps_one_step_per_line()
+    {
+        var text = PipelineDescriber.Describe(Pipelines.Load("""
+            name: stepped
+            tasks:
+              extract: { source: files, output: raw, with: { path: a.csv } }
+              clean:
+                transform: steps
+                input: raw
+                output: clean
+                with:
+                  steps:
+                    - filter: amount > 0
+                    - rename: { amt: amount }
+                  tags: [a, b]
+            """));
+
+        Assert.Contains(
+            """
+                steps:
+                  - {filter: amount > 0}
+                  - {rename: {amt: amount}}
+                tags: [a, b]
+            """.ReplaceLineEndings(),
+            text.ReplaceLineEndings());
+    }
 }

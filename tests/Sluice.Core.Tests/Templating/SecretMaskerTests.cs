@@ -4,6 +4,8 @@ namespace Sluice.Core.Tests.Templating;
 
 public sealed class SecretMaskerTests
 {
+    private static readonly DataInterval Interval = new(new DateOnly(2024, 3, 1), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1));
+
     [Fact]
     public void Registered_values_are_masked_everywhere_in_a_text()
     {
@@ -63,5 +65,47 @@ public sealed class SecretMaskerTests
         renderer.Render("Bearer ${TOKEN}", Sluice.Model.SourceLocation.Code("test"));
 
         Assert.Equal("request failed for Bearer ***", masker.Apply("request failed for Bearer tok-123456"));
+    }
+
+    [Fact]
+    public void A_port_from_the_environment_stays_readable_while_a_token_is_masked()
+    {
+        var masker = new SecretMasker();
+        var environment = new Dictionary<string, string> { ["PG_PORT"] = "54329", ["API_TOKEN"] = "tok-77aa11" };
+        var renderer = new TemplateRenderer(Interval, new Dictionary<string, string>(), masker, name => environment.GetValueOrDefault(name));
+
+        var rendered = renderer.Render("http://db:${PG_PORT}/?t=${API_TOKEN}", Sluice.Model.SourceLocation.Code("test"));
+
+        Assert.Equal("http://db:54329/?t=***", masker.Apply(rendered));
+    }
+
+    [Theory]
+    [InlineData("DB_PASSWORD", true)]
+    [InlineData("aws_secret_access_key", true)]
+    [InlineData("SLUICE_CONN_API__BEARER_TOKEN", true)]
+    [InlineData("GCP_CREDENTIALS", true)]
+    [InlineData("PG_PORT", false)]
+    [InlineData("BUCKET", false)]
+    public void Variables_are_secret_when_their_name_says_so(string name, bool secret) =>
+        Assert.Equal(secret, SecretNames.LooksSecret(name));
+
+    [Fact]
+    public void A_variable_listed_in_the_secrets_file_is_masked_whatever_its_name()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "sluice-secrets-" + Guid.NewGuid().ToString("N") + ".env");
+        File.WriteAllText(file, "PARTNER_ID=partner-981\n");
+        try
+        {
+            var masker = new SecretMasker();
+            var renderer = new TemplateRenderer(Interval, new Dictionary<string, string>(), masker, SecretsFile.Lookup(file), isSecret: SecretsFile.IsSecret(file));
+
+            var rendered = renderer.Render("partners/${PARTNER_ID}.json", Sluice.Model.SourceLocation.Code("test"));
+
+            Assert.Equal("partners/***.json", masker.Apply(rendered));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

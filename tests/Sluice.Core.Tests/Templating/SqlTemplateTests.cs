@@ -143,4 +143,14 @@ public sealed class SqlTemplateTests
 
         Assert.StartsWith("pipeline.yaml:9:12: unknown template variable '{{ dss }}'.", error.Message);
     }
+
+    [Fact]
+    public void A_formatted_date_becomes_one_text_parameter_even_inside_a_literal()
+    {
+        var query = Compile("SELECT * FROM read_json('raw/{{ ds | date('%Y/%m/%d') }}/events.json') WHERE month = {{ ds | date('%Y-%m') }}");
+
+        Assert.Equal("SELECT * FROM read_json(('raw/' || CAST($p0 AS VARCHAR) || '/events.json')) WHERE month = $p1", query.Sql);
+        Assert.Equal<object?>(["2024/03/01", "2024-03"], query.Parameters.Select(p => p.Value));
+    }
 }
+

@@ -108,4 +108,29 @@ public sealed class TemplateRendererTests
 
         Assert.Equal("ab{{ ds }}cd", renderer.Render("${DB_PASSWORD}", Option));
     }
+
+    [Theory]
+    [InlineData("raw/{{ ds | date('%Y/%m/%d') }}/events.json", "raw/2024/03/01/events.json")]
+    [InlineData("raw/{{ds|date(\"%Y/%m/%d\")}}/events.json", "raw/2024/03/01/events.json")]
+    [InlineData("year={{ logical_date | date('%Y') }}/month={{ ds | date('%m') }}", "year=2024/month=03")]
+    [InlineData("{{ ds | date('%y%j %%d') }}", "24061 %d")]
+    [InlineData("{{ data_interval_start | date('%Y-%m-%dT%H:%M:%S') }}", "2024-02-29T23:00:00")]
+    public void The_date_filter_formats_date_parts_for_keys_laid_out_by_date(string text, string expected)
+    {
+        Assert.Equal(expected, Renderer().Render(text, Option));
+    }
+
+    [Theory]
+    [InlineData("{{ ds | upper }}", "unknown template filter 'upper'")]
+    [InlineData("{{ ds | date('%Y/%Q') }}", "unknown date format directive '%Q'")]
+    [InlineData("{{ ds | date }}", "the date filter needs a format")]
+    [InlineData("{{ params.region | date('%Y') }}", "'params.region' is not a date")]
+    public void A_bad_filter_is_refused_with_its_location(string text, string reason)
+    {
+        var error = Assert.ThrowsAny<SluiceException>(() => Renderer().Render(text, Option));
+
+        Assert.StartsWith("pipeline.yaml:12:7: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
 }
+

@@ -124,4 +124,32 @@ public sealed class TemplateValidationTests
               a: { source: files, output: y, with: { path: "${DATA_DIR}/${FILE:-orders}.csv" } }
             """));
     }
+
+    [Fact]
+    public void An_unknown_date_format_is_reported_at_the_option_before_the_run()
+    {
+        var error = Assert.Single(Pipelines.Validate("""
+            name: x
+            tasks:
+              a:
+                source: files
+                output: y
+                with:
+                  path: "raw/{{ ds | date('%Y/%q') }}/events.json"
+            """));
+
+        ErrorAssert.IsAt(error, 7, 13);
+        Assert.Contains("task 'a': unknown date format directive '%q'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_date_filter_with_a_known_format_is_valid()
+    {
+        Assert.Empty(Pipelines.Validate("""
+            name: x
+            tasks:
+              a: { source: files, output: y, with: { path: "raw/{{ ds | date('%Y/%m/%d') }}/events.json" } }
+            """));
+    }
 }
+

@@ -84,4 +84,42 @@ public sealed class YamlSyntaxErrorTests
         ErrorAssert.IsAt(error, 3, 3);
         Assert.Equal("tasks must be a mapping of keys to values.", error.Message);
     }
+
+    [Fact]
+    public void A_tab_used_for_indentation_is_reported_at_its_line_and_column_with_a_hint()
+    {
+        var error = Assert.Single(Pipelines.LoadErrors("name: x\ntasks:\n  a:\n    source: files\n  \toutput: y\n"));
+
+        ErrorAssert.IsAt(error, 5, 3);
+        Assert.Contains("tab", error.Message, StringComparison.Ordinal);
+        Assert.Contains("spaces", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tab_inside_a_quoted_value_is_not_mistaken_for_indentation()
+    {
+        var pipeline = Pipelines.Load("name: x\ndescription: \"a\tb\"\ntasks:\n  a: { source: files, output: y, with: { path: a.csv } }\n");
+
+        Assert.Equal("a\tb", pipeline.Description);
+    }
+
+    [Fact]
+    public void A_tab_used_for_indentation_in_connections_yaml_is_reported_at_its_line()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "sluice-connections-" + Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(file, "connections:\n  shop:\n\ttype: postgres\n");
+        try
+        {
+            var exception = Assert.Throws<PipelineValidationException>(() => Sluice.Yaml.ConnectionsLoader.Load(file, new Dictionary<string, string?>()));
+
+            var error = Assert.Single(exception.Errors);
+            Assert.Equal((3, 1), (error.Location.Line, error.Location.Column));
+            Assert.Contains("replace the tab with spaces", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
+
