@@ -161,6 +161,11 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("new column 'surprise' (VARCHAR)", shape.Error);
         Assert.Contains("(pipeline.yaml:3:3)", shape.Error);
         Assert.False(File.Exists(_project.PathOf("wh.duckdb")));
+        await using var store = await Metadata.Sqlite.SqliteMetadataStore.OpenAsync(Path.Combine(_project.StateDirectory, "sluice.db"));
+        var drift = Assert.Single(await store.ReadAsync(new Events.EventQuery { Types = [Events.EventTypes.ContractDrift] }, CancellationToken.None));
+        Assert.Equal("shaped", drift.Text("dataset"));
+        Assert.Equal("shape", drift.TaskId);
+        Assert.Contains("new column 'surprise' (VARCHAR)", drift.Text("summary"), StringComparison.Ordinal);
     }
 
     public void Dispose() => _project.Dispose();

@@ -11,7 +11,7 @@ namespace Sluice.Execution;
 internal static class EmptySourceCheck
 {
     /// <summary>Logs a warning (the default) or fails the task when a source staged no rows.</summary>
-    public static void Apply(TaskDefinition task, TaskOutcome outcome, DataInterval interval, Action<string> log)
+    public static void Apply(TaskDefinition task, TaskOutcome outcome, DataInterval interval, Action<string> log, Action<System.Text.Json.Nodes.JsonObject> emit)
     {
         var counted = task.Outputs.Where(outcome.RowsWritten.ContainsKey).ToList();
         // A connector that does not count its rows gives nothing to judge.
@@ -21,6 +21,19 @@ internal static class EmptySourceCheck
         }
 
         var what = $"source task '{task.Id}' extracted 0 rows for the interval {interval} (logical date {interval.LogicalDate:yyyy-MM-dd})";
+        var policy = task.OnEmpty ?? EmptyPolicy.Warn;
+        if (policy != EmptyPolicy.Ok)
+        {
+            // The alert router turns this into a warning (or an error with on_empty: fail).
+            emit(new System.Text.Json.Nodes.JsonObject
+            {
+                ["dataset"] = string.Join(",", counted),
+                ["rows"] = 0,
+                ["policy"] = policy.ToString().ToLowerInvariant(),
+                ["message"] = what,
+            });
+        }
+
         switch (task.OnEmpty ?? EmptyPolicy.Warn)
         {
             case EmptyPolicy.Fail:

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Sluice.Artifacts;
 using Sluice.Connectors;
+using Sluice.Events;
 using Sluice.Model;
 using Sluice.Templating;
 using Sluice.Validation;
@@ -19,7 +21,8 @@ internal sealed class TaskAttempt(
     SecretMasker secrets,
     ConnectorCatalog catalog,
     IDatasetInspector? inspector,
-    TimeProvider time)
+    TimeProvider time,
+    Action<string, string?, JsonObject> emit)
 {
     public async Task<TaskOutcome> RunAsync(TaskDefinition task, int attempt, Action<string> log, CancellationToken cancellationToken)
     {
@@ -55,7 +58,7 @@ internal sealed class TaskAttempt(
         };
         await artifacts.FetchAsync(task.Inputs, token);
         var outcome = await connector.ExecuteAsync(context, token);
-        EmptySourceCheck.Apply(task, outcome, interval, context.Log);
+        EmptySourceCheck.Apply(task, outcome, interval, context.Log, payload => emit(EventTypes.EmptyInterval, task.Id, payload));
         await CheckContractsAsync(task, token);
         await artifacts.UploadStagedAsync(task.AllOutputs, token);
         return outcome;
@@ -75,6 +78,7 @@ internal sealed class TaskAttempt(
                 var actual = await inspector.DescribeAsync(artifacts.WritePath(output), token);
                 if (SchemaContract.Diff(declared, actual) is { } drift)
                 {
+                    emit(EventTypes.ContractDrift, task.Id, new JsonObject { ["dataset"] = output, ["summary"] = drift });
                     throw new BadDataException(drift);
                 }
             }

@@ -113,4 +113,22 @@ public sealed class LocalRunTests : IDisposable
         Assert.Equal(1, events.Count(e => e.Type == EventTypes.TaskStateChanged && e.TaskId == "b" && e.Text("to") == "success"));
         Assert.True(events.Select(e => e.Timestamp).SequenceEqual(events.Select(e => e.Timestamp).Order()));
     }
+
+    [Fact]
+    public async Task An_empty_interval_is_an_event_for_the_alerts_unless_the_task_says_it_is_normal()
+    {
+        var (result, _) = await RunAsync("""
+            name: quiet
+            tasks:
+              orders: { source: flaky, output: orders, with: { rows: 0 } }
+              refunds: { source: flaky, output: refunds, on_empty: ok, with: { rows: 0 } }
+              customers: { source: flaky, output: customers, with: { rows: 12 } }
+            """);
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        var empty = Assert.Single(_events.Events, e => e.Type == EventTypes.EmptyInterval);
+        Assert.Equal("orders", empty.TaskId);
+        Assert.Equal("warn", empty.Text("policy"));
+        Assert.Equal("orders", empty.Text("dataset"));
+    }
 }

@@ -22,6 +22,7 @@ internal sealed class FlakySource(TimeProvider time) : IConnector
         new("fail_times", OptionKind.Integer, "attempts that fail") { Default = "0" },
         new("error", OptionKind.String, "the error message") { Default = "the source is down" },
         new("permanent", OptionKind.Boolean, "fail as bad data (not retryable)") { Default = "false" },
+        new("rows", OptionKind.Integer, "rows it reports for its output; none when unset"),
     ];
 
     public IReadOnlyList<DateTimeOffset> AttemptsOf(string task)
@@ -52,6 +53,8 @@ internal sealed class FlakySource(TimeProvider time) : IConnector
             throw context.Options.GetBool("permanent") ? new BadDataException(message) : new IOException(message);
         }
 
-        return Task.FromResult(new TaskOutcome());
+        return Task.FromResult(context.Options.GetString("rows") is { } rows
+            ? new TaskOutcome { RowsWritten = new Dictionary<string, long> { [context.Task.Outputs[0]] = long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture) } }
+            : new TaskOutcome());
     }
 }
