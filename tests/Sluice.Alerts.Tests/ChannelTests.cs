@@ -202,7 +202,7 @@ public sealed class ChannelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Email_logs_in_with_the_secret_username_and_password_and_keeps_them_out_of_the_log()
+    public async Task Email_logs_in_with_the_username_and_secret_password_and_keeps_the_password_out_of_the_log()
     {
         using var smtp = SmtpConfiguration.Configure().WithAddress(System.Net.IPAddress.Loopback).WithRandomPort().Build();
         using var setup = new AlertsSetup(
@@ -228,9 +228,10 @@ public sealed class ChannelTests : IAsyncLifetime
 
         Assert.Equal(1, result.Sent);
         var body = Assert.Single(smtp.ReceivedEmail).MessageParts[0].BodyData;
-        Assert.Contains("login as *** with *** refused", body);
+        // A user name is not secret (templating.md: only secret-looking names and secrets.env entries are masked).
+        Assert.Contains("login as alerts-user with *** refused", body);
         var sent = Assert.Single(setup.Log.OfType(EventTypes.AlertSent)).Payload.ToJsonString();
         Assert.DoesNotContain("smtp-S3cret-pw", sent);
-        Assert.Contains("login as *** with *** refused", sent);
+        Assert.Contains("login as alerts-user with *** refused", sent);
     }
 }
