@@ -35,7 +35,7 @@ internal sealed partial class ModelParser
             if (!ModelConfig.Keys.Contains(key))
             {
                 // Any other "-- word: text" line is an ordinary comment, unless it looks like a misspelt key.
-                if (ModelConfig.Keys.FirstOrDefault(k => Distance(k, key) <= 2) is { } meant)
+                if (ModelConfig.Keys.FirstOrDefault(k => Sluice.Validation.Suggestions.Distance(k, key) <= 2) is { } meant)
                 {
                     Error(keyLocation, $"unknown model config '{key}'. Did you mean '{meant}'? Valid: {string.Join(", ", ModelConfig.Keys)}.");
                 }

@@ -330,23 +330,6 @@ internal sealed partial class ModelParser
         }
     }
 
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 
     [GeneratedRegex(@"^\s*--\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*?)\s*$")]
     private static partial Regex ConfigLine();

@@ -18,7 +18,8 @@ public static class Suggestions
         return $"unknown {kind} '{name}'{of}.{hint} Valid: {list}.";
     }
 
-    private static int Distance(string a, string b)
+    /// <summary>Levenshtein distance: the edits that turn <paramref name="a"/> into <paramref name="b"/>.</summary>
+    public static int Distance(string a, string b)
     {
         var previous = Enumerable.Range(0, b.Length + 1).ToArray();
         for (var i = 1; i <= a.Length; i++)
