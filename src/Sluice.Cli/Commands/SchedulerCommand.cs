@@ -18,6 +18,8 @@ internal static class SchedulerCommand
         {
             var every = Connectors.OptionParsing.ParseDuration(parse.GetValue(tick)) ?? throw new SluiceException($"--tick '{parse.GetValue(tick)}' is not a duration such as 5s or 1m.");
             var builder = Host.CreateApplicationBuilder();
+            // Ctrl+C and SIGTERM are the CLI's (Interrupts): one press stops the host through the token.
+            builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
             builder.Services
                 .AddSluice(b => b.AddBuiltInConnectors(), o =>
                 {
@@ -32,5 +34,13 @@ internal static class SchedulerCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>A host lifetime that leaves signals alone, so they are handled once, by <see cref="Interrupts"/>.</summary>
+    private sealed class SignalFreeLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
