@@ -106,4 +106,11 @@ public sealed record DatasetDefinition
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
 }
 
-public sealed record ColumnDefinition(string Name, string Type, bool Nullable = true);
+public sealed record ColumnDefinition(string Name, string Type, bool Nullable = true)
+{
+    /// <summary>The largest share of NULLs (0..1) a task's output may hold in this column; null means no bound.</summary>
+    public double? MaxNullFraction { get; init; }
+
+    /// <summary>Where the column was declared, so a broken contract points at its declaration.</summary>
+    public SourceLocation? Location { get; init; }
+}
