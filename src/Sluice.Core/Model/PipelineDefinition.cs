@@ -113,4 +113,11 @@ public sealed record ColumnDefinition(string Name, string Type, bool Nullable = 
 
     /// <summary>Where the column was declared, so a broken contract points at its declaration.</summary>
     public SourceLocation? Location { get; init; }
+
+    // Where a column was written down is not part of what it is: the same column declared in YAML
+    // and in code, or read back from a Parquet file, is equal.
+    public bool Equals(ColumnDefinition? other) =>
+        other is not null && Name == other.Name && Type == other.Type && Nullable == other.Nullable && MaxNullFraction == other.MaxNullFraction;
+
+    public override int GetHashCode() => HashCode.Combine(Name, Type, Nullable, MaxNullFraction);
 }
