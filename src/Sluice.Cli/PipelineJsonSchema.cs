@@ -157,7 +157,13 @@ internal static class PipelineJsonSchema
                         {
                             ["type"] = "object",
                             ["required"] = new JsonArray("type"),
-                            ["properties"] = new JsonObject { ["type"] = new JsonObject { ["type"] = "string" }, ["nullable"] = new JsonObject { ["type"] = "boolean" } },
+                            ["additionalProperties"] = false,
+                            ["properties"] = new JsonObject
+                            {
+                                ["type"] = new JsonObject { ["type"] = "string" },
+                                ["nullable"] = new JsonObject { ["type"] = "boolean" },
+                                ["max_null_fraction"] = new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 1 },
+                            },
                         }),
                 },
             },

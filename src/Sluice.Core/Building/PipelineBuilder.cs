@@ -111,9 +111,14 @@ public sealed class DatasetBuilder
 {
     internal List<ColumnDefinition> Columns { get; } = [];
 
-    public DatasetBuilder Column(string name, string type, bool nullable = true)
+    public DatasetBuilder Column(string name, string type, bool nullable = true, double? maxNullFraction = null)
     {
-        Columns.Add(new ColumnDefinition(name, type.ToUpperInvariant(), nullable));
+        if (maxNullFraction is { } fraction && fraction is not (>= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxNullFraction), fraction, $"max_null_fraction of column '{name}' must be a number from 0 to 1.");
+        }
+
+        Columns.Add(new ColumnDefinition(name, type.ToUpperInvariant(), nullable) { MaxNullFraction = maxNullFraction });
         return this;
     }
 }

@@ -81,7 +81,24 @@ internal sealed class TaskAttempt(
                     emit(EventTypes.ContractDrift, task.Id, new JsonObject { ["dataset"] = output, ["summary"] = drift });
                     throw new BadDataException(drift);
                 }
+
+                await CheckNullsAsync(declared, artifacts.WritePath(output), token);
             }
+        }
+    }
+
+    private async Task CheckNullsAsync(DatasetDefinition declared, string stagedPath, CancellationToken token)
+    {
+        var constrained = NullContract.Constrained(declared);
+        if (constrained.Count == 0)
+        {
+            return;
+        }
+
+        var counts = await inspector!.CountNullsAsync(stagedPath, constrained.Select(c => c.Name).ToList(), token);
+        if (NullContract.Violations(declared, constrained, counts) is { } violations)
+        {
+            throw new BadDataException(violations);
         }
     }
 

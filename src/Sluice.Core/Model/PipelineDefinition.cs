@@ -106,4 +106,18 @@ public sealed record DatasetDefinition
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
 }
 
-public sealed record ColumnDefinition(string Name, string Type, bool Nullable = true);
+public sealed record ColumnDefinition(string Name, string Type, bool Nullable = true)
+{
+    /// <summary>The largest share of NULLs (0..1) a task's output may hold in this column; null means no bound.</summary>
+    public double? MaxNullFraction { get; init; }
+
+    /// <summary>Where the column was declared, so a broken contract points at its declaration.</summary>
+    public SourceLocation? Location { get; init; }
+
+    // Where a column was written down is not part of what it is: the same column declared in YAML
+    // and in code, or read back from a Parquet file, is equal.
+    public bool Equals(ColumnDefinition? other) =>
+        other is not null && Name == other.Name && Type == other.Type && Nullable == other.Nullable && MaxNullFraction == other.MaxNullFraction;
+
+    public override int GetHashCode() => HashCode.Combine(Name, Type, Nullable, MaxNullFraction);
+}

@@ -29,25 +29,24 @@ public static partial class PipelineYamlLoader
 
     private static IEnumerable<ColumnDefinition> ReadColumns(YamlMappingNode columns, YamlNodes nodes, string dataset)
     {
-        foreach (var (column, _, value) in nodes.Entries(columns, $"columns of dataset '{dataset}'", []))
+        foreach (var (column, columnNode, value) in nodes.Entries(columns, $"columns of dataset '{dataset}'", []))
         {
             if (value is YamlScalarNode { Value: { } type })
             {
-                yield return new ColumnDefinition(column, type.Trim().ToUpperInvariant());
+                yield return new ColumnDefinition(column, type.Trim().ToUpperInvariant()) { Location = nodes.At(columnNode) };
             }
             else if (nodes.Mapping(value, $"column '{column}'") is { } detail)
             {
                 string? columnType = null;
                 var nullable = true;
-                foreach (var (key, _, v) in nodes.Entries(detail, $"column '{column}'", ["type", "nullable"]))
+                double? maxNullFraction = null;
+                foreach (var (key, _, v) in nodes.Entries(detail, $"column '{column}'", ["type", "nullable", "max_null_fraction"]))
                 {
-                    if (key == "type")
+                    switch (key)
                     {
-                        columnType = nodes.Scalar(v, "type");
-                    }
-                    else
-                    {
-                        nullable = OptionParsing.ParseBool(nodes.Scalar(v, "nullable")) ?? true;
+                        case "type": columnType = nodes.Scalar(v, "type"); break;
+                        case "nullable": nullable = OptionParsing.ParseBool(nodes.Scalar(v, "nullable")) ?? true; break;
+                        default: maxNullFraction = ReadFraction(v, nodes, column, dataset); break;
                     }
                 }
 
@@ -57,9 +56,30 @@ public static partial class PipelineYamlLoader
                     continue;
                 }
 
-                yield return new ColumnDefinition(column, columnType.Trim().ToUpperInvariant(), nullable);
+                yield return new ColumnDefinition(column, columnType.Trim().ToUpperInvariant(), nullable)
+                {
+                    MaxNullFraction = maxNullFraction,
+                    Location = nodes.At(columnNode),
+                };
             }
         }
+    }
+
+    private static double? ReadFraction(YamlNode value, YamlNodes nodes, string column, string dataset)
+    {
+        if (nodes.Scalar(value, "max_null_fraction") is not { } text)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var fraction)
+            && fraction is >= 0 and <= 1)
+        {
+            return fraction;
+        }
+
+        nodes.Error(value, $"max_null_fraction of column '{column}' in dataset '{dataset}' must be a number from 0 to 1 (for example 0.05 for at most 5% NULLs), not '{text}'.");
+        return null;
     }
 
     private static ArtifactStoreDefinition? ReadArtifactStore(YamlNode value, YamlNodes nodes)

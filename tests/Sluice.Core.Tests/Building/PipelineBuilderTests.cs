@@ -205,4 +205,34 @@ public sealed class PipelineBuilderTests
         Assert.Equal(PipelineDescriber.Describe(fromYaml), PipelineDescriber.Describe(fromCode));
         Assert.Contains("on_empty: ok", PipelineDescriber.Describe(fromCode));
     }
+
+    [Fact]
+    public void A_max_null_fraction_set_in_code_is_the_same_as_in_yaml()
+    {
+        var fromYaml = Pipelines.Load("""
+            name: bounded
+            datasets:
+              raw: { columns: { amount: { type: DOUBLE, max_null_fraction: 0.05 } } }
+            tasks:
+              extract: { source: files, output: raw, with: { path: a.csv } }
+            """);
+        var fromCode = PipelineBuilder.Create("bounded")
+            .Dataset("raw", d => d.Column("amount", "DOUBLE", maxNullFraction: 0.05))
+            .Source("extract", "files", t => t.Output("raw").With("path", "a.csv"))
+            .Build();
+
+        Assert.Equal(0.05, fromCode.Datasets[0].Columns[0].MaxNullFraction);
+        Assert.Equal(fromYaml.Datasets[0].Columns, fromCode.Datasets[0].Columns);
+    }
+
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(-0.1)]
+    public void A_max_null_fraction_outside_zero_to_one_is_refused_in_code(double fraction)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            PipelineBuilder.Create("bounded").Dataset("raw", d => d.Column("amount", "DOUBLE", maxNullFraction: fraction)));
+
+        Assert.Contains("max_null_fraction of column 'amount' must be a number from 0 to 1", error.Message);
+    }
 }

@@ -76,7 +76,7 @@ public sealed class YamlKeyErrorTests
             """));
 
         ErrorAssert.IsAt(error, 5, 27);
-        Assert.Contains("Did you mean 'nullable'? Valid: nullable, type.", error.Message);
+        Assert.Contains("Did you mean 'nullable'? Valid: max_null_fraction, nullable, type.", error.Message);
     }
 
     [Fact]
