@@ -7,6 +7,7 @@ internal static class CrashMain
 {
     public static async Task<int> RunAsync(CrashOptions options)
     {
+        EnsureSigIntNotIgnored();
         var loadBefore = Report.LoadAverage();
         Console.WriteLine($"seed {options.Seed}, {options.RowsPerDay:N0} orders a day x 3 days, {options.Trials} trials, {options.Pairs} pairs; load {loadBefore}");
         var dataDir = await SalesProject.EnsureDataAsync(options);
@@ -46,5 +47,19 @@ internal static class CrashMain
         await File.WriteAllTextAsync(file, report);
         Console.WriteLine($"written to {file}");
         return Report.AllGood(trials, pairs) ? 0 : 2;
+    }
+
+    /// <summary>
+    /// A shell without job control starts background commands with SIGINT ignored, children inherit
+    /// that, and the CLI then never sees the SIGINT trials' signal: they would finish and prove nothing.
+    /// </summary>
+    private static void EnsureSigIntNotIgnored()
+    {
+        const string Prefix = "SigIgn:";
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal)) : null;
+        if (line is not null && (ulong.Parse(line[Prefix.Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << ((int)KillSignal.SigInt - 1))) != 0)
+        {
+            throw new BenchException("SIGINT is ignored in this process (a background job of a shell without job control?), and the CLI children would inherit that. Run the bench in the foreground, or under 'set -m'.");
+        }
     }
 }

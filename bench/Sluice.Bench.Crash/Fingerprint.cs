@@ -20,6 +20,7 @@ internal sealed record Fingerprint(IReadOnlyList<string> Lines)
         string.Join("; ", Lines.Except(reference.Lines).Select(l => "got " + l)
             .Concat(reference.Lines.Except(Lines).Select(l => "expected " + l)));
 
+    /// <summary>Reads the visible outputs only: hidden folders in the lake are a writer's staging, counted as leftovers.</summary>
     public static async Task<Fingerprint> ReadAsync(SalesProject project)
     {
         var lines = new List<string>();
@@ -43,7 +44,9 @@ internal sealed record Fingerprint(IReadOnlyList<string> Lines)
         }
 
         var parquet = Directory.Exists(project.Lake)
-            ? Directory.EnumerateFiles(project.Lake, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            ? Directory.EnumerateFiles(project.Lake, "*.parquet", SearchOption.AllDirectories)
+                .Where(f => !Path.GetRelativePath(project.Lake, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
+                .Order(StringComparer.Ordinal).ToList()
             : [];
         foreach (var partition in parquet.GroupBy(f => Path.GetRelativePath(project.Lake, Path.GetDirectoryName(f)!)))
         {
