@@ -42,9 +42,11 @@ internal static partial class ConcurrentPairs
     }
 
     /// <summary>
-    /// A backfill refuses interval by interval: it runs the intervals it can and reports the ones another
-    /// process is running as failed intervals at the end (exit 1). So a process counts as refused only when
-    /// every failed interval it names was refused with the "already running" message.
+    /// A backfill is refused up front when another process is running one of its intervals ("Overlapping
+    /// backfills are refused"). Past that check, it refuses interval by interval: it runs the intervals it can
+    /// and reports the ones another process is running as failed intervals at the end (exit 1). So a process
+    /// counts as refused when refused up front, or when every failed interval it names was refused with the
+    /// "is already running" message.
     /// </summary>
     private static PairOutcome Classify(ChildExit exit)
     {
@@ -59,6 +61,12 @@ internal static partial class ConcurrentPairs
             return PairOutcome.Completed;
         }
 
+        // The backfill's up-front check: every interval another process is running, refused before any runs.
+        if (exit.ExitCode == 1 && exit.Output.Contains("Overlapping backfills are refused", StringComparison.Ordinal))
+        {
+            return PairOutcome.Refused;
+        }
+
         var refused = lines.Count(l => l.StartsWith("error: run ", StringComparison.Ordinal) && l.Contains("is already running", StringComparison.Ordinal));
         var failed = FailedIntervals().Match(exit.Output);
         return exit.ExitCode == 1 && refused > 0 && failed.Success && int.Parse(failed.Groups["n"].Value, CultureInfo.InvariantCulture) == refused
@@ -70,7 +78,9 @@ internal static partial class ConcurrentPairs
     private static string Intervals(ChildExit exit)
     {
         string Days(string state) => string.Join(' ', RunEnd().Matches(exit.Output).Where(m => m.Groups["end"].Value == state).Select(m => m.Groups["date"].Value));
-        return $"ran {Days("succeeded")}, refused {Days("is already running")}";
+        return exit.Output.Contains("Overlapping backfills are refused", StringComparison.Ordinal)
+            ? "refused up front"
+            : $"ran {Days("succeeded")}, refused {Days("is already running")}";
     }
 
     [GeneratedRegex(@"run \d+ of \S+ for \d{4}-(?<date>\d\d-\d\d) (?<end>succeeded|is already running)")]

@@ -30,7 +30,7 @@ internal static class Report
         Line($"| Runs left `running` after the rerun | {trials.Sum(t => t.RunsLeftRunning)} | 0 |");
         Line($"| Leftover staging files after the rerun | {trials.Sum(t => t.Leftovers.Count)} | 0 |");
         Line($"| Concurrent pairs | {pairs.Count} | |");
-        Line($"| ... processes completed / refused (\"already running\") | {outcomes.Count(o => o == PairOutcome.Completed)} / {outcomes.Count(o => o == PairOutcome.Refused)} | every process one of the two |");
+        Line($"| ... processes completed / refused (clear refusal message) | {outcomes.Count(o => o == PairOutcome.Completed)} / {outcomes.Count(o => o == PairOutcome.Refused)} | every process one of the two |");
         Line($"| ... processes failed on a lock error | {outcomes.Count(o => o == PairOutcome.LockError)} | 0 |");
         Line($"| ... processes failed otherwise | {outcomes.Count(o => o == PairOutcome.OtherFailure)} | 0 |");
         Line($"| ... pairs whose outputs equal the reference | {pairs.Count(p => p.EqualToReference)} | all |");
@@ -54,7 +54,7 @@ internal static class Report
         Line("");
         Line("## Concurrent pairs");
         Line("");
-        Line("A backfill refuses interval by interval: \"Refused\" means every interval it did not run was refused with the \"already running\" message (exit 1); it ran the others.");
+        Line("\"Refused\" is either the backfill's up-front refusal (\"... are being run by another process ... Overlapping backfills are refused\", exit 1, nothing run) or, when both passed that check at the same instant, the per-interval refusal: every interval it did not run was refused with \"is already running\" (exit 1) and it ran the others.");
         Line("");
         Line("| # | First | Second | Equal |");
         Line("| --- | --- | --- | --- |");
