@@ -43,7 +43,7 @@ internal static class CrashMain
         Console.WriteLine();
         Console.WriteLine(report);
         Directory.CreateDirectory(options.ResultsDir);
-        var file = Path.Combine(options.ResultsDir, $"issue12-crash-{DateTime.UtcNow:yyyy-MM-dd}.md");
+        var file = Path.Combine(options.ResultsDir, $"issue12-crash-{DateTime.UtcNow:yyyy-MM-dd}{(options.KillAt == "delay" ? "" : "-" + options.KillAt)}.md");
         await File.WriteAllTextAsync(file, report);
         Console.WriteLine($"written to {file}");
         return Report.AllGood(trials, pairs) ? 0 : 2;

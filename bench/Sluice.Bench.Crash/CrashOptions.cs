@@ -7,12 +7,14 @@ internal sealed class CrashOptions
 {
     public const string Usage =
         "usage: sluice-bench-crash [--rows-per-day 200000] [--trials 6] [--pairs 3] [--seed N]\n" +
-        "                          [--work bench/data/crash] [--results bench/results]\n" +
+        "                          [--kill-at delay|lake-write] [--work bench/data/crash] [--results bench/results]\n" +
         "Run it in the foreground (a background job of a shell without job control ignores SIGINT).";
 
     public int RowsPerDay { get; private set; } = 200_000;
     public int Trials { get; private set; } = 6;
     public int Pairs { get; private set; } = 3;
+    /// <summary>"delay": a seeded random delay; "lake-write": the moment the Parquet sink's hidden staging folder holds a file.</summary>
+    public string KillAt { get; private set; } = "delay";
     public int Seed { get; private set; } = Environment.TickCount & 0xFFFF;
     public string WorkDir { get; private set; } = string.Empty;
     public string ResultsDir { get; private set; } = string.Empty;
@@ -48,6 +50,7 @@ internal sealed class CrashOptions
                 case "--trials": options.Trials = Int(name, value, 0, 1000); break;
                 case "--pairs": options.Pairs = Int(name, value, 0, 1000); break;
                 case "--seed": options.Seed = Int(name, value, 0, int.MaxValue); break;
+                case "--kill-at": options.KillAt = value is "delay" or "lake-write" ? value : throw new BenchException($"--kill-at must be delay or lake-write, got '{value}'"); break;
                 case "--work": options.WorkDir = Path.GetFullPath(value); break;
                 case "--results": options.ResultsDir = Path.GetFullPath(value); break;
                 default: throw new BenchException($"unknown option '{name}'\n{Usage}");

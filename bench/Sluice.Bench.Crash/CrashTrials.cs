@@ -36,7 +36,16 @@ internal static class CrashTrials
         var log = new List<string> { $"trial {number}: {signal} after {delay.TotalSeconds:0.00} s" };
 
         using var child = SluiceProcess.Start(project.Dir, project.BackfillArgs);
-        await Task.Delay(delay);
+        if (options.KillAt == "lake-write")
+        {
+            delay = await WaitForLakeWriteAsync(project, child, referenceTime * 3);
+            log[0] = $"trial {number}: {signal} at the lake write, {delay.TotalSeconds:0.00} s";
+        }
+        else
+        {
+            await Task.Delay(delay);
+        }
+
         var exitedBefore = child.HasExited;
         if (!exitedBefore)
         {
@@ -74,5 +83,25 @@ internal static class CrashTrials
             CultureInfo.InvariantCulture,
             $"trial {number}: {signal} after {delay.TotalSeconds:0.00} s -> exit {killed.ExitCode}{(exitedBefore ? " (had already finished)" : "")}; runs then: {killedStates}; rerun exit {rerun.ExitCode}; equal={equal}; running={result.RunsLeftRunning}; leftovers={leftovers.Count}"));
         return result;
+    }
+
+    /// <summary>Polls until the Parquet sink's hidden staging folder holds a file (the sink is mid-write), the child exits, or the timeout.</summary>
+    private static async Task<TimeSpan> WaitForLakeWriteAsync(SalesProject project, SluiceProcess child, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var hidden = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        while (clock.Elapsed < timeout && !child.HasExited)
+        {
+            if (Directory.Exists(project.Lake)
+                && Directory.EnumerateDirectories(project.Lake, ".*staging*", new EnumerationOptions { AttributesToSkip = 0 })
+                    .Any(d => Directory.EnumerateFiles(d, "*.parquet", hidden).Any()))
+            {
+                return clock.Elapsed;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return clock.Elapsed;
     }
 }

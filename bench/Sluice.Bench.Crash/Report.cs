@@ -20,7 +20,7 @@ internal static class Report
         void Line(string line) => text.AppendLine(line);
         Line($"# Issue 12 crash trials, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Line("");
-        Line(Invariant($"`sluice-bench-crash --rows-per-day {options.RowsPerDay} --trials {options.Trials} --pairs {options.Pairs} --seed {options.Seed}`: sales example, 3 days (2024-03-01..03) x {options.RowsPerDay:N0} orders a day. Load average before {loadBefore}, after {loadAfter} (2 shared cores). Uninterrupted reference backfill: {referenceTime.TotalSeconds:0.0} s."));
+        Line(Invariant($"`sluice-bench-crash --rows-per-day {options.RowsPerDay} --trials {options.Trials} --pairs {options.Pairs} --seed {options.Seed} --kill-at {options.KillAt}`: sales example, 3 days (2024-03-01..03) x {options.RowsPerDay:N0} orders a day. Load average before {loadBefore}, after {loadAfter} (2 shared cores). Uninterrupted reference backfill: {referenceTime.TotalSeconds:0.0} s."));
         Line("");
         Line("| Figure | Value | Target |");
         Line("| --- | --- | --- |");
