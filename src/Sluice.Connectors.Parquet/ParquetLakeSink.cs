@@ -37,7 +37,12 @@ public sealed class ParquetLakeSink(DuckDbSettings? settings = null) : IConnecto
         var partitions = context.Options.GetList("partition_by");
         var mode = context.Options.GetChoice("mode");
         Directory.CreateDirectory(root);
-        // Staging beside the dataset folder, not in it, so readers globbing the lake never see partial files.
+        if (PartitionSwap.RemoveLeftovers(root) is > 0 and var removed)
+        {
+            context.Log($"removed {removed} staging folder(s) that a killed or cancelled earlier write left beside {root}");
+        }
+
+        // Staging beside the dataset folder, not in it, so readers globbing the dataset never see partial files.
         var staging = PartitionSwap.SiblingPath(root, "staging");
         try
         {

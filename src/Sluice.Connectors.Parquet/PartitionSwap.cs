@@ -7,11 +7,76 @@ namespace Sluice.Connectors.Parquet;
 /// </summary>
 internal sealed class PartitionSwap(string root, string staging)
 {
-    /// <summary>A hidden folder beside <paramref name="folder"/>, on the same file system so renames are atomic.</summary>
+    /// <summary>
+    /// A hidden folder beside <paramref name="folder"/>, on the same file system so renames are atomic.
+    /// Its name carries this process's id, so a later writer can tell a dead writer's leftovers from a
+    /// live writer's work (see <see cref="RemoveLeftovers"/>).
+    /// </summary>
     public static string SiblingPath(string folder, string purpose)
     {
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{purpose}-{Guid.NewGuid():N}");
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>
+    /// Removes the staging and swap folders that writers of <paramref name="folder"/> left when they were
+    /// killed or cancelled mid-write: those whose process is gone. Folders of live processes (another
+    /// interval being written right now) are left alone. Returns how many were removed.
+    /// </summary>
+    public static int RemoveLeftovers(string folder)
+    {
+        var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var leftover in Directory.EnumerateDirectories(parent, $".{Path.GetFileName(full)}.*-*"))
+        {
+            var parts = Path.GetFileName(leftover).Split('-');
+            var dead = parts.Length < 3 || !int.TryParse(parts[^2], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var pid) || !IsAlive(pid);
+            if (dead)
+            {
+                try
+                {
+                    Directory.Delete(leftover, recursive: true);
+                    removed++;
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            // Another task of this process may be writing another interval of the same dataset now.
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public int Publish(string mode, DateOnly logicalDate)

@@ -56,5 +56,26 @@ public sealed class ParquetLakeTests : IDisposable
         Assert.Equal(3, Rows());
     }
 
+    [Fact]
+    public async Task Staging_left_by_a_killed_writer_is_removed_by_the_next_run_and_a_live_writers_is_not()
+    {
+        Pipeline("partition_by: [date, kind]");
+        _project.Write("in/2024-03-01.csv", "date,kind,v\n2024-03-01,a,1\n");
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        await gone.WaitForExitAsync();
+        var dead = _project.PathOf($"lake/.events.staging-{gone.Id}-0123456789abcdef/date=2024-03-01/kind=a");
+        var live = _project.PathOf($"lake/.events.staging-{Environment.ProcessId}-fedcba9876543210/date=2024-03-02/kind=a");
+        Directory.CreateDirectory(dead);
+        Directory.CreateDirectory(live);
+        File.WriteAllBytes(Path.Combine(dead, "part-0.parquet"), []);
+
+        var result = await _project.RunAsync("pipeline.yaml", "2024-03-01");
+
+        Assert.True(result.Succeeded, result.Run.Error);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(Path.GetDirectoryName(dead))));
+        Assert.True(Directory.Exists(live));
+        Assert.Equal(1, Rows());
+    }
+
     public void Dispose() => _project.Dispose();
 }
