@@ -91,7 +91,7 @@ public sealed class SalesExampleLoadingTests
     {
         var location = _pipeline.Task("clean_orders").Location;
         Assert.EndsWith("sales_etl.yaml", location.File);
-        Assert.Equal((66, 3), (location.Line, location.Column));
+        Assert.Equal((67, 3), (location.Line, location.Column));
     }
 
     [Fact]
