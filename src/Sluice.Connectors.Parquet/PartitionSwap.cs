@@ -56,28 +56,8 @@ internal sealed class PartitionSwap(string root, string staging)
         return removed;
     }
 
-    private static bool IsAlive(int pid)
-    {
-        if (pid == Environment.ProcessId)
-        {
-            // Another task of this process may be writing another interval of the same dataset now.
-            return true;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    // Another task of this process may be writing another interval of the same dataset now.
+    private static bool IsAlive(int pid) => pid == Environment.ProcessId || State.RunLiveness.ProcessIsAlive(pid);
 
     public int Publish(string mode, DateOnly logicalDate)
     {

@@ -32,7 +32,8 @@ public static class RunLiveness
     public static string Reason(RunRecord run) =>
         $"abandoned: process {run.ProcessId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} on {run.Host ?? "?"} stopped without finishing the run (killed, crashed or its machine stopped); tasks that had succeeded are kept, rerun with --resume to finish it";
 
-    private static bool ProcessIsAlive(int pid, DateTimeOffset runStarted)
+    /// <summary>Whether a process of this host with that id is running (and, given a start bound, started by then).</summary>
+    public static bool ProcessIsAlive(int pid, DateTimeOffset? startedBy = null)
     {
         if (pid == Environment.ProcessId)
         {
@@ -43,7 +44,7 @@ public static class RunLiveness
         {
             using var process = Process.GetProcessById(pid);
             // A pid reused by a process that started after the run is not the run's process.
-            return !process.HasExited && process.StartTime.ToUniversalTime() <= runStarted.UtcDateTime.AddSeconds(5);
+            return !process.HasExited && (startedBy is not { } bound || process.StartTime.ToUniversalTime() <= bound.UtcDateTime.AddSeconds(5));
         }
         catch (ArgumentException)
         {
