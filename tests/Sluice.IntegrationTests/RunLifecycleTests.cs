@@ -69,6 +69,52 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Matches(@"│ extract\s+│ failed.*cancelled", again.Output);
     }
 
+    [Fact]
+    public async Task Resume_after_an_abandoned_run_reuses_what_it_had_finished_and_runs_the_rest()
+    {
+        _project.Write("in/2024-03-01.csv", "id\n1\n2\n");
+        _project.Write("two.yaml", $"""
+            name: two
+            tasks:
+              first: {"{"} source: files, output: a, with: {"{"} path: "in/{"{{"} ds {"}}"}.csv" {"}"} {"}"}
+              second:
+                source: http
+                output: b
+                depends_on: [first]
+                with: {"{"} url: "{_server.Url}" {"}"}
+            """);
+        using var killed = CliProcess.Start(_project.Root, null, "run", "two.yaml", "--date", "2024-03-01");
+        await WaitUntilRunningAsync();
+        await WaitForAsync(async () => (await CliProcess.RunAsync(_project.Root, null, "runs", "--run", "1")).Output.Contains("success", StringComparison.Ordinal));
+        killed.Kill();
+        await killed.WaitForExitAsync();
+        // The fix: the second task reads a file now; the first must not run again.
+        _project.Write("two.yaml", File.ReadAllText(_project.PathOf("two.yaml")).Replace($"source: http", "source: files", StringComparison.Ordinal).Replace($"url: \"{_server.Url}\"", "path: \"in/{{ ds }}.csv\"", StringComparison.Ordinal));
+
+        var resumed = await CliProcess.RunAsync(_project.Root, null, "run", "two.yaml", "--date", "2024-03-01", "--resume");
+        var tasks = await CliProcess.RunAsync(_project.Root, null, "runs", "--run", "2");
+        var runs = await CliProcess.RunAsync(_project.Root, null, "runs");
+
+        Assert.True(resumed.ExitCode == 0, resumed.All);
+        Assert.Matches(@"│ first\s+│ success \(reused\)", tasks.Output);
+        Assert.Matches(@"│ second\s+│ success", tasks.Output);
+        Assert.Matches(@"│ 1\s+│ two\s+│ 2024-03-01 │ abandoned", runs.Output);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the condition never held");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     private async Task WaitUntilRunningAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
