@@ -38,7 +38,7 @@ public sealed class PipelineRunner(
         using var remote = OpenArtifactStore(pipeline, interval, secrets);
         var previous = request.Resume ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : null;
         var previousTasks = previous is null ? [] : await store.ListTasksAsync(previous.Id, cancellationToken);
-        var run = request.Claimed ?? await StartRunAsync(pipeline, request, interval, observer, cancellationToken);
+        var run = request.Claimed ?? await StartRunAsync(pipeline, request, observer, cancellationToken);
 
         await using var events = new EventWriter(_events, message => observer.Log("-", message));
         var recorder = new RunRecorder(run, store, events, observer, secrets, _time);
@@ -101,7 +101,7 @@ public sealed class PipelineRunner(
         };
     }
 
-    private async Task<RunRecord> StartRunAsync(PipelineDefinition pipeline, RunRequest request, DataInterval interval, IRunObserver observer, CancellationToken cancellationToken)
+    private async Task<RunRecord> StartRunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver observer, CancellationToken cancellationToken)
     {
         var record = NewRun(pipeline, request.LogicalDate, request.Trigger);
         var announced = false;
