@@ -25,7 +25,8 @@ public static class MetricHistory
                 cancellationToken);
             foreach (var e in page)
             {
-                if (e.RunId is not { } run || run == exceptRun)
+                // The query filters already; checked again so any IEventLog that filters loosely gives the same answer.
+                if (e.RunId is not { } run || run == exceptRun || e.Pipeline != pipeline)
                 {
                     continue;
                 }
