@@ -38,7 +38,7 @@ try
             events += await HistorySeeder.SeedAsync(store, "other_pipeline", first, days, metricCount, otherEvents, 100_000);
         }
 
-        Console.WriteLine($"seeded {events} events for {metricCount} metric(s) in {seeding.Elapsed.TotalSeconds:0.0} s ({new FileInfo(path).Length / 1024} KiB)");
+        Console.WriteLine($"{(seeded ? "reused" : "seeded")} {events} events for {metricCount} metric(s) in {seeding.Elapsed.TotalSeconds:0.0} s ({new FileInfo(path).Length / 1024} KiB)");
 
         var read = new List<double>();
         var detect = new List<double>();
