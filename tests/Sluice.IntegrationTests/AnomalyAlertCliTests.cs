@@ -86,5 +86,7 @@ public sealed class AnomalyAlertCliTests : IDisposable
         Assert.Equal(alerted, alert["intervals"]!.AsArray().Select(d => d!.ToString()));
         Assert.Contains($"'orders.rows' is {saturday}; expected", alert["details"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains("same_weekday", alert["details"]!.ToString(), StringComparison.Ordinal);
+        var saturdayRun = await CliProcess.RunAsync(_project.Root, null, "runs", "--run", "36");
+        Assert.Contains($"anomaly (warning): metric 'orders.rows' is {saturday}; expected", saturdayRun.Output, StringComparison.Ordinal);
     }
 }
