@@ -55,9 +55,10 @@ internal sealed class RunRecorder(RunRecord run, IMetadataStore store, EventWrit
         foreach (var (dataset, rows) in outcome.RowsWritten)
         {
             events.Write(Event(EventTypes.Rows, taskId, new JsonObject { ["dataset"] = dataset, ["rows_written"] = rows }));
-            if (task.Outputs.Contains(dataset, StringComparer.Ordinal))
+            if (task.Outputs.Contains(dataset, StringComparer.Ordinal) && !HasRowsMetric(dataset))
             {
                 // Every dataset's row count is a metric, so anomaly detection has something to watch without configuration.
+                // A host whose attempt already recorded it (a dataset check step) is not repeated.
                 Write(EventTypes.MetricObserved, taskId, new MetricObservation(dataset, MetricObservation.Rows, run.LogicalDate, rows).ToPayload(run.Pipeline));
             }
         }
@@ -67,6 +68,9 @@ internal sealed class RunRecorder(RunRecord run, IMetadataStore store, EventWrit
             events.Write(Event(EventTypes.Rows, taskId, new JsonObject { ["rows_read"] = outcome.RowsRead, ["rows_quarantined"] = outcome.RowsQuarantined }));
         }
     }
+
+    private bool HasRowsMetric(string dataset) =>
+        _metrics.Any(m => m.Observation.Name == MetricObservation.Rows && string.Equals(m.Observation.Dataset, dataset, StringComparison.Ordinal));
 
     public void Log(string taskId, string message, string level = "info")
     {
