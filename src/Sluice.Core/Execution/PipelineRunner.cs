@@ -60,6 +60,8 @@ public sealed class PipelineRunner(
         {
             await execution.InitializeAsync(previousTasks, cancellationToken);
             await execution.ExecuteAsync(request.MaxParallelTasks ?? pipeline.MaxParallelTasks, cancellationToken);
+            // Before run_finished, so an anomaly belongs to this run when the alert router reads it.
+            await RunAnomalyCheck.EvaluateAsync(pipeline, recorder, _events, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
