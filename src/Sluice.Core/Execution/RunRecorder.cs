@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Sluice.Connectors;
 using Sluice.Events;
+using Sluice.Model;
 using Sluice.State;
 using Sluice.Templating;
 
@@ -41,16 +42,33 @@ internal sealed class RunRecorder(RunRecord run, IMetadataStore store, EventWrit
         observer.TaskChanged(record);
     }
 
-    public void Rows(string taskId, TaskOutcome outcome)
+    /// <summary>
+    /// The rows a task wrote, read and quarantined. The task's kind says whether written rows were
+    /// extracted, transformed or loaded; a sink's also name the dataset it loaded (its target may be a dated path).
+    /// </summary>
+    public void Rows(TaskDefinition task, TaskOutcome outcome)
     {
+        var kind = task.Kind.ToString().ToLowerInvariant();
         foreach (var (dataset, rows) in outcome.RowsWritten)
         {
-            events.Write(Event(EventTypes.Rows, taskId, new JsonObject { ["dataset"] = dataset, ["rows_written"] = rows }));
+            events.Write(Event(EventTypes.Rows, task.Id, new JsonObject
+            {
+                ["dataset"] = dataset,
+                ["rows_written"] = rows,
+                ["task_kind"] = kind,
+                ["input"] = task.Kind == TaskKind.Sink ? task.Inputs.FirstOrDefault() : null,
+            }));
         }
 
         if (outcome.RowsRead > 0 || outcome.RowsQuarantined > 0)
         {
-            events.Write(Event(EventTypes.Rows, taskId, new JsonObject { ["rows_read"] = outcome.RowsRead, ["rows_quarantined"] = outcome.RowsQuarantined }));
+            events.Write(Event(EventTypes.Rows, task.Id, new JsonObject
+            {
+                ["rows_read"] = outcome.RowsRead,
+                ["rows_quarantined"] = outcome.RowsQuarantined,
+                ["task_kind"] = kind,
+                ["quarantine_dataset"] = outcome.RowsQuarantined > 0 ? task.EffectiveQuarantineOutput ?? task.Outputs.FirstOrDefault() : null,
+            }));
         }
     }
 
