@@ -60,9 +60,9 @@ public static class SluiceTelemetry
         {
             return builder.Build();
         }
-        catch (Exception e) when (options.PrometheusPort is { } port && e is System.Net.HttpListenerException or InvalidOperationException)
+        catch (Exception e) when (options.PrometheusPort is { } busy && e is System.Net.HttpListenerException or InvalidOperationException)
         {
-            throw new SluiceException($"cannot serve metrics at http://{options.PrometheusHost}:{port}/metrics ({e.Message}); choose another --metrics-port or free that one.");
+            throw new SluiceException($"cannot serve metrics at http://{options.PrometheusHost}:{busy}/metrics ({e.Message}); choose another --metrics-port or free that one.");
         }
     }
 
