@@ -68,7 +68,7 @@ public static class RunReport
             ["sla_misses"] = Payloads(events, EventTypes.SlaMissed),
             ["alerts"] = new JsonArray(alerts.Where(a => Names(a, run.Id)).Select(a => (JsonNode)Alert(a)).ToArray()),
             ["errors"] = new JsonArray(events
-                .Where(e => e.Type == EventTypes.TaskStateChanged && e.Text("error") is not null)
+                .Where(e => e.Type == EventTypes.TaskStateChanged && e.Text("error") is not null && e.Text("to") is "failed" or "up_for_retry")
                 .Select(e => (JsonNode)new JsonObject { ["task"] = e.TaskId, ["attempt"] = e.Number("attempt"), ["at"] = Time(e.Timestamp), ["error"] = e.Text("error") })
                 .ToArray()),
         };
