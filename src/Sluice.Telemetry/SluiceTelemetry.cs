@@ -35,6 +35,9 @@ public static class SluiceTelemetry
 
         var builder = Sdk.CreateMeterProviderBuilder()
             .AddMeter(SluiceInstruments.MeterName)
+            .AddView(instrument => instrument.Meter.Name == SluiceInstruments.MeterName && instrument is System.Diagnostics.Metrics.Histogram<double>
+                ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. SluiceInstruments.DurationBuckets] }
+                : null)
             .ConfigureResource(resource =>
             {
                 if (string.IsNullOrWhiteSpace(environment("OTEL_SERVICE_NAME")))

@@ -97,6 +97,9 @@ public sealed class MetricsExportTests : IDisposable
         Assert.Equal(2, Value(scrape, "sluice_rows_total", "pipeline=\"prom_host\"", "dataset=\"raw_quarantine\"", "kind=\"quarantined\""));
         Assert.Equal(1, Value(scrape, "sluice_run_duration_seconds_count", "pipeline=\"prom_host\"", "state=\"success\""));
         Assert.Equal(2, Samples(scrape, "sluice_task_duration_seconds_count", "pipeline=\"prom_host\"").Count);
+        // Buckets in seconds, not the exporter's default ones for milliseconds.
+        Assert.Single(Samples(scrape, "sluice_run_duration_seconds_bucket", "pipeline=\"prom_host\"", "le=\"0.1\""));
+        Assert.Single(Samples(scrape, "sluice_run_duration_seconds_bucket", "pipeline=\"prom_host\"", "le=\"21600\""));
         // The interval of 2024-03-01 ended at midnight UTC on the 2nd: the lag is at least that long ago.
         var lag = Value(scrape, "sluice_freshness_lag_seconds", "pipeline=\"prom_host\"");
         Assert.InRange(lag, (DateTimeOffset.UtcNow - new DateTimeOffset(2024, 3, 2, 0, 0, 0, TimeSpan.Zero)).TotalSeconds - 600, double.MaxValue);

@@ -50,8 +50,8 @@ public sealed class RunReportTests : IDisposable
         Assert.Equal(1, (long?)report["run_id"]);
         Assert.Equal("leaky", (string?)report["pipeline"]);
         Assert.Equal("2024-03-01", (string?)report["logical_date"]);
-        Assert.Equal("2024-03-01T00:00:00.0000000+00:00", (string?)report["interval"]!["start"]);
-        Assert.Equal("2024-03-02T00:00:00.0000000+00:00", (string?)report["interval"]!["end"]);
+        Assert.Equal("2024-03-01T00:00:00.0000000Z", (string?)report["interval"]!["start"]);
+        Assert.Equal("2024-03-02T00:00:00.0000000Z", (string?)report["interval"]!["end"]);
         Assert.Equal("failed", (string?)report["state"]);
         Assert.True((double?)report["duration_seconds"] >= 0);
         Assert.Contains("in/***/2024-03-01.csv", (string?)report["error"], StringComparison.Ordinal);

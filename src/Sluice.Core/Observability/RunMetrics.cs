@@ -12,6 +12,8 @@ namespace Sluice.Observability;
 /// </summary>
 public sealed class RunMetrics : IRunEventListener, IDisposable
 {
+    private static readonly InstrumentAdvice<double> DurationBuckets = new() { HistogramBucketBoundaries = SluiceInstruments.DurationBuckets };
+
     private readonly TimeProvider _time;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _runs;
@@ -34,8 +36,8 @@ public sealed class RunMetrics : IRunEventListener, IDisposable
         Meter = meters?.Create(SluiceInstruments.MeterName) ?? new Meter(SluiceInstruments.MeterName);
         _runs = Meter.CreateCounter<long>(SluiceInstruments.Runs, "{run}", "Finished runs by pipeline and final state.");
         _tasks = Meter.CreateCounter<long>(SluiceInstruments.Tasks, "{task}", "Task attempt outcomes by pipeline, task and state.");
-        _runDuration = Meter.CreateHistogram<double>(SluiceInstruments.RunDuration, "s", "Wall time of a run, from start to end.");
-        _taskDuration = Meter.CreateHistogram<double>(SluiceInstruments.TaskDuration, "s", "Wall time of one task attempt.");
+        _runDuration = Meter.CreateHistogram(SluiceInstruments.RunDuration, "s", "Wall time of a run, from start to end.", tags: null, DurationBuckets);
+        _taskDuration = Meter.CreateHistogram(SluiceInstruments.TaskDuration, "s", "Wall time of one task attempt.", tags: null, DurationBuckets);
         _rows = Meter.CreateCounter<long>(SluiceInstruments.Rows, "{row}", "Rows extracted, transformed, loaded and quarantined.");
         _checks = Meter.CreateCounter<long>(SluiceInstruments.Checks, "{check}", "Data check results by outcome and severity.");
         _alerts = Meter.CreateCounter<long>(SluiceInstruments.Alerts, "{alert}", "Alert deliveries, sent or failed.");

@@ -27,6 +27,12 @@ public static class SluiceInstruments
     /// <summary>Gauge, seconds: now minus the end of the latest data interval that succeeded; tag pipeline.</summary>
     public const string FreshnessLag = "sluice.freshness.lag";
 
+    /// <summary>
+    /// Histogram bucket bounds for the durations, in seconds: from a quick task to a six-hour run
+    /// (exporters' defaults suit milliseconds).
+    /// </summary>
+    public static IReadOnlyList<double> DurationBuckets { get; } = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600];
+
     /// <summary>Counter: alert deliveries; tags pipeline, channel, status (sent, failed), state (triggered, resolved).</summary>
     public const string Alerts = "sluice.alerts";
 }

@@ -191,7 +191,8 @@ public static class RunReport
         }
     }
 
-    private static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    /// <summary>UTC, ISO-8601 with a Z (an offset's "+" would be escaped in JSON text).</summary>
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     private static double Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 3);
 }
