@@ -54,8 +54,21 @@ public static class SluiceTelemetry
         {
             builder.AddPrometheusHttpListener(listener =>
             {
-                listener.Host = options.PrometheusHost;
                 listener.Port = port;
+                if (options.PrometheusHost is "*" or "+")
+                {
+                    // The exporter takes one host name; a wildcard prefix (every interface) is set on its listener instead.
+                    listener.Host = "localhost";
+                    listener.ConfigureHttpListener = (_, http) =>
+                    {
+                        http.Prefixes.Clear();
+                        http.Prefixes.Add($"http://+:{port}/");
+                    };
+                }
+                else
+                {
+                    listener.Host = options.PrometheusHost;
+                }
             });
         }
 

@@ -159,6 +159,21 @@ public sealed class MetricsExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_taken_metrics_port_stops_the_scheduler_with_one_clear_error()
+    {
+        WritePipeline("prom_busy", "schedule: \"0 0 * * *\"\nstart_date: 2024-03-01\ncatchup: false");
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var scheduler = await CliProcess.RunAsync(_project.Root, null, "scheduler", "--pipelines", "prom_busy.yaml", "--metrics-port", port.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, scheduler.ExitCode);
+        Assert.Contains($"error: cannot serve metrics at http://127.0.0.1:{port}/metrics", scheduler.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", scheduler.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_host_configured_in_code_pushes_its_metrics_over_otlp_http()
     {
         WritePipeline("otlp_host");

@@ -37,12 +37,9 @@ internal static class SchedulerCommand
                     o.SchedulerTick = every;
                 })
                 .AddSluiceScheduler()
-                .AddHostedService<AlertsService>()
-                .AddSluiceTelemetry(o =>
-                {
-                    o.PrometheusPort = port;
-                    o.PrometheusHost = parse.GetValue(metricsHost)!;
-                });
+                .AddHostedService<AlertsService>();
+            // Started before the host (not with AddSluiceTelemetry) so a taken port is one clear error, not a host start failure with a stack trace.
+            using var telemetry = SluiceTelemetry.Start(new SluiceTelemetryOptions { PrometheusPort = port, PrometheusHost = parse.GetValue(metricsHost)! });
             using var host = builder.Build();
             await host.RunAsync(cancellationToken);
             return 0;
