@@ -48,9 +48,17 @@ public sealed class RunMetricsTests : IAsyncLifetime
         _root.Delete(recursive: true);
     }
 
-    private async Task<RunResult> RunAsync(string name, string path)
+    private async Task<RunResult> RunAsync(string name, string path, bool outsideTheHost = false)
     {
-        var pipeline = PipelineYamlLoader.Load(
+        var pipeline = Pipeline(name, path);
+        var runner = outsideTheHost
+            ? new PipelineRunner(_services.GetRequiredService<Connectors.ConnectorCatalog>(), _store, _instance.StateDirectory, timeProvider: _clock)
+            : _instance.CreateRunner(_store);
+        return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = new DateOnly(2024, 3, 1) });
+    }
+
+    private Model.PipelineDefinition Pipeline(string name, string path) =>
+        PipelineYamlLoader.Load(
             $$"""
             name: {{name}}
             tasks:
@@ -63,8 +71,6 @@ public sealed class RunMetricsTests : IAsyncLifetime
             """,
             $"{name}.yaml",
             _root.FullName);
-        return await _instance.CreateRunner(_store).RunAsync(pipeline, new RunRequest { LogicalDate = new DateOnly(2024, 3, 1) });
-    }
 
     [Fact]
     public async Task Runs_tasks_rows_and_durations_are_counted_as_the_runs_happen()
@@ -106,6 +112,21 @@ public sealed class RunMetricsTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromHours(1));
         _measurements.Observe();
         Assert.Equal([7 * 3600.0], _measurements.Of(SluiceInstruments.FreshnessLag, "pipeline=f_good"));
+    }
+
+    [Fact]
+    public async Task A_scheduler_started_after_the_last_success_reads_the_freshness_from_the_run_history()
+    {
+        // A run made by another process (a runner whose log has no listener): this host saw nothing of it.
+        var earlier = await RunAsync("h_good", "in.csv", outsideTheHost: true);
+        _measurements.Observe();
+        Assert.True(earlier.Succeeded, earlier.Run.Error);
+        Assert.Empty(_measurements.Of(SluiceInstruments.FreshnessLag, "pipeline=h_good"));
+
+        await new FreshnessSeed(_store, _services.GetRequiredService<RunMetrics>()).SeedAsync([Pipeline("h_good", "in.csv")], CancellationToken.None);
+
+        _measurements.Observe();
+        Assert.Equal([6 * 3600.0], _measurements.Of(SluiceInstruments.FreshnessLag, "pipeline=h_good"));
     }
 
     [Fact]
