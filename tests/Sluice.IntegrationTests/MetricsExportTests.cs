@@ -177,7 +177,9 @@ public sealed class MetricsExportTests : IDisposable
     public async Task A_host_configured_in_code_pushes_its_metrics_over_otlp_http()
     {
         WritePipeline("otlp_host");
-        using (SluiceTelemetry.Start(new SluiceTelemetryOptions { OtlpEndpoint = new Uri($"http://127.0.0.1:{_collector.Port}"), OtlpProtocol = OtlpExportProtocol.HttpProtobuf }))
+        // An interval far longer than the run: the one push is the flush when the provider is disposed.
+        var options = new SluiceTelemetryOptions { OtlpEndpoint = new Uri($"http://127.0.0.1:{_collector.Port}"), OtlpProtocol = OtlpExportProtocol.HttpProtobuf, ExportInterval = TimeSpan.FromMinutes(10) };
+        using (SluiceTelemetry.Start(options))
         {
             var result = await _project.RunAsync("otlp_host.yaml", "2024-03-01");
             Assert.True(result.Succeeded, result.Run.Error);
