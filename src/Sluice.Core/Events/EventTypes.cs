@@ -12,7 +12,10 @@ public static class EventTypes
     /// <summary>from, to, attempt, worker, error (whole, masked).</summary>
     public const string TaskStateChanged = "task_state_changed";
 
-    /// <summary>dataset, rows_written, rows_read, rows_quarantined.</summary>
+    /// <summary>
+    /// Either dataset, rows_written, task_kind (source, transform, sink) and, for a sink, input (the dataset it loaded);
+    /// or rows_read, rows_quarantined, task_kind and quarantine_dataset.
+    /// </summary>
     public const string Rows = "rows";
 
     /// <summary>level (info, warning, error), text (masked).</summary>

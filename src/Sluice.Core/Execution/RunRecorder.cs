@@ -49,23 +49,39 @@ internal sealed class RunRecorder(RunRecord run, IMetadataStore store, EventWrit
         observer.TaskChanged(record);
     }
 
+    /// <summary>
+    /// The rows a task wrote, read and quarantined. The task's kind says whether written rows were
+    /// extracted, transformed or loaded; a sink's also name the dataset it loaded (its target may be a dated path).
+    /// </summary>
     public void Rows(TaskDefinition task, TaskOutcome outcome)
     {
-        var taskId = task.Id;
+        var kind = task.Kind.ToString().ToLowerInvariant();
         foreach (var (dataset, rows) in outcome.RowsWritten)
         {
-            events.Write(Event(EventTypes.Rows, taskId, new JsonObject { ["dataset"] = dataset, ["rows_written"] = rows }));
+            events.Write(Event(EventTypes.Rows, task.Id, new JsonObject
+            {
+                ["dataset"] = dataset,
+                ["rows_written"] = rows,
+                ["task_kind"] = kind,
+                ["input"] = task.Kind == TaskKind.Sink ? task.Inputs.FirstOrDefault() : null,
+            }));
             if (task.Outputs.Contains(dataset, StringComparer.Ordinal) && !HasRowsMetric(dataset))
             {
                 // Every dataset's row count is a metric, so anomaly detection has something to watch without configuration.
                 // A host whose attempt already recorded it (a dataset check step) is not repeated.
-                Write(EventTypes.MetricObserved, taskId, new MetricObservation(dataset, MetricObservation.Rows, run.LogicalDate, rows).ToPayload(run.Pipeline));
+                Write(EventTypes.MetricObserved, task.Id, new MetricObservation(dataset, MetricObservation.Rows, run.LogicalDate, rows).ToPayload(run.Pipeline));
             }
         }
 
         if (outcome.RowsRead > 0 || outcome.RowsQuarantined > 0)
         {
-            events.Write(Event(EventTypes.Rows, taskId, new JsonObject { ["rows_read"] = outcome.RowsRead, ["rows_quarantined"] = outcome.RowsQuarantined }));
+            events.Write(Event(EventTypes.Rows, task.Id, new JsonObject
+            {
+                ["rows_read"] = outcome.RowsRead,
+                ["rows_quarantined"] = outcome.RowsQuarantined,
+                ["task_kind"] = kind,
+                ["quarantine_dataset"] = outcome.RowsQuarantined > 0 ? task.EffectiveQuarantineOutput ?? task.Outputs.FirstOrDefault() : null,
+            }));
         }
     }
 
