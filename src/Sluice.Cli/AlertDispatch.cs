@@ -1,6 +1,8 @@
 using Sluice.Alerts;
 using Sluice.Alerts.Configuration;
+using Sluice.Events;
 using Sluice.Model;
+using Sluice.State;
 using Sluice.Templating;
 
 namespace Sluice.Cli;
@@ -12,15 +14,15 @@ namespace Sluice.Cli;
 /// </summary>
 internal static class AlertDispatch
 {
-    public static async Task FlushAsync(PipelineDefinition pipeline, string stateDirectory, CancellationToken cancellationToken)
+    public static async Task FlushAsync(PipelineDefinition pipeline, IMetadataStoreProvider metadata, CancellationToken cancellationToken)
     {
         if (AlertsFile.FindFile(pipeline.BaseDirectory) is not { } file)
         {
             return;
         }
 
-        await using var store = await SluiceHost.OpenStoreAsync(stateDirectory, cancellationToken);
-        using var router = AlertRouter.Create(file, SecretsFile.Lookup(pipeline.SecretsFile), new SecretMasker(), store, TimeProvider.System, line => Console.Error.WriteLine($"warning: {line}"));
+        await using var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken);
+        using var router = AlertRouter.Create(file, SecretsFile.Lookup(pipeline.SecretsFile), new SecretMasker(), EventLogs.Of(store), TimeProvider.System, line => Console.Error.WriteLine($"warning: {line}"));
         var result = await router.FlushAsync(cancellationToken);
         if (result.Failures.Count > 0)
         {

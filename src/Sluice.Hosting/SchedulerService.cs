@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Sluice.Events;
+using Sluice.State;
 
 namespace Sluice.Hosting;
 
@@ -14,9 +16,10 @@ internal sealed class SchedulerService(SluiceInstance instance, ILogger<Schedule
     {
         var path = instance.Options.PipelinesPath ?? ".";
         await using var store = await OpenWithBackoffAsync(stoppingToken);
-        var folder = new PipelineFolder(path, instance.Catalog, store, instance.Time, message => logger.LogError("{Message}", message));
-        var scheduler = new PipelineScheduler(store, store, instance.CreateRunner(store), instance.Time);
-        logger.LogInformation("scheduler serving {Path}, state in {State}", Path.GetFullPath(path), instance.StateDirectory);
+        var events = EventLogs.Of(store);
+        var folder = new PipelineFolder(path, instance.Catalog, events, instance.Time, message => logger.LogError("{Message}", message));
+        var scheduler = new PipelineScheduler(store, events, instance.CreateRunner(store), instance.Time);
+        logger.LogInformation("scheduler serving {Path}, state in {State}, run history in {Metadata}", Path.GetFullPath(path), instance.StateDirectory, instance.Metadata.Description);
         using var timer = new PeriodicTimer(instance.Options.SchedulerTick, instance.Time);
         try
         {
@@ -37,7 +40,8 @@ internal sealed class SchedulerService(SluiceInstance instance, ILogger<Schedule
         await Task.WhenAll(scheduler.Running.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
     }
 
-    private async Task<Metadata.Sqlite.SqliteMetadataStore> OpenWithBackoffAsync(CancellationToken stoppingToken)
+    /// <summary>Opens the store, waiting 1 s, 2 s, 4 s... (at most a minute) between tries; the first failure is logged, not each.</summary>
+    private async Task<IMetadataStore> OpenWithBackoffAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromSeconds(1);
         var said = false;
@@ -45,13 +49,19 @@ internal sealed class SchedulerService(SluiceInstance instance, ILogger<Schedule
         {
             try
             {
-                return await instance.OpenStoreAsync(stoppingToken);
+                var store = await instance.OpenStoreAsync(stoppingToken);
+                if (said)
+                {
+                    logger.LogInformation("the metadata store answers again ({Metadata})", instance.Metadata.Description);
+                }
+
+                return store;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 if (!said)
                 {
-                    logger.LogWarning("cannot open the metadata store in {State} ({Error}); retrying with backoff", instance.StateDirectory, e.Message);
+                    logger.LogWarning("cannot open the metadata store ({Error}); retrying with backoff until it answers", e.Message);
                     said = true;
                 }
 

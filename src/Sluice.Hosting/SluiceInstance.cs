@@ -9,10 +9,10 @@ namespace Sluice.Hosting;
 
 /// <summary>
 /// One facade over a host's parts (after Dagster's instance): the connector catalog, the clock, the
-/// state folder with its run history and event log, and runners over them. The CLI, tests, the
-/// scheduler and a web host all start here.
+/// state folder, the metadata store with its run history and event log, and runners over them. The
+/// CLI, tests, the scheduler and a web host all start here.
 /// </summary>
-public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOptions> options, TimeProvider time)
+public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOptions> options, TimeProvider time, IMetadataStoreProvider? metadata = null)
 {
     public ConnectorCatalog Catalog { get; } = catalog;
 
@@ -22,9 +22,11 @@ public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOpti
 
     public SluiceOptions Options { get; } = options.Value;
 
-    /// <summary>Opens the run history and event log of the state folder (creating it on first use).</summary>
-    public async Task<SqliteMetadataStore> OpenStoreAsync(CancellationToken cancellationToken) =>
-        await SqliteMetadataStore.OpenAsync(Path.Combine(StateDirectory, "sluice.db"), cancellationToken, Time);
+    /// <summary>Where run history and events are kept: the registered provider (e.g. <c>AddPostgresMetadata</c>), else SQLite in the state folder.</summary>
+    public IMetadataStoreProvider Metadata { get; } = metadata ?? new SqliteMetadataStoreProvider(Path.Combine(Path.GetFullPath(options.Value.StateDirectory), "sluice.db"));
+
+    /// <summary>Opens the run history and event log (creating or migrating it on first use).</summary>
+    public Task<IMetadataStore> OpenStoreAsync(CancellationToken cancellationToken) => Metadata.OpenAsync(Time, cancellationToken);
 
     /// <summary>A runner of single intervals in this process over an open store.</summary>
     public PipelineRunner CreateRunner(IMetadataStore store) =>

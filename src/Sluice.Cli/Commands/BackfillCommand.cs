@@ -40,8 +40,9 @@ internal static class BackfillCommand
 
             var mode = parse.GetValue(reprocessAll) ? BackfillMode.ReprocessAll : parse.GetValue(rerunFailed) ? BackfillMode.RerunFailed : BackfillMode.Missing;
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
             IReadOnlyList<BackfillStep> plan;
-            await using (var store = await SluiceHost.OpenStoreAsync(state, cancellationToken))
+            await using (var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken))
             {
                 plan = BackfillPlan.For(definition, first, last, await store.ListRunsAsync(definition.Name, first, last, cancellationToken), mode);
             }
@@ -65,8 +66,8 @@ internal static class BackfillCommand
                 Console.WriteLine($"backfill: {skipped} of {plan.Count} interval(s) skipped ({string.Join("; ", plan.Where(s => !s.Run).Take(3).Select(s => $"{s.LogicalDate:yyyy-MM-dd} {s.Reason}"))}{(skipped > 3 ? "; ..." : string.Empty)}).");
             }
 
-            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), cancellationToken);
-            await AlertDispatch.FlushAsync(definition, state, cancellationToken);
+            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, metadata, parse.GetValue(maxActive), parse.GetValue(wait), cancellationToken);
+            await AlertDispatch.FlushAsync(definition, metadata, cancellationToken);
             if (failed.Count > 0)
             {
                 Console.Error.WriteLine($"error: backfill finished with {failed.Count} failed interval(s): {string.Join(", ", failed.Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}.");
@@ -78,7 +79,7 @@ internal static class BackfillCommand
         return command;
     }
 
-    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, CancellationToken cancellationToken)
+    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, IMetadataStoreProvider metadata, int maxActive, bool wait, CancellationToken cancellationToken)
     {
         var failed = new List<DateOnly>();
         using var slots = new SemaphoreSlim(Math.Max(1, maxActive));
@@ -88,7 +89,7 @@ internal static class BackfillCommand
             try
             {
                 var request = new RunRequest { LogicalDate = step.LogicalDate, Trigger = "backfill", Resume = step.Resume, WaitForOtherRun = wait };
-                var result = await RunCommand.ExecuteAsync(definition, request, state, cancellationToken, quiet: maxActive > 1);
+                var result = await RunCommand.ExecuteAsync(definition, request, state, cancellationToken, quiet: maxActive > 1, metadata: metadata);
                 if (!result.Succeeded)
                 {
                     lock (failed)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sluice.Cli.Progress;
 using Sluice.Execution;
 using Sluice.Model;
+using Sluice.State;
 
 namespace Sluice.Cli.Commands;
 
@@ -21,19 +22,21 @@ internal static class RunCommand
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             var logicalDate = CommonOptions.ParseDate(parse.GetValue(date) ?? "yesterday", "--date");
             var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait) };
-            var result = await ExecuteAsync(definition, request, parse.GetValue(stateDir), cancellationToken);
-            await AlertDispatch.FlushAsync(definition, SluiceHost.StateDirectory(parse.GetValue(stateDir)), cancellationToken);
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
+            var result = await ExecuteAsync(definition, request, state, cancellationToken, metadata: metadata);
+            await AlertDispatch.FlushAsync(definition, metadata, cancellationToken);
             return result.Succeeded ? 0 : CommandErrors.Failed;
         }));
         return command;
     }
 
     /// <summary>Runs one interval with the right progress view, and prints the one-line outcome.</summary>
-    public static async Task<RunResult> ExecuteAsync(PipelineDefinition definition, RunRequest request, string? stateDirectory, CancellationToken cancellationToken, bool quiet = false)
+    public static async Task<RunResult> ExecuteAsync(PipelineDefinition definition, RunRequest request, string? stateDirectory, CancellationToken cancellationToken, bool quiet = false, IMetadataStoreProvider? metadata = null)
     {
         var state = SluiceHost.StateDirectory(stateDirectory);
         var catalog = SluiceHost.Catalog();
-        await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
+        await using var store = await SluiceHost.OpenStoreAsync(metadata ?? SluiceHost.Metadata(null, state), cancellationToken);
         var runner = SluiceHost.Runner(catalog, store, state);
         // Several runs at once (a parallel backfill) cannot share one live view: each prints its outcome line only.
         var result = quiet

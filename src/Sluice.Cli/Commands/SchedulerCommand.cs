@@ -17,13 +17,15 @@ internal static class SchedulerCommand
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var every = Connectors.OptionParsing.ParseDuration(parse.GetValue(tick)) ?? throw new SluiceException($"--tick '{parse.GetValue(tick)}' is not a duration such as 5s or 1m.");
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
             var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddSingleton(SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state));
             // Ctrl+C and SIGTERM are the CLI's (Interrupts): one press stops the host through the token.
             builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
             builder.Services
                 .AddSluice(b => b.AddBuiltInConnectors(), o =>
                 {
-                    o.StateDirectory = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+                    o.StateDirectory = state;
                     o.PipelinesPath = parse.GetValue(pipelines);
                     o.SchedulerTick = every;
                 })
