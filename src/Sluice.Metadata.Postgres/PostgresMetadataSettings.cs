@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Npgsql;
+using Sluice.Validation;
 
 namespace Sluice.Metadata.Postgres;
 
@@ -16,6 +17,10 @@ public sealed class PostgresMetadataSettings
 
     /// <summary>The environment variable a password is read from when the setting has none.</summary>
     public const string PasswordVariable = "SLUICE_METADATA_PASSWORD";
+
+    /// <summary>What "did you mean" suggests from; Npgsql accepts many more.</summary>
+    private static readonly string[] CommonKeywords =
+        ["Host", "Port", "Database", "Username", "Password", "SSL Mode", "Timeout", "Command Timeout", "Application Name", "Pooling", "Maximum Pool Size", "Keepalive", "Target Session Attributes", "Schema"];
 
     /// <summary>Channel names share NAMEDATALEN (63) with the prefix <c>sluice_events:</c>.</summary>
     private const int MaxSchemaLength = 48;
@@ -68,7 +73,8 @@ public sealed class PostgresMetadataSettings
             }
             catch (ArgumentException)
             {
-                throw new SluiceException($"metadata store setting ({where}): '{key}' is not an Npgsql connection string keyword or 'Schema'. See https://www.npgsql.org/doc/connection-string-parameters.html.");
+                throw new SluiceException(
+                    $"metadata store setting ({where}): {Suggestions.UnknownName("keyword", key, CommonKeywords)} Others: https://www.npgsql.org/doc/connection-string-parameters.html.");
             }
         }
 
