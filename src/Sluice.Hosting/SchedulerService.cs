@@ -7,7 +7,8 @@ namespace Sluice.Hosting;
 
 /// <summary>
 /// The scheduler as a hosted service: every tick, reload the pipeline folder and start the intervals
-/// that are due. While the metadata store cannot be opened it waits with backoff and says so once.
+/// that are due. While the metadata store cannot be opened it waits with backoff and says so once;
+/// a pass that fails (the database went away) is tried again at the next tick, also said once.
 /// On stop it stops starting runs and cancels those in progress, which record themselves as cancelled.
 /// </summary>
 internal sealed class SchedulerService(SluiceInstance instance, ILogger<SchedulerService> logger) : BackgroundService
@@ -23,12 +24,32 @@ internal sealed class SchedulerService(SluiceInstance instance, ILogger<Schedule
         using var timer = new PeriodicTimer(instance.Options.SchedulerTick, instance.Time);
         try
         {
+            var failing = false;
             do
             {
-                var pipelines = await folder.LoadAsync(stoppingToken);
-                foreach (var run in await scheduler.TickAsync(pipelines, stoppingToken))
+                try
                 {
-                    logger.LogInformation("started run {Id} of {Pipeline} for {Date:yyyy-MM-dd}", run.Id, run.Pipeline, run.LogicalDate);
+                    var pipelines = await folder.LoadAsync(stoppingToken);
+                    foreach (var run in await scheduler.TickAsync(pipelines, stoppingToken))
+                    {
+                        logger.LogInformation("started run {Id} of {Pipeline} for {Date:yyyy-MM-dd}", run.Id, run.Pipeline, run.LogicalDate);
+                    }
+
+                    if (failing)
+                    {
+                        logger.LogInformation("scheduler passes work again");
+                        failing = false;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A database that went away (restart, failover, network) must not stop the scheduler:
+                    // the claim is transactional, so the next tick simply tries again. Said once per outage.
+                    if (!failing)
+                    {
+                        logger.LogWarning("a scheduler pass failed ({Error}); trying again every tick until it works", e.Message);
+                        failing = true;
+                    }
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));

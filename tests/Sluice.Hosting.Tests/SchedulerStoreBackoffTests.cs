@@ -12,7 +12,8 @@ namespace Sluice.Hosting.Tests;
 
 /// <summary>
 /// A scheduler started while its PostgreSQL metadata database is unreachable waits for it with
-/// backoff, says so once naming host:port, and carries on when the store answers.
+/// backoff, says so once naming host:port, and carries on when the store answers; one whose
+/// database goes away later keeps ticking and carries on when it is back.
 /// </summary>
 public sealed class SchedulerStoreBackoffTests : IDisposable
 {
@@ -51,6 +52,49 @@ public sealed class SchedulerStoreBackoffTests : IDisposable
         Assert.Contains($"cannot reach the metadata store at 127.0.0.1:{port}", Assert.Single(warnings).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(logger.Lines, l => l.Message.Contains("not-shown-pw", StringComparison.Ordinal));
         Assert.True(gaps[0] >= TimeSpan.FromSeconds(1) && gaps[1] >= TimeSpan.FromSeconds(2) && gaps[2] >= TimeSpan.FromSeconds(4), string.Join(", ", gaps));
+    }
+
+    [Fact]
+    public async Task A_metadata_database_that_goes_away_while_scheduling_is_retried_every_tick_and_reported_once()
+    {
+        using var relay = new TcpRelay(Environment.GetEnvironmentVariable("SLUICE_TEST_PG_HOST")!, int.Parse(Environment.GetEnvironmentVariable("SLUICE_TEST_PG_PORT")!, System.Globalization.CultureInfo.InvariantCulture));
+        var schema = "sluice_tick_" + Guid.NewGuid().ToString("N")[..10];
+        var settings = PostgresMetadataSettings.Parse(
+            $"Host=127.0.0.1;Port={relay.Port};Database={Environment.GetEnvironmentVariable("SLUICE_TEST_PG_DATABASE")};Username={Environment.GetEnvironmentVariable("SLUICE_TEST_PG_USER")};SSL Mode=Disable;Schema={schema}",
+            name => name == PostgresMetadataSettings.PasswordVariable ? Environment.GetEnvironmentVariable("SLUICE_TEST_PG_PASSWORD") : null);
+        var logger = new ListLogger();
+        var options = Options.Create(new SluiceOptions { StateDirectory = _folder.FullName, PipelinesPath = _folder.FullName, SchedulerTick = TimeSpan.FromSeconds(5) });
+        using var service = new SchedulerService(new SluiceInstance(new ConnectorCatalog(), options, _clock, new PostgresMetadataStoreProvider(settings)), logger);
+        try
+        {
+            await service.StartAsync(CancellationToken.None);
+            await logger.WaitForAsync("scheduler serving", () => { });
+
+            relay.Cut();
+            await logger.WaitForAsync("a scheduler pass failed", () => _clock.Advance(TimeSpan.FromSeconds(1)));
+            for (var tick = 0; tick < 5; tick++)
+            {
+                _clock.Advance(TimeSpan.FromSeconds(5));
+                await Task.Delay(20);
+            }
+
+            relay.Resume();
+            await logger.WaitForAsync("scheduler passes work again", () => _clock.Advance(TimeSpan.FromSeconds(1)));
+            await service.StopAsync(CancellationToken.None);
+
+            Assert.Single(logger.Lines, l => l.Level == LogLevel.Warning);
+            Assert.DoesNotContain(logger.Lines, l => l.Level >= LogLevel.Error);
+        }
+        finally
+        {
+            await using var store = await PostgresMetadataStore.OpenAsync(PostgresMetadataSettings.Parse(
+                $"Host={Environment.GetEnvironmentVariable("SLUICE_TEST_PG_HOST")};Port={Environment.GetEnvironmentVariable("SLUICE_TEST_PG_PORT")};Database={Environment.GetEnvironmentVariable("SLUICE_TEST_PG_DATABASE")};Username={Environment.GetEnvironmentVariable("SLUICE_TEST_PG_USER")};SSL Mode=Disable;Schema={schema}",
+                name => name == PostgresMetadataSettings.PasswordVariable ? Environment.GetEnvironmentVariable("SLUICE_TEST_PG_PASSWORD") : null));
+            await using var connection = new Npgsql.NpgsqlConnection(store.Settings.Builder.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     private static int ClosedPort()
