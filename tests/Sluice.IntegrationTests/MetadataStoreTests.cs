@@ -220,8 +220,13 @@ public abstract class MetadataStoreTests : IAsyncLifetime
             await log.AppendAsync(
                 new RunEvent
                 {
-                    Timestamp = at.AddSeconds(i), Type = i % 2 == 0 ? EventTypes.Log : EventTypes.Rows, Pipeline = i < 4 ? "p" : "q", RunId = 1 + (i % 2),
-                    LogicalDate = new DateOnly(2024, 3, 1), TaskId = "t", Payload = new JsonObject { ["n"] = i },
+                    Timestamp = at.AddSeconds(i),
+                    Type = i % 2 == 0 ? EventTypes.Log : EventTypes.Rows,
+                    Pipeline = i < 4 ? "p" : "q",
+                    RunId = 1 + (i % 2),
+                    LogicalDate = new DateOnly(2024, 3, 1),
+                    TaskId = "t",
+                    Payload = new JsonObject { ["n"] = i },
                 },
                 CancellationToken.None);
         }
