@@ -1,6 +1,8 @@
 using Sluice.Alerts;
 using Sluice.Alerts.Configuration;
+using Sluice.Events;
 using Sluice.Model;
+using Sluice.State;
 using Sluice.Templating;
 
 namespace Sluice.Cli;
@@ -13,15 +15,15 @@ namespace Sluice.Cli;
 internal static class AlertDispatch
 {
     /// <summary>Sends what is due; false when the project has no alerts.yaml, so nothing was sent.</summary>
-    public static async Task<bool> FlushAsync(PipelineDefinition pipeline, string stateDirectory, CancellationToken cancellationToken)
+    public static async Task<bool> FlushAsync(PipelineDefinition pipeline, IMetadataStoreProvider metadata, CancellationToken cancellationToken)
     {
         if (AlertsFile.FindFile(pipeline.BaseDirectory) is not { } file)
         {
             return false;
         }
 
-        await using var store = await SluiceHost.OpenStoreAsync(stateDirectory, cancellationToken);
-        using var router = AlertRouter.Create(file, SecretsFile.Lookup(pipeline.SecretsFile), new SecretMasker(), SluiceHost.Instance(stateDirectory).Events(store), TimeProvider.System, line => Console.Error.WriteLine($"warning: {line}"));
+        await using var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken);
+        using var router = AlertRouter.Create(file, SecretsFile.Lookup(pipeline.SecretsFile), new SecretMasker(), ListenedEventLog.Over(EventLogs.Of(store), [SluiceHost.Metrics]), TimeProvider.System, line => Console.Error.WriteLine($"warning: {line}"));
         var result = await router.FlushAsync(cancellationToken);
         if (result.Failures.Count > 0)
         {

@@ -16,6 +16,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     PauseCommand.Create(pause: true),
     PauseCommand.Create(pause: false),
 };
+root.Options.Add(CommonOptions.Metadata);
 
 // Signals are handled by Interrupts, which lets a run record itself as cancelled instead of the
 // process being torn down after a fixed grace period.

@@ -1,4 +1,6 @@
+using Sluice.Events;
 using Sluice.Reporting;
+using Sluice.State;
 
 namespace Sluice.Cli;
 
@@ -8,12 +10,12 @@ namespace Sluice.Cli;
 /// </summary>
 internal static class RunReports
 {
-    public static async Task RefreshAsync(string stateDirectory, IEnumerable<long> runIds, string? copyTo, CancellationToken cancellationToken)
+    public static async Task RefreshAsync(string stateDirectory, IMetadataStoreProvider metadata, IEnumerable<long> runIds, string? copyTo, CancellationToken cancellationToken)
     {
-        await using var store = await SluiceHost.OpenStoreAsync(stateDirectory, cancellationToken);
+        await using var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken);
         foreach (var runId in runIds)
         {
-            if (await RunReport.LoadAsync(store, store, runId, cancellationToken) is not { } report || await store.GetRunAsync(runId, cancellationToken) is not { } run)
+            if (await RunReport.LoadAsync(store, EventLogs.Of(store), runId, cancellationToken) is not { } report || await store.GetRunAsync(runId, cancellationToken) is not { } run)
             {
                 continue;
             }

@@ -11,11 +11,12 @@ namespace Sluice.Hosting;
 
 /// <summary>
 /// One facade over a host's parts (after Dagster's instance): the connector catalog, the clock, the
-/// state folder with its run history and event log, and runners over them. The CLI, tests, the
-/// scheduler and a web host all start here.
+/// state folder, the metadata store with its run history and event log, and runners over them. The
+/// CLI, tests, the scheduler and a web host all start here.
 /// </summary>
+/// <param name="metadata">Where run history and events are kept; SQLite in the state folder when null.</param>
 /// <param name="listeners">Told of every event this host appends (its <see cref="RunMetrics"/> among them).</param>
-public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOptions> options, TimeProvider time, IEnumerable<IRunEventListener>? listeners = null)
+public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOptions> options, TimeProvider time, IMetadataStoreProvider? metadata = null, IEnumerable<IRunEventListener>? listeners = null)
 {
     private readonly IReadOnlyList<IRunEventListener> _listeners = listeners?.ToList() ?? [];
 
@@ -27,9 +28,11 @@ public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOpti
 
     public SluiceOptions Options { get; } = options.Value;
 
-    /// <summary>Opens the run history and event log of the state folder (creating it on first use).</summary>
-    public async Task<SqliteMetadataStore> OpenStoreAsync(CancellationToken cancellationToken) =>
-        await SqliteMetadataStore.OpenAsync(Path.Combine(StateDirectory, "sluice.db"), cancellationToken, Time);
+    /// <summary>Where run history and events are kept: the registered provider (e.g. <c>AddPostgresMetadata</c>), else SQLite in the state folder.</summary>
+    public IMetadataStoreProvider Metadata { get; } = metadata ?? new SqliteMetadataStoreProvider(Path.Combine(Path.GetFullPath(options.Value.StateDirectory), "sluice.db"));
+
+    /// <summary>Opens the run history and event log (creating or migrating it on first use).</summary>
+    public Task<IMetadataStore> OpenStoreAsync(CancellationToken cancellationToken) => Metadata.OpenAsync(Time, cancellationToken);
 
     /// <summary>
     /// The event log to write through in this host: <paramref name="log"/>, with this host's listeners told
@@ -39,5 +42,5 @@ public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOpti
 
     /// <summary>A runner of single intervals in this process over an open store; its events reach this host's listeners.</summary>
     public PipelineRunner CreateRunner(IMetadataStore store) =>
-        new(Catalog, store, StateDirectory, new DuckDbDatasetInspector(), Time, store is IEventLog log ? Events(log) : null);
+        new(Catalog, store, StateDirectory, new DuckDbDatasetInspector(), Time, Events(EventLogs.Of(store)));
 }

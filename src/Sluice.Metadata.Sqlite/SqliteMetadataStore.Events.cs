@@ -28,6 +28,27 @@ public sealed partial class SqliteMetadataStore : IEventLog
             cancellationToken);
     }
 
+    /// <summary>SQLite cannot notify another process, so a waiter looks again every <see cref="IEventLog.PollInterval"/>.</summary>
+    public async Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        while (true)
+        {
+            if ((await ReadAsync(new EventQuery { AfterId = afterId, Limit = 1 }, cancellationToken)).Count > 0)
+            {
+                return true;
+            }
+
+            var left = deadline - _time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            await Task.Delay(left < IEventLog.PollInterval ? left : IEventLog.PollInterval, _time, cancellationToken);
+        }
+    }
+
     private async Task<RunEvent> AppendInAsync(SqliteTransaction transaction, RunEvent runEvent, CancellationToken cancellationToken)
     {
         var id = await ScalarInAsync(
@@ -41,16 +62,6 @@ public sealed partial class SqliteMetadataStore : IEventLog
             cancellationToken);
         return runEvent with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) };
     }
-
-    private static RunEvent AbandonedEvent(RunRecord run, string reason, DateTimeOffset now) => new()
-    {
-        Timestamp = now,
-        Type = EventTypes.RunFinished,
-        Pipeline = run.Pipeline,
-        RunId = run.Id,
-        LogicalDate = run.LogicalDate,
-        Payload = new JsonObject { ["state"] = StateNames.Of(RunState.Abandoned), ["error"] = reason },
-    };
 
     private static RunEvent ReadEvent(SqliteDataReader r) => new()
     {

@@ -171,7 +171,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
                 "UPDATE task_instances SET state = 'failed', ended_at = $now, error = $reason WHERE run_id = $id AND state IN ('running', 'up_for_retry')",
                 [("now", Time(now)), ("reason", "abandoned with its run"), ("id", run.Id)],
                 cancellationToken);
-            await AppendInAsync(transaction, AbandonedEvent(run, reason, now), cancellationToken);
+            await AppendInAsync(transaction, RunLiveness.AbandonedEvent(run, reason, now), cancellationToken);
         }
 
         return 0;

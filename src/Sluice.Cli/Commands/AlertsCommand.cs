@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Sluice.Alerts;
+using Sluice.Events;
 
 namespace Sluice.Cli.Commands;
 
@@ -15,8 +16,9 @@ internal static class AlertsCommand
         var command = new Command("alerts", "List alerts sent (and failed deliveries) with their channel, incident and status.") { pipeline, limit, stateDir };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
-            await using var store = await SluiceHost.OpenStoreAsync(SluiceHost.StateDirectory(parse.GetValue(stateDir)), cancellationToken);
-            var deliveries = await AlertHistory.ReadAsync(store, parse.GetValue(pipeline), parse.GetValue(limit), cancellationToken);
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            await using var store = await SluiceHost.OpenStoreAsync(SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state), cancellationToken);
+            var deliveries = await AlertHistory.ReadAsync(EventLogs.Of(store), parse.GetValue(pipeline), parse.GetValue(limit), cancellationToken);
             if (deliveries.Count == 0)
             {
                 Console.WriteLine("no alerts yet.");

@@ -40,8 +40,9 @@ internal static class BackfillCommand
 
             var mode = parse.GetValue(reprocessAll) ? BackfillMode.ReprocessAll : parse.GetValue(rerunFailed) ? BackfillMode.RerunFailed : BackfillMode.Missing;
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
             IReadOnlyList<BackfillStep> plan;
-            await using (var store = await SluiceHost.OpenStoreAsync(state, cancellationToken))
+            await using (var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken))
             {
                 plan = BackfillPlan.For(definition, first, last, await store.ListRunsAsync(definition.Name, first, last, cancellationToken), mode);
             }
@@ -67,10 +68,10 @@ internal static class BackfillCommand
 
             using var telemetry = SluiceHost.StartTelemetry();
             var runIds = new List<long>();
-            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), runIds, cancellationToken);
-            if (await AlertDispatch.FlushAsync(definition, state, cancellationToken))
+            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, metadata, parse.GetValue(maxActive), parse.GetValue(wait), runIds, cancellationToken);
+            if (await AlertDispatch.FlushAsync(definition, metadata, cancellationToken))
             {
-                await RunReports.RefreshAsync(state, runIds, null, cancellationToken);
+                await RunReports.RefreshAsync(state, metadata, runIds, null, cancellationToken);
             }
 
             if (failed.Count > 0)
@@ -84,7 +85,7 @@ internal static class BackfillCommand
         return command;
     }
 
-    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, List<long> runIds, CancellationToken cancellationToken)
+    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, IMetadataStoreProvider metadata, int maxActive, bool wait, List<long> runIds, CancellationToken cancellationToken)
     {
         var failed = new List<DateOnly>();
         using var slots = new SemaphoreSlim(Math.Max(1, maxActive));
@@ -94,7 +95,7 @@ internal static class BackfillCommand
             try
             {
                 var request = new RunRequest { LogicalDate = step.LogicalDate, Trigger = "backfill", Resume = step.Resume, WaitForOtherRun = wait };
-                var result = await RunCommand.ExecuteAsync(definition, request, state, cancellationToken, quiet: maxActive > 1);
+                var result = await RunCommand.ExecuteAsync(definition, request, state, cancellationToken, quiet: maxActive > 1, metadata: metadata);
                 lock (runIds)
                 {
                     runIds.Add(result.Run.Id);

@@ -9,6 +9,17 @@ internal static class CommonOptions
 
     public static Option<string?> StateDirectory() => new("--state-dir") { Description = "Folder for run history and staged datasets (default: SLUICE_STATE_DIR or ./.sluice)." };
 
+    /// <summary>
+    /// Where run history and events are kept, for every command (a recursive option of the root):
+    /// a postgres:// URL or Npgsql connection string, or a SQLite file. Default: SLUICE_METADATA, else
+    /// SQLite in the state folder.
+    /// </summary>
+    public static Option<string?> Metadata { get; } = new("--metadata")
+    {
+        Description = "Metadata store: postgres://user@host:5432/db?schema=sluice, Host=...;Database=..., or a SQLite file (default: SLUICE_METADATA, else <state>/sluice.db). Passwords go in SLUICE_METADATA_PASSWORD.",
+        Recursive = true,
+    };
+
     public static Option<bool> Wait() => new("--wait") { Description = "If another run of the same pipeline and interval is in progress, wait for it instead of refusing." };
 
     /// <summary>A logical date: YYYY-MM-DD, or <c>today</c> / <c>yesterday</c> (UTC).</summary>

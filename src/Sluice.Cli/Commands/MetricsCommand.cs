@@ -1,3 +1,4 @@
+using Sluice.Events;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -25,14 +26,15 @@ internal static class MetricsCommand
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             PipelineValidator.EnsureValid(definition, SluiceHost.Catalog());
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
-            if (!SluiceHost.HasHistory(state))
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
+            if (!SluiceHost.HasHistory(metadata))
             {
                 Console.WriteLine($"no metrics yet (no run history in {state}).");
                 return 0;
             }
 
-            await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
-            var history = await MetricHistory.ReadAsync(store, definition.Name, exceptRun: null, cancellationToken);
+            await using var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken);
+            var history = await MetricHistory.ReadAsync(EventLogs.Of(store), definition.Name, exceptRun: null, cancellationToken);
             var wanted = parse.GetValue(metric);
             var shown = history.Where(h => wanted is null || h.Key == wanted || MetricSelector.Parse(h.Key).Metric == wanted).OrderBy(h => h.Key, StringComparer.Ordinal).ToList();
             if (shown.Count == 0)

@@ -13,7 +13,8 @@ internal static class PauseCommand
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
-            await using var store = await SluiceHost.OpenStoreAsync(SluiceHost.StateDirectory(parse.GetValue(stateDir)), cancellationToken);
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            await using var store = await SluiceHost.OpenStoreAsync(SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state), cancellationToken);
             await store.SetPausedAsync(definition.Name, pause, cancellationToken);
             Console.WriteLine(pause ? $"{definition.Name} is paused: the scheduler starts no new runs of it until 'sluice unpause {definition.Name}'." : $"{definition.Name} is scheduled again.");
             return 0;

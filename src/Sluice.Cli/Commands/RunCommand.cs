@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sluice.Cli.Progress;
 using Sluice.Execution;
 using Sluice.Model;
+using Sluice.State;
 
 namespace Sluice.Cli.Commands;
 
@@ -22,13 +23,14 @@ internal static class RunCommand
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             var logicalDate = CommonOptions.ParseDate(parse.GetValue(date) ?? "yesterday", "--date");
             var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait) };
-            using var telemetry = SluiceHost.StartTelemetry();
-            var result = await ExecuteAsync(definition, request, parse.GetValue(stateDir), cancellationToken);
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
-            var alerted = await AlertDispatch.FlushAsync(definition, state, cancellationToken);
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
+            using var telemetry = SluiceHost.StartTelemetry();
+            var result = await ExecuteAsync(definition, request, state, cancellationToken, metadata: metadata);
+            var alerted = await AlertDispatch.FlushAsync(definition, metadata, cancellationToken);
             if (alerted || parse.GetValue(report) is not null)
             {
-                await RunReports.RefreshAsync(state, [result.Run.Id], parse.GetValue(report), cancellationToken);
+                await RunReports.RefreshAsync(state, metadata, [result.Run.Id], parse.GetValue(report), cancellationToken);
             }
 
             return result.Succeeded ? 0 : CommandErrors.Failed;
@@ -37,11 +39,11 @@ internal static class RunCommand
     }
 
     /// <summary>Runs one interval with the right progress view, and prints the one-line outcome.</summary>
-    public static async Task<RunResult> ExecuteAsync(PipelineDefinition definition, RunRequest request, string? stateDirectory, CancellationToken cancellationToken, bool quiet = false)
+    public static async Task<RunResult> ExecuteAsync(PipelineDefinition definition, RunRequest request, string? stateDirectory, CancellationToken cancellationToken, bool quiet = false, IMetadataStoreProvider? metadata = null)
     {
         var state = SluiceHost.StateDirectory(stateDirectory);
         var catalog = SluiceHost.Catalog();
-        await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
+        await using var store = await SluiceHost.OpenStoreAsync(metadata ?? SluiceHost.Metadata(null, state), cancellationToken);
         var runner = SluiceHost.Runner(catalog, store, state);
         // Several runs at once (a parallel backfill) cannot share one live view: each prints its outcome line only.
         var result = quiet

@@ -17,17 +17,18 @@ internal static class RunsCommand
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
-            if (!SluiceHost.HasHistory(state))
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
+            if (!SluiceHost.HasHistory(metadata))
             {
                 Console.WriteLine($"no runs yet (no run history in {state}).");
                 return 0;
             }
 
-            await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
+            await using var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken);
             if (parse.GetValue(runId) is { } id)
             {
                 PrintTasks(id, await store.GetRunAsync(id, cancellationToken), await store.ListTasksAsync(id, cancellationToken));
-                PrintAnomalies(await store.ReadAsync(new EventQuery { RunId = id, Types = [EventTypes.Anomaly] }, cancellationToken));
+                PrintAnomalies(await EventLogs.Of(store).ReadAsync(new EventQuery { RunId = id, Types = [EventTypes.Anomaly] }, cancellationToken));
             }
             else
             {

@@ -26,13 +26,15 @@ internal static class SchedulerCommand
                 throw new SluiceException($"--metrics-port {port} is not a TCP port (1-65535).");
             }
 
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
             var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddSingleton(SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state));
             // Ctrl+C and SIGTERM are the CLI's (Interrupts): one press stops the host through the token.
             builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
             builder.Services
                 .AddSluice(b => b.AddBuiltInConnectors(), o =>
                 {
-                    o.StateDirectory = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+                    o.StateDirectory = state;
                     o.PipelinesPath = parse.GetValue(pipelines);
                     o.SchedulerTick = every;
                 })

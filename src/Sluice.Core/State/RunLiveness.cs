@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Sluice.Events;
 
 namespace Sluice.State;
 
@@ -31,6 +33,17 @@ public static class RunLiveness
     /// <summary>The error recorded on an abandoned run.</summary>
     public static string Reason(RunRecord run) =>
         $"abandoned: process {run.ProcessId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} on {run.Host ?? "?"} stopped without finishing the run (killed, crashed or its machine stopped); tasks that had succeeded are kept, rerun with --resume to finish it";
+
+    /// <summary>The event both stores append when they mark a run abandoned.</summary>
+    public static RunEvent AbandonedEvent(RunRecord run, string reason, DateTimeOffset now) => new()
+    {
+        Timestamp = now,
+        Type = EventTypes.RunFinished,
+        Pipeline = run.Pipeline,
+        RunId = run.Id,
+        LogicalDate = run.LogicalDate,
+        Payload = new JsonObject { ["state"] = StateNames.Of(RunState.Abandoned), ["error"] = reason },
+    };
 
     /// <summary>Whether a process of this host with that id is running (and, given a start bound, started by then).</summary>
     public static bool ProcessIsAlive(int pid, DateTimeOffset? startedBy = null)

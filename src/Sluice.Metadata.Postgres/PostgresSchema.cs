@@ -1,0 +1,67 @@
+namespace Sluice.Metadata.Postgres;
+
+/// <summary>
+/// Versioned migrations, applied in order on open under an advisory lock and recorded in
+/// <c>schema_version</c>, so two processes starting at once never race and an older schema is
+/// upgraded in place. <c>{S}</c> stands for the quoted schema name.
+/// </summary>
+internal static class PostgresSchema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: run history, task states, the event log and paused schedules: what SQLite reached in three steps.
+        """
+        CREATE TABLE {S}.runs (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            pipeline text NOT NULL,
+            logical_date date NOT NULL,
+            interval_start timestamptz NOT NULL,
+            interval_end timestamptz NOT NULL,
+            state text NOT NULL,
+            trigger text NOT NULL,
+            started_at timestamptz NOT NULL,
+            ended_at timestamptz,
+            error text,
+            host text,
+            process_id integer,
+            heartbeat_at timestamptz
+        );
+        CREATE INDEX runs_by_interval ON {S}.runs (pipeline, logical_date);
+        CREATE INDEX runs_by_state ON {S}.runs (state);
+        -- Besides the interval lock taken by StartRun and ClaimInterval: never two live runs of one interval.
+        CREATE UNIQUE INDEX runs_one_live_per_interval ON {S}.runs (pipeline, logical_date) WHERE state = 'running';
+        CREATE TABLE {S}.task_instances (
+            run_id bigint NOT NULL REFERENCES {S}.runs (id),
+            task_id text NOT NULL,
+            position bigint GENERATED ALWAYS AS IDENTITY,
+            state text NOT NULL,
+            try_number integer NOT NULL,
+            started_at timestamptz,
+            ended_at timestamptz,
+            rows_read bigint NOT NULL,
+            rows_written bigint NOT NULL,
+            rows_quarantined bigint NOT NULL,
+            reused boolean NOT NULL,
+            error text,
+            next_attempt_at timestamptz,
+            PRIMARY KEY (run_id, task_id)
+        );
+        CREATE TABLE {S}.events (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at timestamptz NOT NULL,
+            type text NOT NULL,
+            pipeline text,
+            run_id bigint,
+            logical_date date,
+            task_id text,
+            payload json NOT NULL
+        );
+        CREATE INDEX events_by_run ON {S}.events (run_id, id);
+        CREATE INDEX events_by_pipeline ON {S}.events (pipeline, id);
+        CREATE TABLE {S}.pipelines (name text PRIMARY KEY, paused boolean NOT NULL, changed_at timestamptz NOT NULL);
+        """,
+    ];
+
+    /// <summary>A quoted identifier: any schema name is safe in SQL text.</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
