@@ -12,6 +12,9 @@ public static class EventTypes
     /// <summary>from, to, attempt, worker, error (whole, masked).</summary>
     public const string TaskStateChanged = "task_state_changed";
 
+    /// <summary>waiting_for, next_poke_at, waited_seconds, timeout_seconds, mode: a sensor looked and its condition is not met yet.</summary>
+    public const string SensorWaiting = "sensor_waiting";
+
     /// <summary>dataset, rows_written, rows_read, rows_quarantined.</summary>
     public const string Rows = "rows";
 

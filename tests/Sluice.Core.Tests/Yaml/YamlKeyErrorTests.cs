@@ -200,8 +200,8 @@ public sealed class YamlKeyErrorTests
             """);
 
         Assert.Equal(2, errors.Count);
-        ErrorAssert.IsAt(ErrorAssert.Single(errors, "task 'none' must have exactly one of 'source', 'transform' or 'sink'"), 3, 3);
-        ErrorAssert.IsAt(ErrorAssert.Single(errors, "task 'both' must have exactly one of 'source', 'transform' or 'sink'"), 5, 3);
+        ErrorAssert.IsAt(ErrorAssert.Single(errors, "task 'none' must have exactly one of 'source', 'transform', 'sink' or 'sensor'"), 3, 3);
+        ErrorAssert.IsAt(ErrorAssert.Single(errors, "task 'both' must have exactly one of 'source', 'transform', 'sink' or 'sensor'"), 5, 3);
     }
 
     [Fact]
