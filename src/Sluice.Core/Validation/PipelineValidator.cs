@@ -160,7 +160,7 @@ public static partial class PipelineValidator
 
         if (connector is null)
         {
-            errors.Add(new(task.LocationOf("source", "transform", "sink"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
+            errors.Add(new(task.LocationOf("source", "transform", "sink", "sensor"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
             return;
         }
 
