@@ -40,7 +40,9 @@ public sealed class PipelineRunner(
         var interval = DataInterval.For(request.LogicalDate, pipeline.Interval, pipeline.TimeZone);
         var secrets = new SecretMasker();
         using var remote = OpenArtifactStore(pipeline, interval, secrets);
-        var previous = request.Resume ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : null;
+        var latest = request.Claimed is null ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : request.ResumeFrom;
+        // Clearing asks for exactly this: whatever runs the interval next resumes the cleared run.
+        var previous = request.Resume || (latest is not null && RunClearing.IsCleared(latest)) ? latest : null;
         var previousTasks = previous is null ? [] : await store.ListTasksAsync(previous.Id, cancellationToken);
         var run = request.Claimed ?? await StartRunAsync(pipeline, request, observer, cancellationToken);
 

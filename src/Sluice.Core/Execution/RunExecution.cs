@@ -25,12 +25,15 @@ internal sealed class RunExecution(
     {
         // A task is kept only if it succeeded last time, its outputs are still staged, and nothing
         // upstream runs again; otherwise it would publish or load data built from stale inputs.
+        // A task cleared by `sluice clear` runs again, but the user chose whether its downstream does
+        // (--downstream): tasks below it that were not cleared keep their outputs.
         var kept = new HashSet<string>(StringComparer.Ordinal);
+        var cleared = previousTasks.Where(RunClearing.IsCleared).Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
         foreach (var task in _graph.RunOrder)
         {
             var earlier = previousTasks.FirstOrDefault(t => t.TaskId == task.Id);
             var reusable = earlier?.State == TaskState.Success
-                && _graph.Upstream(task.Id).All(kept.Contains)
+                && _graph.Upstream(task.Id).All(u => kept.Contains(u) || cleared.Contains(u))
                 && await AllStagedAsync(task.AllOutputs, cancellationToken);
             if (reusable)
             {
