@@ -33,7 +33,8 @@ internal static class TestCommand
                 return CommandErrors.Failed;
             }
 
-            Console.WriteLine($"test of {definition.Name}.{taskId} for {logicalDate:yyyy-MM-dd} succeeded (not recorded, not published): {result.Outcome.RowsRead} row(s) read.");
+            var read = result.Outcome.RowsRead > 0 ? $": {result.Outcome.RowsRead} row(s) read" : string.Empty;
+            Console.WriteLine($"test of {definition.Name}.{taskId} for {logicalDate:yyyy-MM-dd} succeeded (not recorded, not published){read}.");
             foreach (var (dataset, rows) in result.Outcome.RowsWritten)
             {
                 var where = result.Outputs.TryGetValue(dataset, out var path) ? path : dataset;
