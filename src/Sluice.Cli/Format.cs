@@ -39,6 +39,7 @@ internal static class Format
             "cancelled" => "darkorange",
             "running" => "blue",
             "up_for_retry" => "yellow",
+            "up_for_reschedule" => "yellow",
             _ => "grey",
         };
         return $"[{colour}]{name}[/]";

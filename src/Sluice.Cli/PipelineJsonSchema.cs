@@ -28,6 +28,9 @@ internal static class PipelineJsonSchema
             ["source"] = Enum(catalog, TaskKind.Source, "Source connector: this task extracts a dataset."),
             ["transform"] = Enum(catalog, TaskKind.Transform, "Transform: this task derives datasets from its inputs."),
             ["sink"] = Enum(catalog, TaskKind.Sink, "Sink connector: this task loads its input somewhere."),
+            ["sensor"] = Enum(catalog, TaskKind.Sensor, "Sensor: this task waits for a condition (a file, an object, another pipeline's run, an HTTP answer), freeing its slot between looks."),
+            ["pool"] = Describe(Name(), "A pool of pools.yaml: the task takes one of its slots while it runs, across runs and processes."),
+            ["priority"] = Describe(new JsonObject { ["type"] = "integer" }, "Among ready tasks, higher starts first when slots are scarce (default 0)."),
             ["input"] = names.DeepClone(),
             ["inputs"] = names.DeepClone(),
             ["output"] = names.DeepClone(),
@@ -49,7 +52,7 @@ internal static class PipelineJsonSchema
             ["type"] = "object",
             ["additionalProperties"] = false,
             ["properties"] = taskProperties,
-            ["oneOf"] = new JsonArray(Requires("source"), Requires("transform"), Requires("sink")),
+            ["oneOf"] = new JsonArray(Requires("source"), Requires("transform"), Requires("sink"), Requires("sensor")),
             ["allOf"] = new JsonArray(catalog.All.Select(ConnectorRule).ToArray<JsonNode?>()),
         };
         var schema = new JsonObject

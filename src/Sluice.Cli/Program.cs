@@ -7,6 +7,8 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     ValidateCommand.Create(),
     RunCommand.Create(),
     BackfillCommand.Create(),
+    ClearCommand.Create(),
+    TestCommand.Create(),
     RunsCommand.Create(),
     MetricsCommand.Create(),
     AlertsCommand.Create(),

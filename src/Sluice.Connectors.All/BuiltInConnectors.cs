@@ -7,6 +7,7 @@ using Sluice.Connectors.Postgres;
 using Sluice.Connectors.S3;
 using Sluice.Connectors.Sqlite;
 using Sluice.Engine.DuckDb;
+using Sluice.Sensors;
 using Sluice.Transforms;
 using Sluice.Transforms.Models;
 
@@ -27,7 +28,8 @@ public static class BuiltInConnectors
             .AddHttp(settings)
             .AddHtml(settings)
             .AddPostgres(settings)
-            .AddSqlite(settings);
+            .AddSqlite(settings)
+            .AddPipelineSensor();
 
     /// <summary>A catalog of every built-in connector, for programs and tests without a host.</summary>
     public static ConnectorCatalog Catalog() => new SluiceBuilder().AddBuiltInConnectors().Connectors;

@@ -52,6 +52,15 @@ public sealed class PipelineScheduler(IMetadataStore store, IEventLog events, Pi
             await CheckSlasAsync(pipeline, calendar, due, runs, now, cancellationToken);
             var slots = pipeline.Scheduling.MaxActiveRuns - runs.Count(r => r.State == RunState.Running);
             var ran = runs.Select(r => r.LogicalDate).ToHashSet();
+            foreach (var cleared in ClearedIntervals(runs).TakeWhile(_ => slots > 0))
+            {
+                if (await ResumeClearedAsync(pipeline, cleared, cancellationToken) is { } resumed)
+                {
+                    started.Add(resumed);
+                    slots--;
+                }
+            }
+
             foreach (var date in due.Where(d => !ran.Contains(d)))
             {
                 if (slots <= 0)
@@ -71,9 +80,31 @@ public sealed class PipelineScheduler(IMetadataStore store, IEventLog events, Pi
         return started;
     }
 
-    private void Launch(PipelineDefinition pipeline, RunRecord claimed, CancellationToken cancellationToken)
+    /// <summary>Intervals whose latest run was cleared by <c>sluice clear</c>: due again, to run what was cleared.</summary>
+    private static IEnumerable<RunRecord> ClearedIntervals(IReadOnlyList<RunRecord> runs) =>
+        runs.GroupBy(r => r.LogicalDate).Select(g => g.MaxBy(r => r.Id)!).Where(RunClearing.IsCleared).OrderBy(r => r.LogicalDate);
+
+    /// <summary>
+    /// Starts a run that resumes a cleared one. Its start is the claim: the store refuses a second live
+    /// run of the interval, and once this one is recorded the interval's latest run is no longer cleared.
+    /// </summary>
+    private async Task<RunRecord?> ResumeClearedAsync(PipelineDefinition pipeline, RunRecord cleared, CancellationToken cancellationToken)
     {
-        var request = new RunRequest { LogicalDate = claimed.LogicalDate, Trigger = claimed.Trigger, Claimed = claimed };
+        try
+        {
+            var started = await store.StartRunAsync(runner.NewRun(pipeline, cleared.LogicalDate, "scheduled"), cancellationToken);
+            Launch(pipeline, started, cancellationToken, resumeFrom: cleared);
+            return started;
+        }
+        catch (RunConflictException)
+        {
+            return null; // another scheduler or a run by hand got there first
+        }
+    }
+
+    private void Launch(PipelineDefinition pipeline, RunRecord claimed, CancellationToken cancellationToken, RunRecord? resumeFrom = null)
+    {
+        var request = new RunRequest { LogicalDate = claimed.LogicalDate, Trigger = claimed.Trigger, Claimed = claimed, ResumeFrom = resumeFrom };
         var run = Task.Run(() => runner.RunAsync(pipeline, request, cancellationToken: cancellationToken), CancellationToken.None);
         lock (_running)
         {

@@ -168,7 +168,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
             await ScalarInAsync(transaction, "UPDATE runs SET state = 'abandoned', ended_at = $now, error = $reason WHERE id = $id", [("now", Time(now)), ("reason", reason), ("id", run.Id)], cancellationToken);
             await ScalarInAsync(
                 transaction,
-                "UPDATE task_instances SET state = 'failed', ended_at = $now, error = $reason WHERE run_id = $id AND state IN ('running', 'up_for_retry')",
+                "UPDATE task_instances SET state = 'failed', ended_at = $now, error = $reason WHERE run_id = $id AND state IN ('running', 'up_for_retry', 'up_for_reschedule')",
                 [("now", Time(now)), ("reason", "abandoned with its run"), ("id", run.Id)],
                 cancellationToken);
             await AppendInAsync(transaction, RunLiveness.AbandonedEvent(run, reason, now), cancellationToken);

@@ -68,5 +68,15 @@ internal static class SqliteSchema
         """
         CREATE TABLE pipelines (name TEXT PRIMARY KEY, paused INTEGER NOT NULL, changed_at TEXT NOT NULL);
         """,
+        // 4: claimed slots of task pools; a claim lapses with its run.
+        """
+        CREATE TABLE pool_slots (
+            pool TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES runs (id),
+            task_id TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            PRIMARY KEY (pool, run_id, task_id)
+        );
+        """,
     ];
 }

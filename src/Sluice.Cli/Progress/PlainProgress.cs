@@ -23,6 +23,7 @@ internal sealed class PlainProgress : IRunObserver
             TaskState.Failed => $"failed: {task.Error}",
             TaskState.UpstreamFailed => $"upstream_failed: {task.Error}",
             TaskState.UpForRetry => "up_for_retry",
+            TaskState.UpForReschedule => "up_for_reschedule (waiting for its condition)",
             _ => null,
         };
         if (detail is not null)

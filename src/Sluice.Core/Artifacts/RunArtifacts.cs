@@ -21,15 +21,33 @@ public sealed class RunArtifacts
     /// interval (no other live run has it), so staging left by earlier runs is from dead processes and goes.
     /// </summary>
     public RunArtifacts(string stateDirectory, string pipeline, DateOnly logicalDate, IArtifactStore? remote = null, long runId = 0)
+        : this(IntervalFolder(stateDirectory, pipeline, logicalDate), null, remote, pipeline, logicalDate)
     {
-        var date = logicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        Root = Path.Combine(stateDirectory, "artifacts", pipeline, date);
         _staging = Path.Combine(Root, StagingFolder, "run-" + runId.ToString(CultureInfo.InvariantCulture));
         RemoveLeftovers();
         Directory.CreateDirectory(_staging);
-        _remote = remote;
-        _remotePrefix = $"{pipeline}/{date}/";
     }
+
+    private RunArtifacts(string root, string? staging, IArtifactStore? remote, string pipeline, DateOnly logicalDate)
+    {
+        Root = root;
+        _staging = staging ?? string.Empty;
+        _remote = remote;
+        _remotePrefix = $"{pipeline}/{logicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/";
+    }
+
+    /// <summary>
+    /// For <c>sluice test</c>: reads the interval's published datasets, writes outputs to
+    /// <paramref name="outputFolder"/>, and touches nothing else (no shared store, no staging of live runs).
+    /// </summary>
+    public static RunArtifacts ForTest(string stateDirectory, string pipeline, DateOnly logicalDate, string outputFolder)
+    {
+        Directory.CreateDirectory(outputFolder);
+        return new RunArtifacts(IntervalFolder(stateDirectory, pipeline, logicalDate), outputFolder, null, pipeline, logicalDate);
+    }
+
+    private static string IntervalFolder(string stateDirectory, string pipeline, DateOnly logicalDate) =>
+        Path.Combine(stateDirectory, "artifacts", pipeline, logicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
     public string Root { get; }
 

@@ -77,6 +77,14 @@ public sealed class PipelineBuilder
     public PipelineBuilder Sink(string id, string connector, Action<TaskBuilder> configure, [CallerLineNumber] int line = 0) =>
         AddTask(id, TaskKind.Sink, connector, configure, line);
 
+    /// <summary>A task that waits for a condition: <c>file</c>, <c>s3</c>, <c>http</c> or <c>pipeline</c>, with <c>poke_interval</c>, <c>timeout</c>, <c>mode</c>, <c>soft_fail</c>.</summary>
+    public PipelineBuilder Sensor(string id, string connector, Action<TaskBuilder> configure, [CallerLineNumber] int line = 0) =>
+        AddTask(id, TaskKind.Sensor, connector, configure, line);
+
+    /// <summary>A pool tasks can name with <see cref="TaskBuilder.Pool"/>; in YAML projects pools come from pools.yaml.</summary>
+    public PipelineBuilder Pool(string name, int slots, [CallerLineNumber] int line = 0) =>
+        With(p => p with { Pools = [.. p.Pools.Where(x => x.Name != name), new PoolDefinition(name, slots, _pipeline.Location with { Line = line, Column = 1 })] });
+
     /// <summary>
     /// The pipeline, with each task's retry and timeout settings resolved against the pipeline's
     /// defaults exactly as the YAML loader resolves them, so both describe the same model.
@@ -142,6 +150,8 @@ public sealed class TaskBuilder
     private TriggerRule _trigger = TriggerRule.AllSuccess;
     private string? _quarantine;
     private EmptyPolicy? _onEmpty;
+    private string? _pool;
+    private int _priority;
 
     internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location)
     {
@@ -203,6 +213,20 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>Takes a slot of this pool while the task runs.</summary>
+    public TaskBuilder Pool(string pool)
+    {
+        _pool = pool;
+        return this;
+    }
+
+    /// <summary>Among ready tasks, higher starts first when slots are scarce.</summary>
+    public TaskBuilder Priority(int priority)
+    {
+        _priority = priority;
+        return this;
+    }
+
     public TaskBuilder With(string option, string value) => Add(option, new ScalarOption(value, _location));
 
     public TaskBuilder With(string option, long value) => With(option, value.ToString(CultureInfo.InvariantCulture));
@@ -234,6 +258,8 @@ public sealed class TaskBuilder
         TriggerRule = _trigger,
         QuarantineOutput = _quarantine,
         OnEmpty = _onEmpty,
+        Pool = _pool,
+        Priority = _priority,
         Location = _location,
     };
 

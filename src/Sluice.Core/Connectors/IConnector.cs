@@ -33,5 +33,11 @@ public sealed record TaskOutcome
     public long RowsQuarantined { get; init; }
     public long RowsRead { get; init; }
 
+    /// <summary>
+    /// Set by a sensor whose condition is not met yet: what it is waiting for. The task is poked again
+    /// later (<see cref="Sensors.SensorSettings"/>) and this attempt does not count as a try.
+    /// </summary>
+    public string? Waiting { get; init; }
+
     public long TotalRows => RowsWritten.Values.Sum();
 }

@@ -19,6 +19,12 @@ public sealed class TaskContext
     /// <summary>Connection types known to the host, to read connection options with their specs.</summary>
     public ConnectorCatalog? Catalog { get; init; }
 
+    /// <summary>The run history, for tasks that look at other runs (the <c>pipeline</c> sensor); null when there is none.</summary>
+    public State.IMetadataStore? Store { get; init; }
+
+    /// <summary>The clock of the run, so time-dependent checks follow a test's fake clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The options of the connection a task option names, template-expanded, secrets masked in logs.</summary>
     public ConnectorOptions Connection(string option = "connection")
     {

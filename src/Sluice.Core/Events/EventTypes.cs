@@ -12,6 +12,9 @@ public static class EventTypes
     /// <summary>from, to, attempt, worker, error (whole, masked).</summary>
     public const string TaskStateChanged = "task_state_changed";
 
+    /// <summary>waiting_for, next_poke_at, waited_seconds, timeout_seconds, mode: a sensor looked and its condition is not met yet.</summary>
+    public const string SensorWaiting = "sensor_waiting";
+
     /// <summary>
     /// Either dataset, rows_written, task_kind (source, transform, sink) and, for a sink, input (the dataset it loaded);
     /// or rows_read, rows_quarantined, task_kind and quarantine_dataset.

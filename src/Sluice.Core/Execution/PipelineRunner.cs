@@ -22,13 +22,17 @@ public sealed class PipelineRunner(
     string stateDirectory,
     IDatasetInspector? inspector = null,
     TimeProvider? timeProvider = null,
-    IEventLog? eventLog = null)
+    IEventLog? eventLog = null,
+    IPoolSlots? poolSlots = null)
 {
     /// <summary>How often a live run renews its heartbeat; a run silent for <see cref="RunLiveness.StaleAfter"/> is abandoned.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly IEventLog? _events = eventLog ?? store as IEventLog;
+
+    // A store that can share pool slots between processes does; otherwise they hold within this process.
+    private readonly IPoolSlots _pools = poolSlots ?? store as IPoolSlots ?? InProcessPoolSlots.Shared;
 
     public async Task<RunResult> RunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
@@ -37,7 +41,9 @@ public sealed class PipelineRunner(
         var interval = DataInterval.For(request.LogicalDate, pipeline.Interval, pipeline.TimeZone);
         var secrets = new SecretMasker();
         using var remote = OpenArtifactStore(pipeline, interval, secrets);
-        var previous = request.Resume ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : null;
+        var latest = request.Claimed is null ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : request.ResumeFrom;
+        // Clearing asks for exactly this: whatever runs the interval next resumes the cleared run.
+        var previous = request.Resume || (latest is not null && RunClearing.IsCleared(latest)) ? latest : null;
         var previousTasks = previous is null ? [] : await store.ListTasksAsync(previous.Id, cancellationToken);
         var run = request.Claimed ?? await StartRunAsync(pipeline, request, observer, cancellationToken);
 
@@ -52,8 +58,8 @@ public sealed class PipelineRunner(
             ["process"] = run.ProcessId,
         });
         var artifacts = new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote, run.Id);
-        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write);
-        var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, _time);
+        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, store);
+        var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, new PoolGate(pipeline, run.Id, _pools), _time);
         observer.RunStarted(run, pipeline.Tasks);
         using var stopHeartbeat = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(run.Id, stopHeartbeat.Token);

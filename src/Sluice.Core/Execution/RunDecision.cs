@@ -9,10 +9,10 @@ internal sealed record RunDecision
     /// <summary>Tasks that reach a final state without running (upstream failed, trigger rule not met), with the reason.</summary>
     public IReadOnlyList<(string TaskId, TaskState State, string Reason)> Settled { get; init; } = [];
 
-    /// <summary>Tasks that may start an attempt now, in run order.</summary>
+    /// <summary>Tasks that may start an attempt now: highest <c>priority</c> first, then in run order.</summary>
     public IReadOnlyList<TaskDefinition> Ready { get; init; } = [];
 
-    /// <summary>The earliest stored retry time still in the future, if any: when to look again.</summary>
+    /// <summary>The earliest stored retry or sensor time still in the future, if any: when to look again.</summary>
     public DateTimeOffset? WakeAt { get; init; }
 
     /// <summary>True when no task can change state any more.</summary>

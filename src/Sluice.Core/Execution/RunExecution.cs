@@ -16,6 +16,7 @@ internal sealed class RunExecution(
     RunArtifacts artifacts,
     RunRecorder recorder,
     TaskAttempt attempts,
+    PoolGate pools,
     TimeProvider time)
 {
     private readonly PipelineGraph _graph = PipelineGraph.Of(pipeline);
@@ -24,12 +25,15 @@ internal sealed class RunExecution(
     {
         // A task is kept only if it succeeded last time, its outputs are still staged, and nothing
         // upstream runs again; otherwise it would publish or load data built from stale inputs.
+        // A task cleared by `sluice clear` runs again, but the user chose whether its downstream does
+        // (--downstream): tasks below it that were not cleared keep their outputs.
         var kept = new HashSet<string>(StringComparer.Ordinal);
+        var cleared = previousTasks.Where(RunClearing.IsCleared).Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
         foreach (var task in _graph.RunOrder)
         {
             var earlier = previousTasks.FirstOrDefault(t => t.TaskId == task.Id);
             var reusable = earlier?.State == TaskState.Success
-                && _graph.Upstream(task.Id).All(kept.Contains)
+                && _graph.Upstream(task.Id).All(u => kept.Contains(u) || cleared.Contains(u))
                 && await AllStagedAsync(task.AllOutputs, cancellationToken);
             if (reusable)
             {
@@ -72,40 +76,53 @@ internal sealed class RunExecution(
                 await recorder.SaveAsync(recorder.Tasks[taskId] with { State = state, Error = reason, EndedAt = time.GetUtcNow() }, cancellationToken);
             }
 
-            foreach (var task in decision.Ready.Where(t => !running.ContainsKey(t.Id)).Take(Math.Max(1, maxParallel) - running.Count))
+            var poolFull = false;
+            foreach (var task in decision.Ready.Where(t => !running.ContainsKey(t.Id)))
             {
+                if (running.Count >= Math.Max(1, maxParallel))
+                {
+                    break;
+                }
+
+                if (!await pools.TryEnterAsync(task, cancellationToken))
+                {
+                    // Lower priorities may still start: they may use another pool, or none.
+                    poolFull = true;
+                    continue;
+                }
+
                 // Some drivers (DuckDB.NET) complete their "async" calls synchronously and block the thread.
                 // A dedicated thread per task keeps one such task from holding up the others while the
                 // thread pool is busy elsewhere (it adds threads only slowly once its minimum is reached).
                 running.Add(task.Id, Task.Factory.StartNew(
-                    () => RunAttemptAsync(task, cancellationToken),
+                    () => RunInSlotAsync(task, cancellationToken),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default).Unwrap());
             }
 
-            if (running.Count == 0)
+            var wakeAt = poolFull ? Earliest(decision.WakeAt, time.GetUtcNow() + PoolGate.Recheck) : decision.WakeAt;
+            if (running.Count == 0 && decision.Settled.Count > 0)
             {
-                if (decision.Settled.Count > 0)
-                {
-                    continue;
-                }
-
-                if (decision.WakeAt is not { } wake)
-                {
-                    return;
-                }
-
-                await Task.Delay(Max(wake - time.GetUtcNow(), TimeSpan.Zero), time, cancellationToken);
                 continue;
             }
 
-            // Wake for the first attempt to finish, or for the next stored retry time, whichever comes first.
+            if (running.Count == 0 && wakeAt is null)
+            {
+                return;
+            }
+
+            // Wake for the first attempt to finish, the next stored retry or sensor time, or a pool slot, whichever comes first.
             using var wakeUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var waits = running.Values.ToList();
-            if (decision.WakeAt is { } at)
+            if (wakeAt is { } at)
             {
                 waits.Add(Task.Delay(Max(at - time.GetUtcNow(), TimeSpan.Zero), time, wakeUp.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+            }
+
+            if (poolFull)
+            {
+                waits.Add(PoolGate.NextRelease);
             }
 
             var finished = await Task.WhenAny(waits);
@@ -122,6 +139,8 @@ internal sealed class RunExecution(
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+    private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
+
     /// <summary>
     /// After a task's first real await, its blocking driver calls run on pool threads. The pool creates
     /// threads up to its minimum at once and only slowly beyond it, so a run with N parallel blocking
@@ -137,6 +156,19 @@ internal sealed class RunExecution(
         }
     }
 
+    /// <summary>One attempt in a pool slot (if the task has a pool), given back however the attempt ends.</summary>
+    private async Task RunInSlotAsync(TaskDefinition task, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAttemptAsync(task, cancellationToken);
+        }
+        finally
+        {
+            await pools.ExitAsync(task);
+        }
+    }
+
     private async Task RunAttemptAsync(TaskDefinition task, CancellationToken cancellationToken)
     {
         var before = recorder.Tasks[task.Id];
@@ -145,6 +177,16 @@ internal sealed class RunExecution(
         try
         {
             var outcome = await attempts.RunAsync(task, attempt, message => recorder.Log(task.Id, message), cancellationToken);
+            while (outcome.Waiting is { } waiting)
+            {
+                if (!await SensorWaitAsync(task, before.TryNumber, waiting, cancellationToken))
+                {
+                    return;
+                }
+
+                outcome = await attempts.RunAsync(task, attempt, message => recorder.Log(task.Id, message), cancellationToken);
+            }
+
             artifacts.Publish(task.AllOutputs);
             recorder.Rows(task, outcome);
             await recorder.SaveAsync(
@@ -174,6 +216,50 @@ internal sealed class RunExecution(
             await RecordFailureAsync(task, attempt, e, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// A sensor's condition is not met. Past its timeout it fails (or is skipped with soft_fail). In
+    /// reschedule mode it stores its next look and frees the slot, not counting the look as a try
+    /// (false); in poke mode it waits in its slot and the caller looks again (true).
+    /// </summary>
+    private async Task<bool> SensorWaitAsync(TaskDefinition task, int triesBefore, string waiting, CancellationToken cancellationToken)
+    {
+        var settings = Sensors.SensorSettings.Of(task);
+        var record = recorder.Tasks[task.Id];
+        var now = time.GetUtcNow();
+        var waited = now - (record.StartedAt ?? now);
+        var deadline = (record.StartedAt ?? now) + settings.Timeout;
+        if (now >= deadline)
+        {
+            var message = $"sensor timed out after {Waited(waited)} (timeout {Waited(settings.Timeout)}): {waiting}";
+            recorder.Log(task.Id, settings.SoftFail ? $"{message}; skipped (soft_fail)" : message, settings.SoftFail ? "warning" : "error");
+            await recorder.SaveAsync(record with { State = settings.SoftFail ? TaskState.Skipped : TaskState.Failed, EndedAt = now, Error = message, NextAttemptAt = null }, cancellationToken);
+            return false;
+        }
+
+        // The last look happens at the deadline itself, so the timeout is honoured to the poke.
+        var next = Earliest(deadline, now + settings.PokeInterval);
+        recorder.Log(task.Id, $"waiting: {waiting}; next look at {next.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({Waited(waited)} waited of {Waited(settings.Timeout)})");
+        recorder.Write(Events.EventTypes.SensorWaiting, task.Id, new System.Text.Json.Nodes.JsonObject
+        {
+            ["waiting_for"] = waiting,
+            ["next_poke_at"] = next.ToString("O"),
+            ["waited_seconds"] = (long)waited.TotalSeconds,
+            ["timeout_seconds"] = (long)settings.Timeout.TotalSeconds,
+            ["mode"] = StateNames.Of(settings.Mode),
+        });
+        if (settings.Mode == Sensors.SensorMode.Poke)
+        {
+            await Task.Delay(next - now, time, cancellationToken);
+            return true;
+        }
+
+        await recorder.SaveAsync(record with { State = TaskState.UpForReschedule, TryNumber = triesBefore, NextAttemptAt = next }, cancellationToken);
+        return false;
+    }
+
+    private static string Waited(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{span.TotalHours:0.##}h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.##}m" : $"{span.TotalSeconds:0.###}s";
 
     private async Task RecordFailureAsync(TaskDefinition task, int attempt, Exception e, CancellationToken cancellationToken)
     {

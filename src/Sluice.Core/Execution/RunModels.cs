@@ -14,6 +14,8 @@ public sealed record RunRequest
     public bool WaitForOtherRun { get; init; }
     /// <summary>A run already recorded for this interval by a claim (the scheduler's); the runner carries it out instead of starting another.</summary>
     public RunRecord? Claimed { get; init; }
+    /// <summary>With <see cref="Claimed"/>: the earlier run whose succeeded tasks to keep (a cleared run the scheduler resumes).</summary>
+    public RunRecord? ResumeFrom { get; init; }
 }
 
 public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks)

@@ -20,7 +20,7 @@ internal static class RunScheduler
         foreach (var task in graph.RunOrder)
         {
             var record = tasks[task.Id];
-            if (record.State == TaskState.UpForRetry)
+            if (IsWaiting(record.State))
             {
                 if (record.NextAttemptAt is not { } at || at <= now)
                 {
@@ -54,9 +54,13 @@ internal static class RunScheduler
             }
         }
 
-        var active = states.Values.Any(s => s is TaskState.Running or TaskState.UpForRetry) || ready.Count > 0;
-        return new RunDecision { Settled = settled, Ready = ready, WakeAt = wake, Finished = !active };
+        var active = states.Values.Any(s => s == TaskState.Running || IsWaiting(s)) || ready.Count > 0;
+        // OrderBy is stable: equal priorities keep the run order.
+        return new RunDecision { Settled = settled, Ready = ready.OrderByDescending(t => t.Priority).ToList(), WakeAt = wake, Finished = !active };
     }
+
+    /// <summary>A retry or a sensor's next look: ready again at its stored time, holding no slot until then.</summary>
+    public static bool IsWaiting(TaskState state) => state is TaskState.UpForRetry or TaskState.UpForReschedule;
 
     /// <summary>Pending (wait), Running (start it) or a final state with its reason.</summary>
     private static (TaskState State, string Reason) Evaluate(TriggerRule rule, IReadOnlyList<(string Id, TaskState State)> upstream)

@@ -22,7 +22,8 @@ internal sealed class TaskAttempt(
     ConnectorCatalog catalog,
     IDatasetInspector? inspector,
     TimeProvider time,
-    Action<string, string?, JsonObject> emit)
+    Action<string, string?, JsonObject> emit,
+    State.IMetadataStore? store = null)
 {
     public async Task<TaskOutcome> RunAsync(TaskDefinition task, int attempt, Action<string> log, CancellationToken cancellationToken)
     {
@@ -55,6 +56,8 @@ internal sealed class TaskAttempt(
             Log = log,
             TryNumber = attempt,
             Catalog = catalog,
+            Store = store,
+            Time = time,
         };
         await artifacts.FetchAsync(task.Inputs, token);
         var outcome = await connector.ExecuteAsync(context, token);

@@ -21,6 +21,10 @@ public sealed record PipelineDefinition
     public IReadOnlyList<TaskDefinition> Tasks { get; init; } = [];
     /// <summary>The project's named connections (from connections.yaml and the environment).</summary>
     public IReadOnlyList<ConnectionDefinition> Connections { get; init; } = [];
+    /// <summary>The project's task pools (from pools.yaml): at most that many tasks of a pool run at once, across runs and processes.</summary>
+    public IReadOnlyList<PoolDefinition> Pools { get; init; } = [];
+    /// <summary>Names of the project's other pipelines (their files' names), for checks that refer to one; null when unknown (C# builds).</summary>
+    public IReadOnlyList<string>? ProjectPipelines { get; init; }
     /// <summary>Shared storage that published datasets are copied to; null keeps them on this machine only.</summary>
     public ArtifactStoreDefinition? ArtifactStore { get; init; }
     /// <summary>Which recorded metrics are compared with their history after each run (<c>anomalies:</c>).</summary>
@@ -36,6 +40,8 @@ public sealed record PipelineDefinition
     public DatasetDefinition? FindDataset(string name) => Datasets.FirstOrDefault(d => d.Name == name);
 
     public ConnectionDefinition? FindConnection(string name) => Connections.FirstOrDefault(c => c.Name == name);
+
+    public PoolDefinition? FindPool(string name) => Pools.FirstOrDefault(p => p.Name == name);
 }
 
 public enum TaskKind
@@ -43,6 +49,8 @@ public enum TaskKind
     Source,
     Transform,
     Sink,
+    /// <summary>Waits for a condition (a file, an object, another pipeline's run) without holding a task slot.</summary>
+    Sensor,
 }
 
 public enum BadRowPolicy
@@ -65,6 +73,10 @@ public sealed record TaskDefinition
     public TimeSpan? Timeout { get; init; }
     public BadRowPolicy OnBadRows { get; init; } = BadRowPolicy.Fail;
     public TriggerRule TriggerRule { get; init; } = TriggerRule.AllSuccess;
+    /// <summary>The pool whose slots this task takes while it runs; null for none.</summary>
+    public string? Pool { get; init; }
+    /// <summary>Among tasks ready at once, higher priorities start first when slots are scarce.</summary>
+    public int Priority { get; init; }
     /// <summary>Dataset that receives quarantined rows; defaults to <c>{output}_quarantine</c>.</summary>
     public string? QuarantineOutput { get; init; }
     /// <summary>

@@ -16,6 +16,8 @@ public enum TaskState
     Pending,
     Running,
     UpForRetry,
+    /// <summary>A sensor whose condition was not met: it looks again at <c>next_attempt_at</c>, holding no slot meanwhile.</summary>
+    UpForReschedule,
     Success,
     Failed,
     UpstreamFailed,
@@ -56,7 +58,7 @@ public sealed record TaskInstanceRecord
     /// <summary>True when a resumed run kept this task's staged outputs from an earlier run.</summary>
     public bool Reused { get; init; }
     public string? Error { get; init; }
-    /// <summary>When an <c>up_for_retry</c> task may start its next attempt: a stored time, not a sleep holding a slot.</summary>
+    /// <summary>When an <c>up_for_retry</c> or <c>up_for_reschedule</c> task may start its next attempt: a stored time, not a sleep holding a slot.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;

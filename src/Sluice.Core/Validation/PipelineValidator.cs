@@ -132,6 +132,14 @@ public static partial class PipelineValidator
             case TaskKind.Sink when task.Inputs.Count != 1 || task.Outputs.Count > 0:
                 errors.Add(new(task.Location, $"sink task '{task.Id}' must have exactly one 'input' dataset and no outputs."));
                 break;
+            case TaskKind.Sensor when task.Inputs.Count > 0 || task.Outputs.Count > 0:
+                errors.Add(new(task.Location, $"sensor task '{task.Id}' waits for a condition and has no inputs or outputs; order it with 'depends_on' on the tasks that wait for it."));
+                break;
+        }
+
+        if (task.Pool is { } pool && pipeline.FindPool(pool) is null)
+        {
+            errors.Add(new(task.LocationOf("pool"), $"task '{task.Id}': " + Suggestions.UnknownName("pool", pool, pipeline.Pools.Select(p => p.Name)) + $" Declare pools in {Yaml.PoolsLoader.FileName} beside the pipeline: pools: {{ {pool}: 4 }}."));
         }
 
         if ((task.Timeout ?? pipeline.DefaultTimeout) is { } timeout && (timeout < TimeSpan.FromMilliseconds(10) || timeout > TimeSpan.FromDays(1)))
@@ -153,7 +161,7 @@ public static partial class PipelineValidator
 
         if (connector is null)
         {
-            errors.Add(new(task.LocationOf("source", "transform", "sink"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
+            errors.Add(new(task.LocationOf("source", "transform", "sink", "sensor"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
             return;
         }
 

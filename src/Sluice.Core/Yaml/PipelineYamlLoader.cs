@@ -19,7 +19,7 @@ public static partial class PipelineYamlLoader
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
     private static readonly string[] TaskKeys =
-        [.. RetryKeys, "source", "transform", "sink", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "on_empty", "quarantine_output", "trigger_rule", "with", "description"];
+        [.. RetryKeys, "source", "transform", "sink", "sensor", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "on_empty", "quarantine_output", "trigger_rule", "pool", "priority", "with", "description"];
 
     public static PipelineDefinition LoadFile(string path)
     {
@@ -32,14 +32,38 @@ public static partial class PipelineYamlLoader
         var directory = Path.GetDirectoryName(fullPath)!;
         var connections = ConnectionsLoader.Load(ConnectionsLoader.FindFile(directory));
         var secrets = Templating.SecretsFile.Find(directory);
+        var pools = PoolsLoader.Load(PoolsLoader.FindFile(directory));
+        var neighbours = ProjectPipelineNames(directory);
         try
         {
-            return Load(File.ReadAllText(fullPath), DisplayPath(fullPath), directory) with { Connections = connections, SecretsFile = secrets };
+            return Load(File.ReadAllText(fullPath), DisplayPath(fullPath), directory) with { Connections = connections, SecretsFile = secrets, Pools = pools, ProjectPipelines = neighbours };
         }
         catch (PipelineValidationException e) when (e.Partial is not null)
         {
-            throw new PipelineValidationException(e.Errors) { Partial = e.Partial with { Connections = connections, SecretsFile = secrets } };
+            throw new PipelineValidationException(e.Errors) { Partial = e.Partial with { Connections = connections, SecretsFile = secrets, Pools = pools, ProjectPipelines = neighbours } };
         }
+    }
+
+    /// <summary>
+    /// The pipelines of the project, by the names of their files (a pipeline is found by name as &lt;name&gt;.yaml):
+    /// those beside this one and in the working folder's pipelines/ and examples/*/ folders, minus the project's settings files.
+    /// </summary>
+    private static List<string> ProjectPipelineNames(string directory)
+    {
+        string[] settings = [ConnectionsLoader.FileName, PoolsLoader.FileName, "alerts.yaml"];
+        var folders = new List<string> { directory, Directory.GetCurrentDirectory(), Path.GetFullPath("pipelines") };
+        if (Directory.Exists("examples"))
+        {
+            folders.AddRange(Directory.EnumerateDirectories("examples").Select(Path.GetFullPath));
+        }
+
+        return folders.Where(Directory.Exists).Distinct()
+            .SelectMany(f => Directory.EnumerateFiles(f, "*.yaml").Concat(Directory.EnumerateFiles(f, "*.yml")))
+            .Where(f => !settings.Contains(Path.GetFileName(f)))
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>A path as errors show it: relative to the working folder when below it, else absolute.</summary>
@@ -221,6 +245,8 @@ public static partial class PipelineYamlLoader
         var trigger = TriggerRule.AllSuccess;
         EmptyPolicy? onEmpty = null;
         string? quarantine = null;
+        string? pool = null;
+        var priority = 0;
         MapOption options = new([], nodes.At(mapping));
         var keyLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var (key, _, value) in nodes.Entries(mapping, $"task '{id}'", TaskKeys))
@@ -231,6 +257,9 @@ public static partial class PipelineYamlLoader
                 case "source": kinds.Add((TaskKind.Source, nodes.Scalar(value, "source") ?? string.Empty)); break;
                 case "transform": kinds.Add((TaskKind.Transform, nodes.Scalar(value, "transform") ?? string.Empty)); break;
                 case "sink": kinds.Add((TaskKind.Sink, nodes.Scalar(value, "sink") ?? string.Empty)); break;
+                case "sensor": kinds.Add((TaskKind.Sensor, nodes.Scalar(value, "sensor") ?? string.Empty)); break;
+                case "pool": pool = nodes.Scalar(value, key); break;
+                case "priority": priority = ReadPriority(value, nodes); break;
                 case "input" or "inputs": inputs.AddRange(nodes.Names(value, key)); break;
                 case "output" or "outputs": outputs.AddRange(nodes.Names(value, key)); break;
                 case "depends_on": dependsOn.AddRange(nodes.Names(value, key)); break;
@@ -260,7 +289,7 @@ public static partial class PipelineYamlLoader
         var (retry, timeout) = ReadRetry(mapping, nodes, defaultRetry, defaultTimeout, $"task '{id}'", []);
         if (kinds.Count != 1)
         {
-            nodes.Error(idNode, $"task '{id}' must have exactly one of 'source', 'transform' or 'sink' naming its connector.");
+            nodes.Error(idNode, $"task '{id}' must have exactly one of 'source', 'transform', 'sink' or 'sensor' naming its connector.");
             return null;
         }
 
@@ -279,6 +308,8 @@ public static partial class PipelineYamlLoader
             TriggerRule = trigger,
             QuarantineOutput = quarantine,
             OnEmpty = onEmpty,
+            Pool = pool,
+            Priority = priority,
             Location = nodes.At(idNode),
             KeyLocations = keyLocations,
         };
@@ -335,6 +366,18 @@ public static partial class PipelineYamlLoader
 
         nodes.Error(value, $"{key} must be a date as YYYY-MM-DD (got '{text}').");
         return null;
+    }
+
+    private static int ReadPriority(YamlNode value, YamlNodes nodes)
+    {
+        var text = nodes.Scalar(value, "priority");
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var priority))
+        {
+            return priority;
+        }
+
+        nodes.Error(value, $"priority must be a whole number; higher starts first when slots are scarce (got '{text}').");
+        return 0;
     }
 
     private static int? ReadInt(YamlNode value, YamlNodes nodes, string key, int minimum)
