@@ -9,6 +9,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     BackfillCommand.Create(),
     RunsCommand.Create(),
     AlertsCommand.Create(),
+    ChecksCommand.Create(),
     ShowCommand.Create(),
     SchemaCommand.Create(),
     SchedulerCommand.Create(),
