@@ -129,7 +129,7 @@ public sealed class DataCheckTests : IDisposable
         Assert.Equal("1 row(s) have a category outside [books, toys], e.g. 'garden'", messages["accepted_values(category)"]);
         Assert.Equal("1 row(s) have a amount outside [0, ∞] (min -1.0, max 12.5)", messages["range(amount)"]);
         Assert.Equal("4 row(s) have a id missing from customers.id, e.g. '1'", messages["relationships(id->customers.id)"]);
-        Assert.Equal("the query returned 1 row(s), e.g. (3, -1.0)", messages["sql"]);
+        Assert.Equal("the query returned 1 row(s), e.g. (3, -1)", messages["sql"]);
     }
 
     [Fact]

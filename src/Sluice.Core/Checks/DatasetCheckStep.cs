@@ -58,7 +58,7 @@ internal sealed class DatasetCheckStep(
 
         if (failures.Count > 0)
         {
-            throw new BadDataException($"task '{task.Id}': {failures.Count} error check(s) failed: {string.Join("; ", failures)}. Nothing was published.");
+            throw new BadDataException($"{failures.Count} error check(s) failed: {string.Join("; ", failures)}. Nothing was published.");
         }
 
         foreach (var metric in metrics)
