@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sluice.Connectors;
 using Sluice.Engine.DuckDb;
-using Sluice.Engine.DuckDb.Checks;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
 using Sluice.State;
@@ -29,5 +28,5 @@ public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOpti
 
     /// <summary>A runner of single intervals in this process over an open store.</summary>
     public PipelineRunner CreateRunner(IMetadataStore store) =>
-        new(Catalog, store, StateDirectory, new DuckDbDatasetInspector(), Time, checkRunner: new DuckDbCheckRunner());
+        new(Catalog, store, StateDirectory, new DuckDbDatasetInspector(), Time);
 }

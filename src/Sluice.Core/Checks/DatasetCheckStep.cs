@@ -38,7 +38,7 @@ internal sealed class DatasetCheckStep(
             {
                 if (runner is null)
                 {
-                    throw new SluiceException($"dataset '{output}' declares checks or metrics, but this host has no check runner (DuckDB); add Sluice.Engine.DuckDb to it.");
+                    throw new NonRetryableException($"dataset '{output}' declares checks or metrics, but this host has no check runner (DuckDB); add Sluice.Engine.DuckDb to it.");
                 }
 
                 var report = await runner.RunAsync(await RequestAsync(task, declared, staged, cancellationToken), cancellationToken);

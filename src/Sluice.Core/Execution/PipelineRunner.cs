@@ -53,7 +53,7 @@ public sealed class PipelineRunner(
             ["process"] = run.ProcessId,
         });
         var artifacts = new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote, run.Id);
-        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, checkRunner, _events);
+        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, checkRunner ?? inspector as ICheckRunner, _events);
         var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, _time);
         observer.RunStarted(run, pipeline.Tasks);
         using var stopHeartbeat = new CancellationTokenSource();
