@@ -197,8 +197,44 @@ internal static class PipelineJsonSchema
                         }),
                 },
             },
+            ["checks"] = Describe(new JsonObject { ["type"] = "array", ["items"] = Check() }, "Data checks run on the staged dataset before it is published (docs/checks.md)."),
+            ["metrics"] = Describe(
+                new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
+                "Name to DuckDB aggregate expression, recorded as a metric_observed event every run."),
         },
     };
+
+    /// <summary>One check: one type key with its options, plus severity and name.</summary>
+    private static JsonObject Check()
+    {
+        static JsonObject Options(params string[] keys) => new()
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject(keys.Select(k => new KeyValuePair<string, JsonNode?>(k, new JsonObject()))),
+        };
+        JsonObject Columns() => new() { ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }, Options("columns")) };
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["minProperties"] = 1,
+            ["properties"] = new JsonObject
+            {
+                ["severity"] = new JsonObject { ["enum"] = new JsonArray("warn", "warning", "error") },
+                ["name"] = new JsonObject { ["type"] = "string" },
+                ["row_count"] = new JsonObject { ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "null" }, Options("min", "max", "min_ratio_of_median", "max_ratio_of_median", "history")) },
+                ["not_null"] = Columns(),
+                ["unique"] = Columns(),
+                ["accepted_values"] = Options("column", "values"),
+                ["range"] = Options("column", "min", "max"),
+                ["freshness"] = Options("column", "max_age"),
+                ["relationships"] = Options("column", "to", "field"),
+                ["reconcile"] = Options("with", "sum", "tolerance"),
+                ["sql"] = new JsonObject { ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, Options("query")) },
+            },
+        };
+    }
 
     private static JsonObject Enum(ConnectorCatalog catalog, TaskKind kind, string description) =>
         Describe(new JsonObject { ["enum"] = new JsonArray(catalog.NamesOf(kind).Select(n => (JsonNode)n).ToArray()) }, description);

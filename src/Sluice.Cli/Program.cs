@@ -12,6 +12,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     RunsCommand.Create(),
     MetricsCommand.Create(),
     AlertsCommand.Create(),
+    ChecksCommand.Create(),
     ShowCommand.Create(),
     SchemaCommand.Create(),
     SchedulerCommand.Create(),

@@ -1,11 +1,23 @@
+using Sluice.Checks;
+using Sluice.Engine.DuckDb.Checks;
 using Sluice.Execution;
 using Sluice.Model;
 
 namespace Sluice.Engine.DuckDb;
 
-/// <summary>Reads a staged Parquet file's schema and NULL counts, for dataset contracts.</summary>
-public sealed class DuckDbDatasetInspector(DuckDbSettings? settings = null) : IDatasetInspector
+/// <summary>
+/// Reads a staged Parquet file's schema and NULL counts, for dataset contracts; also runs declared
+/// checks (through <see cref="DuckDbCheckRunner"/>), so a host that passes only the inspector to
+/// <see cref="PipelineRunner"/> still enforces them.
+/// </summary>
+public sealed class DuckDbDatasetInspector(DuckDbSettings? settings = null) : IDatasetInspector, ICheckRunner
 {
+    private readonly DuckDbCheckRunner _checks = new(settings);
+
+    public Task<DatasetCheckReport> RunAsync(DatasetCheckRequest request, CancellationToken cancellationToken) => _checks.RunAsync(request, cancellationToken);
+
+    public Task<string?> ProbeAsync(DatasetDefinition dataset, string query, CancellationToken cancellationToken) => _checks.ProbeAsync(dataset, query, cancellationToken);
+
     public async Task<IReadOnlyList<ColumnDefinition>> DescribeAsync(string stagedPath, CancellationToken cancellationToken)
     {
         await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);

@@ -13,6 +13,9 @@ namespace Sluice.Transforms;
 /// </summary>
 internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
 {
+    /// <summary>Validation over empty inputs: assertions are compiled, not evaluated (an empty day proves nothing).</summary>
+    public bool DryRun { get; init; }
+
     private readonly StepValues _values = new();
 
     public async Task<StepPlan> CompileAsync(IReadOnlyList<Step> steps, CancellationToken cancellationToken)
@@ -76,10 +79,14 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
             }
 
             plan.Add(step, rejects, diagnostics);
+            if (step is AssertStep assertion)
+            {
+                plan.Assert(assertion, input);
+            }
         }
 
         plan.Final = await FinalAsync(new StepInput($"s{steps.Count}", columns, _values), steps.All(s => s.KeepsRowOrder), cancellationToken);
-        await plan.FailOnRejectsAsync(cancellationToken);
+        await plan.FailOnRejectsAsync(DryRun, cancellationToken);
         return plan;
     }
 

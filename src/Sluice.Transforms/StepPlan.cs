@@ -11,6 +11,7 @@ internal sealed class StepPlan(DuckDbSession session, TaskContext context)
 {
     private readonly List<(Step Step, string Query)> _rejects = [];
     private readonly List<(string Message, string Query, bool Fail)> _diagnostics = [];
+    private readonly List<(AssertStep Step, string Violations, string? Examples)> _assertions = [];
 
     public string Final { get; set; } = "s0";
 
@@ -24,9 +25,16 @@ internal sealed class StepPlan(DuckDbSession session, TaskContext context)
         _diagnostics.AddRange(diagnostics);
     }
 
+    public void Assert(AssertStep step, StepInput input) => _assertions.Add((step, step.Violations(input), step.ExampleRows(input)));
+
     /// <summary>Steps whose policy is to fail stop the task here, before anything is written.</summary>
-    public async Task FailOnRejectsAsync(CancellationToken cancellationToken)
+    public async Task FailOnRejectsAsync(bool dryRun, CancellationToken cancellationToken)
     {
+        foreach (var (step, violations, examples) in _assertions)
+        {
+            await FailOnAssertionAsync(step, violations, examples, dryRun, cancellationToken);
+        }
+
         foreach (var (message, query, _) in _diagnostics.Where(d => d.Fail))
         {
             var count = await session.ScalarAsync<long>(query, [], cancellationToken);
@@ -50,6 +58,41 @@ internal sealed class StepPlan(DuckDbSession session, TaskContext context)
                 $"{step.Describe} in task '{context.Task.Id}': {count} value(s) {examples[0][3]}: {string.Join("; ", listed)}. " +
                 "Add the right format, or set on_error: null or quarantine (with the task's on_bad_rows: quarantine).");
         }
+    }
+
+    private async Task FailOnAssertionAsync(AssertStep step, string violations, string? examples, bool dryRun, CancellationToken cancellationToken)
+    {
+        long count;
+        try
+        {
+            if (dryRun)
+            {
+                await session.DescribeAsync($"({violations})", [], cancellationToken);
+                return;
+            }
+
+            count = await session.ScalarAsync<long>(violations, [], cancellationToken);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e) when (DuckDbErrors.IsPermanent(e))
+        {
+            throw new NonRetryableException($"{step.Describe} in task '{context.Task.Id}': the condition '{step.Condition}' does not run: {DuckDbErrors.FirstLine(e.Message)}");
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (examples is null)
+        {
+            throw new BadDataException($"{step.Describe} in task '{context.Task.Id}': {step.Message} (aggregate condition '{step.Condition}' is false); nothing was written.");
+        }
+
+        var rows = await session.QueryAsync(examples, [], cancellationToken);
+        var columns = (await session.DescribeAsync($"({examples})", [], cancellationToken)).Select(c => c.Name).ToList();
+        var listed = rows.Select(r => "{" + string.Join(", ", columns.Select((c, i) => $"{c}: {Convert.ToString(r[i], CultureInfo.InvariantCulture) ?? "NULL"}")) + "}");
+        throw new BadDataException(
+            $"{step.Describe} in task '{context.Task.Id}': {step.Message}: {count} row(s) break '{step.Condition}', e.g. {string.Join("; ", listed)}; nothing was written.");
     }
 
     /// <summary>Writes quarantined rows (row, column, value, reason, step) when the task quarantines.</summary>

@@ -66,7 +66,7 @@ internal static class StepsDryRun
         };
         try
         {
-            await new StepCompiler(session, context).CompileAsync(steps, CancellationToken.None);
+            await new StepCompiler(session, context) { DryRun = true }.CompileAsync(steps, CancellationToken.None);
             return null;
         }
         catch (NonRetryableException e)

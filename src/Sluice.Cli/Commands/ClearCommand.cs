@@ -34,13 +34,14 @@ internal static class ClearCommand
 
             var chosen = RunClearing.Select(definition, parse.GetValue(tasks)!, parse.GetValue(downstream));
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
-            if (!SluiceHost.HasHistory(state))
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
+            if (!SluiceHost.HasHistory(metadata))
             {
                 Console.WriteLine($"nothing to clear: no run history in {state}.");
                 return 0;
             }
 
-            await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
+            await using var store = await SluiceHost.OpenStoreAsync(metadata, cancellationToken);
             var plan = await RunClearing.PlanAsync(store, definition, chosen, first, last, cancellationToken);
             if (plan.Count == 0)
             {

@@ -23,7 +23,7 @@ internal static class TestCommand
             var logicalDate = CommonOptions.ParseDate(parse.GetValue(date)!, "--date");
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
             var catalog = SluiceHost.Catalog();
-            await using var store = await SluiceHost.OpenStoreAsync(state, cancellationToken);
+            await using var store = await SluiceHost.OpenStoreAsync(SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state), cancellationToken);
             var tester = new TaskTester(catalog, store, state, new DuckDbDatasetInspector());
             var taskId = parse.GetValue(task)!;
             var result = await tester.TestAsync(definition, taskId, logicalDate, message => Console.WriteLine($"{taskId}: {message}"), cancellationToken);

@@ -9,10 +9,15 @@ internal static class ValidateCommand
     {
         var pipeline = CommonOptions.Pipeline();
         var command = new Command("validate", "Check a pipeline (YAML, DAG, connectors, options) without running anything.") { pipeline };
-        command.SetAction((parse, _) => CommandErrors.GuardAsync(() =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             PipelineValidator.EnsureValid(definition, SluiceHost.Catalog());
+            // Check SQL and metric expressions compile against the declared columns, without data.
+            if (await CheckValidator.ProbeAsync(definition, new Engine.DuckDb.Checks.DuckDbCheckRunner(), cancellationToken) is { Count: > 0 } sqlErrors)
+            {
+                throw new PipelineValidationException(sqlErrors);
+            }
             var alerts = Alerts.Configuration.AlertsFile.FindFile(definition.BaseDirectory);
             if (alerts is not null)
             {
@@ -20,7 +25,7 @@ internal static class ValidateCommand
             }
 
             Console.WriteLine($"ok: pipeline '{definition.Name}' is valid ({definition.Tasks.Count} tasks){(alerts is null ? string.Empty : $", alerts in {alerts}")}.");
-            return Task.FromResult(0);
+            return 0;
         }));
         return command;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sluice.Artifacts;
+using Sluice.Checks;
 using Sluice.Connectors;
 using Sluice.Events;
 using Sluice.Model;
@@ -23,7 +24,8 @@ public sealed class PipelineRunner(
     IDatasetInspector? inspector = null,
     TimeProvider? timeProvider = null,
     IEventLog? eventLog = null,
-    IPoolSlots? poolSlots = null)
+    IPoolSlots? poolSlots = null,
+    ICheckRunner? checkRunner = null)
 {
     /// <summary>How often a live run renews its heartbeat; a run silent for <see cref="RunLiveness.StaleAfter"/> is abandoned.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
@@ -58,7 +60,7 @@ public sealed class PipelineRunner(
             ["process"] = run.ProcessId,
         });
         var artifacts = new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote, run.Id);
-        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, store);
+        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, store, checkRunner ?? inspector as ICheckRunner, _events);
         var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, new PoolGate(pipeline, run.Id, _pools), _time);
         observer.RunStarted(run, pipeline.Tasks);
         using var stopHeartbeat = new CancellationTokenSource();

@@ -176,7 +176,7 @@ internal sealed class RunExecution(
         await recorder.SaveAsync(before with { State = TaskState.Running, TryNumber = attempt, StartedAt = before.StartedAt ?? time.GetUtcNow(), Error = null, NextAttemptAt = null }, cancellationToken);
         try
         {
-            var outcome = await attempts.RunAsync(task, attempt, message => recorder.Log(task.Id, message), cancellationToken);
+            var outcome = await attempts.RunAsync(task, attempt, (message, level) => recorder.Log(task.Id, message, level), cancellationToken);
             while (outcome.Waiting is { } waiting)
             {
                 if (!await SensorWaitAsync(task, before.TryNumber, waiting, cancellationToken))
@@ -184,7 +184,7 @@ internal sealed class RunExecution(
                     return;
                 }
 
-                outcome = await attempts.RunAsync(task, attempt, message => recorder.Log(task.Id, message), cancellationToken);
+                outcome = await attempts.RunAsync(task, attempt, (message, level) => recorder.Log(task.Id, message, level), cancellationToken);
             }
 
             artifacts.Publish(task.AllOutputs);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sluice.Artifacts;
+using Sluice.Checks;
 using Sluice.Connectors;
 using Sluice.Events;
 using Sluice.Model;
@@ -10,7 +11,7 @@ namespace Sluice.Execution;
 
 /// <summary>
 /// Runs one attempt of one task: clear its staged outputs, fetch its inputs, run the connector,
-/// enforce the declared contracts of what it wrote, and upload the outputs to a shared store. It
+/// enforce the declared contracts and checks of what it wrote, and upload the outputs to a shared store. It
 /// neither retries nor records state; the caller decides what a failure means.
 /// </summary>
 internal sealed class TaskAttempt(
@@ -23,9 +24,14 @@ internal sealed class TaskAttempt(
     IDatasetInspector? inspector,
     TimeProvider time,
     Action<string, string?, JsonObject> emit,
-    State.IMetadataStore? store = null)
+    State.IMetadataStore? store = null,
+    ICheckRunner? checkRunner = null,
+    IEventLog? history = null)
 {
-    public async Task<TaskOutcome> RunAsync(TaskDefinition task, int attempt, Action<string> log, CancellationToken cancellationToken)
+    private readonly DatasetCheckStep _checks = new(pipeline, interval, artifacts, checkRunner, history, emit);
+
+    /// <param name="log">A log line and its level (info, warning).</param>
+    public async Task<TaskOutcome> RunAsync(TaskDefinition task, int attempt, Action<string, string> log, CancellationToken cancellationToken)
     {
         var connector = catalog.Find(task.Kind, task.Connector)!;
         var timeout = task.Timeout ?? pipeline.DefaultTimeout;
@@ -41,7 +47,7 @@ internal sealed class TaskAttempt(
         }
     }
 
-    private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, Action<string> log, CancellationToken token)
+    private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, Action<string, string> log, CancellationToken token)
     {
         artifacts.Discard(task.AllOutputs);
         var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), runId.ToString(System.Globalization.CultureInfo.InvariantCulture), SecretsFile.IsSecret(pipeline.SecretsFile));
@@ -53,7 +59,7 @@ internal sealed class TaskAttempt(
             Templates = templates,
             Artifacts = artifacts,
             Options = new ConnectorOptions(task.Options, connector.Options, templates),
-            Log = log,
+            Log = message => log(message, "info"),
             TryNumber = attempt,
             Catalog = catalog,
             Store = store,
@@ -63,6 +69,7 @@ internal sealed class TaskAttempt(
         var outcome = await connector.ExecuteAsync(context, token);
         EmptySourceCheck.Apply(task, outcome, interval, context.Log, payload => emit(EventTypes.EmptyInterval, task.Id, payload));
         await CheckContractsAsync(task, token);
+        await _checks.RunAsync(task, outcome, log, token);
         await artifacts.UploadStagedAsync(task.AllOutputs, token);
         return outcome;
     }

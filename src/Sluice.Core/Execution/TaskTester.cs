@@ -34,8 +34,8 @@ public sealed class TaskTester(ConnectorCatalog catalog, IMetadataStore store, s
         var artifacts = RunArtifacts.ForTest(stateDirectory, pipeline.Name, logicalDate, folder);
         await CheckInputsAsync(pipeline, task, artifacts, day, cancellationToken);
         var interval = DataInterval.For(logicalDate, pipeline.Interval, pipeline.TimeZone);
-        var attempt = new TaskAttempt(pipeline, 0, interval, artifacts, new SecretMasker(), catalog, inspector, timeProvider ?? TimeProvider.System, (_, _, _) => { }, store);
-        var outcome = await attempt.RunAsync(task, 1, log, cancellationToken);
+        var attempt = new TaskAttempt(pipeline, 0, interval, artifacts, new SecretMasker(), catalog, inspector, timeProvider ?? TimeProvider.System, (_, _, _) => { }, store, inspector as Checks.ICheckRunner);
+        var outcome = await attempt.RunAsync(task, 1, (message, level) => log(level == "info" ? message : $"{level}: {message}"), cancellationToken);
         var outputs = task.AllOutputs.Select(d => (Dataset: d, Path: artifacts.WritePath(d))).Where(o => File.Exists(o.Path)).ToDictionary(o => o.Dataset, o => o.Path, StringComparer.Ordinal);
         return new TaskTestResult(outcome, folder, outputs);
     }

@@ -117,6 +117,10 @@ public sealed record DatasetDefinition
 {
     public required string Name { get; init; }
     public IReadOnlyList<ColumnDefinition> Columns { get; init; } = [];
+    /// <summary>Data checks run on what the writing task staged, before it is published.</summary>
+    public IReadOnlyList<CheckDefinition> Checks { get; init; } = [];
+    /// <summary>Aggregates computed in the checks' scan and recorded as <c>metric_observed</c> events.</summary>
+    public IReadOnlyList<MetricDefinition> Metrics { get; init; } = [];
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
 }
 

@@ -33,6 +33,11 @@ public static partial class PipelineValidator
 
         ArtifactStoreValidator.Check(pipeline, catalog, errors);
         AnomalyValidator.Check(pipeline, producers.Keys, errors);
+        if (PipelineGraph.Of(pipeline).Cycle is null)
+        {
+            CheckValidator.Check(pipeline, errors);
+        }
+
         foreach (var dataset in pipeline.Datasets.Where(d => !producers.ContainsKey(d.Name)))
         {
             errors.Add(new(dataset.Location, $"dataset '{dataset.Name}' is declared but no task writes it. Add it to a task's 'output', or remove the declaration."));

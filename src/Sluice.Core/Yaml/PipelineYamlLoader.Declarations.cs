@@ -12,18 +12,28 @@ public static partial class PipelineYamlLoader
         foreach (var (name, nameNode, body) in nodes.Entries(datasets, "datasets", []))
         {
             var columns = new List<ColumnDefinition>();
+            var checks = new List<CheckDefinition>();
+            var metrics = new List<MetricDefinition>();
             if (nodes.Mapping(body, $"dataset '{name}'") is { } mapping)
             {
-                foreach (var (_, _, value) in nodes.Entries(mapping, $"dataset '{name}'", ["columns"]))
+                foreach (var (key, _, value) in nodes.Entries(mapping, $"dataset '{name}'", ["columns", "checks", "metrics"]))
                 {
-                    if (nodes.Mapping(value, $"columns of dataset '{name}'") is { } columnMap)
+                    switch (key)
                     {
-                        columns.AddRange(ReadColumns(columnMap, nodes, name));
+                        case "checks": checks.AddRange(ReadChecks(value, nodes, name)); break;
+                        case "metrics": metrics.AddRange(ReadMetrics(value, nodes, name)); break;
+                        default:
+                            if (nodes.Mapping(value, $"columns of dataset '{name}'") is { } columnMap)
+                            {
+                                columns.AddRange(ReadColumns(columnMap, nodes, name));
+                            }
+
+                            break;
                     }
                 }
             }
 
-            yield return new DatasetDefinition { Name = name, Columns = columns, Location = nodes.At(nameNode) };
+            yield return new DatasetDefinition { Name = name, Columns = columns, Checks = checks, Metrics = metrics, Location = nodes.At(nameNode) };
         }
     }
 

@@ -22,6 +22,7 @@ internal static class StepParser
         ["rename"] = RenameStep.Parse,
         ["cast"] = CastStep.Parse,
         ["lookup_keys"] = LookupKeysStep.Parse,
+        ["assert"] = AssertStep.Parse,
     };
 
     public static IEnumerable<string> Names => Parsers.Keys;

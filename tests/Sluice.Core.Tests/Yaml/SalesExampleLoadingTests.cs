@@ -115,6 +115,15 @@ public sealed class SalesExampleLoadingTests
     }
 
     [Fact]
+    public void The_products_dataset_declares_checks_and_a_metric()
+    {
+        var products = _pipeline.Datasets[1];
+        Assert.Equal(["product_id", "product_name", "category", "unit_price"], products.Columns.Select(c => c.Name));
+        Assert.Equal(["unique(product_id)", "range(unit_price)"], products.Checks.Select(c => c.Name));
+        Assert.Equal("sum(unit_price)", Assert.Single(products.Metrics).Expression);
+    }
+
+    [Fact]
     public void The_example_is_a_valid_pipeline()
     {
         Assert.Empty(PipelineValidator.Validate(_pipeline, Pipelines.Catalog()));
