@@ -65,22 +65,48 @@ internal static class BackfillCommand
                 Console.WriteLine($"backfill: {skipped} of {plan.Count} interval(s) skipped ({string.Join("; ", plan.Where(s => !s.Run).Take(3).Select(s => $"{s.LogicalDate:yyyy-MM-dd} {s.Reason}"))}{(skipped > 3 ? "; ..." : string.Empty)}).");
             }
 
-            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), cancellationToken);
+            var outcome = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), cancellationToken);
             await AlertDispatch.FlushAsync(definition, state, cancellationToken);
-            if (failed.Count > 0)
+            if (outcome.Failed.Count == 0 && outcome.Refused.Count == 0)
             {
-                Console.Error.WriteLine($"error: backfill finished with {failed.Count} failed interval(s): {string.Join(", ", failed.Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}.");
-                return CommandErrors.Failed;
+                return 0;
             }
 
-            return 0;
+            Console.Error.WriteLine($"error: backfill finished with {EndSummary(outcome)}.");
+            return CommandErrors.Failed;
         }));
         return command;
     }
 
-    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Intervals whose run failed, and intervals not run at all because another process started them
+    /// after the plan was made (a race the plan's own check cannot see): those did not fail, so they
+    /// are named apart, with the run that holds them.
+    /// </summary>
+    private static string EndSummary(BackfillOutcome outcome)
+    {
+        var parts = new List<string>();
+        if (outcome.Failed.Count > 0)
+        {
+            parts.Add($"{outcome.Failed.Count} failed interval(s): {string.Join(", ", outcome.Failed.Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}");
+        }
+
+        if (outcome.Refused.Count > 0)
+        {
+            var refused = outcome.Refused.OrderBy(r => r.LogicalDate).Select(r =>
+                $"{r.LogicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (run {r.Id} of {r.Pipeline}, process {r.ProcessId?.ToString(CultureInfo.InvariantCulture) ?? "?"} on {r.Host ?? "?"})");
+            parts.Add($"{outcome.Refused.Count} interval(s) skipped because another process was running them: {string.Join(", ", refused)}; run the backfill again once that run has finished, or pass --wait");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private sealed record BackfillOutcome(List<DateOnly> Failed, List<RunRecord> Refused);
+
+    private static async Task<BackfillOutcome> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, CancellationToken cancellationToken)
     {
         var failed = new List<DateOnly>();
+        var refused = new List<RunRecord>();
         using var slots = new SemaphoreSlim(Math.Max(1, maxActive));
         var runs = steps.Select(async step =>
         {
@@ -99,10 +125,10 @@ internal static class BackfillCommand
             }
             catch (RunConflictException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                lock (failed)
+                Console.Error.WriteLine($"skipped {step.LogicalDate:yyyy-MM-dd}: {e.Message}");
+                lock (refused)
                 {
-                    failed.Add(step.LogicalDate);
+                    refused.Add(e.Other);
                 }
             }
             finally
@@ -111,6 +137,6 @@ internal static class BackfillCommand
             }
         });
         await Task.WhenAll(runs);
-        return failed;
+        return new BackfillOutcome(failed, refused);
     }
 }
