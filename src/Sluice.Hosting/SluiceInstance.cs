@@ -3,7 +3,9 @@ using Sluice.Connectors;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
+using Sluice.Model;
 using Sluice.State;
+using Sluice.Validation;
 
 namespace Sluice.Hosting;
 
@@ -25,6 +27,40 @@ public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOpti
     /// <summary>Opens the run history and event log of the state folder (creating it on first use).</summary>
     public async Task<SqliteMetadataStore> OpenStoreAsync(CancellationToken cancellationToken) =>
         await SqliteMetadataStore.OpenAsync(Path.Combine(StateDirectory, "sluice.db"), cancellationToken, Time);
+
+    /// <summary>An instance without dependency injection, for a console program: <c>SluiceInstance.Create(catalog)</c>.</summary>
+    public static SluiceInstance Create(ConnectorCatalog catalog, SluiceOptions? options = null, TimeProvider? time = null) =>
+        new(catalog, Microsoft.Extensions.Options.Options.Create(options ?? new SluiceOptions()), time ?? TimeProvider.System);
+
+    /// <summary>
+    /// Validates and runs one interval of a pipeline, opening the state folder's store for it. An
+    /// invalid pipeline, a failed run and an interval another process holds come back as an
+    /// outcome with a message and an exit code, not as exceptions; only cancellation and a failing
+    /// store throw.
+    /// </summary>
+    public async Task<SluiceRunOutcome> RunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        var errors = PipelineValidator.Validate(pipeline, Catalog);
+        if (errors.Count > 0)
+        {
+            return new SluiceRunOutcome { Errors = errors };
+        }
+
+        await using var store = await OpenStoreAsync(cancellationToken);
+        try
+        {
+            return new SluiceRunOutcome { Result = await CreateRunner(store).RunAsync(pipeline, request, observer, cancellationToken) };
+        }
+        catch (PipelineValidationException e)
+        {
+            // Checks that need the run's context (connections, secrets files) come up only here.
+            return new SluiceRunOutcome { Errors = e.Errors };
+        }
+        catch (RunConflictException e)
+        {
+            return new SluiceRunOutcome { Refusal = e.Message };
+        }
+    }
 
     /// <summary>A runner of single intervals in this process over an open store.</summary>
     public PipelineRunner CreateRunner(IMetadataStore store) =>
