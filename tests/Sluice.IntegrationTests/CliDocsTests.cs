@@ -4,7 +4,7 @@ using Sluice.IntegrationTests.Infrastructure;
 namespace Sluice.IntegrationTests;
 
 /// <summary>
-/// docs/cli.md's examples are run through the built CLI and their documented output compared with
+/// The examples of docs pages (docs/cli.md and others) are run through the built CLI and their documented output compared with
 /// the real one, so the page cannot drift. A block takes part when an HTML comment right above it
 /// says <c>&lt;!-- doc-test ... --&gt;</c>; its directives (separated by ';') are <c>fresh</c> (a new
 /// project: examples/sales and docs/examples as in the repository), <c>in FOLDER</c> (where the
@@ -17,12 +17,16 @@ public sealed partial class CliDocsTests : IDisposable
 {
     private readonly List<TestProject> _projects = [];
 
-    [Fact]
-    public async Task The_marked_examples_of_cli_md_print_what_the_page_shows()
+    [Theory]
+    [InlineData("cli.md", 8)]
+    [InlineData("pipeline-yaml.md", 3)]
+    [InlineData("transforms/sql.md", 1)]
+    [InlineData("csharp-builder.md", 1)]
+    public async Task The_marked_examples_of_a_docs_page_print_what_the_page_shows(string name, int blocksAtLeast)
     {
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "cli.md"));
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", name));
         var blocks = MarkedBlock().Matches(page).ToList();
-        Assert.True(blocks.Count >= 5, $"only {blocks.Count} doc-test blocks found in docs/cli.md");
+        Assert.True(blocks.Count >= blocksAtLeast, $"only {blocks.Count} doc-test blocks found in docs/{name}");
 
         TestProject? project = null;
         var problems = new List<string>();
@@ -59,7 +63,7 @@ public sealed partial class CliDocsTests : IDisposable
 
             if (Mismatch(expected.Select(l => Normalize(l, project.Root)).ToList(), actual.Select(l => Normalize(l, project.Root)).ToList()) is { } mismatch)
             {
-                problems.Add($"docs/cli.md, the block of '$ {string.Join("', '$ ", commands)}': {mismatch}\n--- real output ---\n{string.Join('\n', actual)}");
+                problems.Add($"docs/{name}, the block of '$ {string.Join("', '$ ", commands)}': {mismatch}\n--- real output ---\n{string.Join('\n', actual)}");
             }
         }
 
@@ -99,6 +103,12 @@ public sealed partial class CliDocsTests : IDisposable
     {
         var directory = project.PathOf(folder);
         var text = command.Replace("| cat", string.Empty, StringComparison.Ordinal).Trim();
+        var tail = TailSuffix().Match(text);
+        if (tail.Success)
+        {
+            text = text[..tail.Index].Trim();
+        }
+
         if (CdPrefix().Match(text) is { Success: true } cd)
         {
             directory = Path.Combine(directory, cd.Groups["dir"].Value);
@@ -116,7 +126,8 @@ public sealed partial class CliDocsTests : IDisposable
 
         Assert.Equal("sluice", words[0]);
         var result = await CliProcess.RunAsync(directory, environment, words.Skip(1).ToArray());
-        return (result.Output + result.Error).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0);
+        var lines = (tail.Success ? result.Output : result.Output + result.Error).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        return tail.Success ? lines.TakeLast(int.Parse(tail.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)) : lines;
     }
 
     private static string Normalize(string line, string root) =>
@@ -168,6 +179,9 @@ public sealed partial class CliDocsTests : IDisposable
 
     [GeneratedRegex(@"^replace (?<file>[^:]+): (?<old>.+?) => (?<new>.+)$")]
     private static partial Regex Replacement();
+
+    [GeneratedRegex(@"\| tail -(?<n>\d+)$")]
+    private static partial Regex TailSuffix();
 
     [GeneratedRegex(@"^cd (?<dir>\S+) && ")]
     private static partial Regex CdPrefix();
