@@ -43,6 +43,10 @@ public sealed class SqlTransform(DuckDbSettings? settings = null) : IConnector
         {
             yield return new Validation.PipelineError(option.Location, $"sql_file '{file}' does not exist (paths are relative to the pipeline file's folder).");
         }
+        else if (SqlDryRun.Problem(task, pipeline, settings) is { } problem)
+        {
+            yield return problem;
+        }
     }
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)

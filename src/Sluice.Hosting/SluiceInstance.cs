@@ -5,7 +5,9 @@ using Sluice.Events;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
 using Sluice.Observability;
+using Sluice.Model;
 using Sluice.State;
+using Sluice.Validation;
 
 namespace Sluice.Hosting;
 
@@ -30,6 +32,40 @@ public sealed class SluiceInstance(ConnectorCatalog catalog, IOptions<SluiceOpti
 
     /// <summary>Where run history and events are kept: the registered provider (e.g. <c>AddPostgresMetadata</c>), else SQLite in the state folder.</summary>
     public IMetadataStoreProvider Metadata { get; } = metadata ?? new SqliteMetadataStoreProvider(Path.Combine(Path.GetFullPath(options.Value.StateDirectory), "sluice.db"));
+
+    /// <summary>An instance without dependency injection, for a console program: <c>SluiceInstance.Create(catalog)</c>.</summary>
+    public static SluiceInstance Create(ConnectorCatalog catalog, SluiceOptions? options = null, TimeProvider? time = null) =>
+        new(catalog, Microsoft.Extensions.Options.Options.Create(options ?? new SluiceOptions()), time ?? TimeProvider.System);
+
+    /// <summary>
+    /// Validates and runs one interval of a pipeline, opening the state folder's store for it. An
+    /// invalid pipeline, a failed run and an interval another process holds come back as an
+    /// outcome with a message and an exit code, not as exceptions; only cancellation and a failing
+    /// store throw.
+    /// </summary>
+    public async Task<SluiceRunOutcome> RunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        var errors = PipelineValidator.Validate(pipeline, Catalog);
+        if (errors.Count > 0)
+        {
+            return new SluiceRunOutcome { Errors = errors };
+        }
+
+        await using var store = await OpenStoreAsync(cancellationToken);
+        try
+        {
+            return new SluiceRunOutcome { Result = await CreateRunner(store).RunAsync(pipeline, request, observer, cancellationToken) };
+        }
+        catch (PipelineValidationException e)
+        {
+            // Checks that need the run's context (connections, secrets files) come up only here.
+            return new SluiceRunOutcome { Errors = e.Errors };
+        }
+        catch (RunConflictException e)
+        {
+            return new SluiceRunOutcome { Refusal = e.Message };
+        }
+    }
 
     /// <summary>Opens the run history and event log (creating or migrating it on first use).</summary>
     public Task<IMetadataStore> OpenStoreAsync(CancellationToken cancellationToken) => Metadata.OpenAsync(Time, cancellationToken);

@@ -1,7 +1,7 @@
-// The C# twin of docs/examples/mini_sales.yaml (see docs/csharp-builder.md). From the repository root:
+// The C# twin of docs/examples/mini_sales.yaml (see docs/csharp-builder.md, whose C# blocks are this
+// file's parts; a test compiles them against the packed libraries). From the repository root:
 //   dotnet run docs/examples/csharp/MiniSales.cs -- 2024-03-01
-#:project ../../../src/Sluice.Core/Sluice.Core.csproj
-#:project ../../../src/Sluice.Metadata.Sqlite/Sluice.Metadata.Sqlite.csproj
+#:project ../../../src/Sluice.Hosting/Sluice.Hosting.csproj
 #:project ../../../src/Sluice.Connectors.Files/Sluice.Connectors.Files.csproj
 #:project ../../../src/Sluice.Connectors.DuckDb/Sluice.Connectors.DuckDb.csproj
 #:project ../../../src/Sluice.Connectors.Parquet/Sluice.Connectors.Parquet.csproj
@@ -14,13 +14,13 @@ using Sluice.Connectors.Files;
 using Sluice.Connectors.Parquet;
 using Sluice.Engine.DuckDb;
 using Sluice.Execution;
-using Sluice.Metadata.Sqlite;
+using Sluice.Hosting;
 using Sluice.Model;
 using Sluice.State;
 
 var pipeline = PipelineBuilder.Create("mini_sales")
     .Description("Daily revenue from the sales example's raw order files.")
-    .BaseDirectory("docs/examples")                      // relative option paths resolve here
+    .BaseDirectory("..")                                 // relative to this file's folder, like a YAML file's paths
     .MaxParallelTasks(2)
     .Retries(2, delay: TimeSpan.FromSeconds(1))          // the YAML 'defaults:'
     .Parameter("currency", "EUR")
@@ -52,21 +52,19 @@ var pipeline = PipelineBuilder.Create("mini_sales")
 // The same text 'sluice show docs/examples/mini_sales.yaml' prints.
 Console.Write(PipelineDescriber.Describe(pipeline));
 
-// What the CLI wires up: every connector, the SQLite store, and the runner with schema contracts.
+// The connectors the pipeline may name, and the state folder (run history, staged datasets).
 var settings = DuckDbSettings.Default;
 var catalog = new ConnectorCatalog()
     .Add(new FilesSource(settings))
     .Add(new SqlTransform(settings))
     .Add(new DuckDbSink(settings))
     .Add(new ParquetLakeSink(settings));
-var stateDirectory = Path.GetFullPath(Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice");
-await using var store = await SqliteMetadataStore.OpenAsync(Path.Combine(stateDirectory, "sluice.db"));
-var runner = new PipelineRunner(catalog, store, stateDirectory, new DuckDbDatasetInspector(settings));
+var sluice = SluiceInstance.Create(catalog, new SluiceOptions { StateDirectory = Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice" });
 
 var date = DateOnly.ParseExact(args.Length > 0 ? args[0] : "2024-03-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
-var result = await runner.RunAsync(pipeline, new RunRequest { LogicalDate = date }, new ConsoleObserver());
-Console.WriteLine($"run {result.Run.Id}: {result.Run.State}{(result.Run.Error is { } error ? $" ({error})" : string.Empty)}");
-return result.Succeeded ? 0 : 1;
+var outcome = await sluice.RunAsync(pipeline, new RunRequest { LogicalDate = date }, new ConsoleObserver());
+(outcome.Succeeded ? Console.Out : Console.Error).WriteLine(outcome.Message);
+return outcome.ExitCode;
 
 /// <summary>Prints state changes and task log lines, like the CLI's plain output.</summary>
 internal sealed class ConsoleObserver : IRunObserver

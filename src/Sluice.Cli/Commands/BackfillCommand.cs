@@ -68,26 +68,52 @@ internal static class BackfillCommand
 
             using var telemetry = SluiceHost.StartTelemetry();
             var runIds = new List<long>();
-            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, metadata, parse.GetValue(maxActive), parse.GetValue(wait), runIds, cancellationToken);
+            var outcome = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, metadata, parse.GetValue(maxActive), parse.GetValue(wait), runIds, cancellationToken);
             if (await AlertDispatch.FlushAsync(definition, metadata, cancellationToken))
             {
                 await RunReports.RefreshAsync(state, metadata, runIds, null, cancellationToken);
             }
 
-            if (failed.Count > 0)
+            if (outcome.Failed.Count == 0 && outcome.Refused.Count == 0)
             {
-                Console.Error.WriteLine($"error: backfill finished with {failed.Count} failed interval(s): {string.Join(", ", failed.Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}.");
-                return CommandErrors.Failed;
+                return 0;
             }
 
-            return 0;
+            Console.Error.WriteLine($"error: backfill finished with {EndSummary(outcome)}.");
+            return CommandErrors.Failed;
         }));
         return command;
     }
 
-    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, IMetadataStoreProvider metadata, int maxActive, bool wait, List<long> runIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Intervals whose run failed, and intervals not run at all because another process started them
+    /// after the plan was made (a race the plan's own check cannot see): those did not fail, so they
+    /// are named apart, with the run that holds them.
+    /// </summary>
+    private static string EndSummary(BackfillOutcome outcome)
+    {
+        var parts = new List<string>();
+        if (outcome.Failed.Count > 0)
+        {
+            parts.Add($"{outcome.Failed.Count} failed interval(s): {string.Join(", ", outcome.Failed.Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}");
+        }
+
+        if (outcome.Refused.Count > 0)
+        {
+            var refused = outcome.Refused.OrderBy(r => r.LogicalDate).Select(r =>
+                $"{r.LogicalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (run {r.Id} of {r.Pipeline}, process {r.ProcessId?.ToString(CultureInfo.InvariantCulture) ?? "?"} on {r.Host ?? "?"})");
+            parts.Add($"{outcome.Refused.Count} interval(s) skipped because another process was running them: {string.Join(", ", refused)}; run the backfill again once that run has finished, or pass --wait");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private sealed record BackfillOutcome(List<DateOnly> Failed, List<RunRecord> Refused);
+
+    private static async Task<BackfillOutcome> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, IMetadataStoreProvider metadata, int maxActive, bool wait, List<long> runIds, CancellationToken cancellationToken)
     {
         var failed = new List<DateOnly>();
+        var refused = new List<RunRecord>();
         using var slots = new SemaphoreSlim(Math.Max(1, maxActive));
         var runs = steps.Select(async step =>
         {
@@ -111,10 +137,10 @@ internal static class BackfillCommand
             }
             catch (RunConflictException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                lock (failed)
+                Console.Error.WriteLine($"skipped {step.LogicalDate:yyyy-MM-dd}: {e.Message}");
+                lock (refused)
                 {
-                    failed.Add(step.LogicalDate);
+                    refused.Add(e.Other);
                 }
             }
             finally
@@ -123,6 +149,6 @@ internal static class BackfillCommand
             }
         });
         await Task.WhenAll(runs);
-        return failed;
+        return new BackfillOutcome(failed, refused);
     }
 }

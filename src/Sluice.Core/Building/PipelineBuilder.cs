@@ -17,10 +17,15 @@ public sealed class PipelineBuilder
     private PipelineDefinition _pipeline;
 
     private PipelineBuilder(string name, SourceLocation location) =>
-        _pipeline = new PipelineDefinition { Name = name, Location = location };
+        _pipeline = new PipelineDefinition { Name = name, Location = location, BaseDirectory = CallSite.DefaultBaseDirectory(location.File) };
 
+    /// <summary>
+    /// Starts a pipeline. Relative option paths resolve against the folder of the calling source file
+    /// when it exists on this machine, else against the application's folder
+    /// (<see cref="AppContext.BaseDirectory"/>); never the current directory. <see cref="BaseDirectory"/> overrides it.
+    /// </summary>
     public static PipelineBuilder Create(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        new(name, new SourceLocation(file, line, 1));
+        new(name, CallSite.At(file, line, "Create("));
 
     public PipelineBuilder Description(string description) => With(p => p with { Description = description });
 
@@ -36,7 +41,8 @@ public sealed class PipelineBuilder
     public PipelineBuilder ArtifactStore(string connection, string location) =>
         With(p => p with { ArtifactStore = new ArtifactStoreDefinition(connection, location, p.Location) });
 
-    public PipelineBuilder BaseDirectory(string directory) => With(p => p with { BaseDirectory = Path.GetFullPath(directory) });
+    /// <summary>The folder relative option paths resolve against; a relative folder is taken from the default one (see <see cref="Create"/>), not from the current directory.</summary>
+    public PipelineBuilder BaseDirectory(string directory) => With(p => p with { BaseDirectory = Path.GetFullPath(directory, p.BaseDirectory) });
 
     public PipelineBuilder Retries(int retries, TimeSpan? delay = null, double backoff = 2.0, TimeSpan? maxDelay = null) =>
         With(p => p with { DefaultRetry = new RetrySettings(retries, delay ?? RetrySettings.Default.Delay, backoff, maxDelay ?? RetrySettings.Default.MaxDelay) });
@@ -52,19 +58,19 @@ public sealed class PipelineBuilder
     /// <summary>A named connection; put secrets in as <c>${VAR}</c> references, not values.</summary>
     public PipelineBuilder Connection(string name, string type, IEnumerable<KeyValuePair<string, string>> options, [CallerLineNumber] int line = 0)
     {
-        var location = At(line);
+        var location = At(line, name);
         var map = new MapOption(options.Select(o => new KeyValuePair<string, OptionValue>(o.Key, new ScalarOption(o.Value, location))).ToList(), location);
         _connections.Add(new ConnectionDefinition(name, type, map, location));
         return this;
     }
 
-    public PipelineBuilder SecretsFile(string path) => With(p => p with { SecretsFile = Path.GetFullPath(path) });
+    public PipelineBuilder SecretsFile(string path) => With(p => p with { SecretsFile = Path.GetFullPath(path, p.BaseDirectory) });
 
     public PipelineBuilder Dataset(string name, Action<DatasetBuilder> configure, [CallerLineNumber] int line = 0)
     {
         var builder = new DatasetBuilder();
         configure(builder);
-        _datasets.Add(new DatasetDefinition { Name = name, Columns = builder.Columns, Location = At(line) });
+        _datasets.Add(new DatasetDefinition { Name = name, Columns = builder.Columns, Location = At(line, name) });
         return this;
     }
 
@@ -100,7 +106,7 @@ public sealed class PipelineBuilder
 
     private PipelineBuilder AddTask(string id, TaskKind kind, string connector, Action<TaskBuilder> configure, int line)
     {
-        var builder = new TaskBuilder(id, kind, connector, At(line));
+        var builder = new TaskBuilder(id, kind, connector, At(line, id), _pipeline.Location.File);
         configure(builder);
         _tasks.Add(builder);
         return this;
@@ -112,7 +118,8 @@ public sealed class PipelineBuilder
         return this;
     }
 
-    private SourceLocation At(int line) => _pipeline.Location with { Line = line };
+    /// <summary>The call site of a builder method, at the quoted name it was given when the source is here.</summary>
+    private SourceLocation At(int line, string? name = null) => CallSite.At(_pipeline.Location.File, line, name is null ? null : "\"" + name + "\"");
 }
 
 public sealed class DatasetBuilder
@@ -134,6 +141,7 @@ public sealed class DatasetBuilder
 public sealed class TaskBuilder
 {
     private readonly SourceLocation _location;
+    private readonly string _file;
     private readonly string _id;
     private readonly TaskKind _kind;
     private readonly string _connector;
@@ -153,8 +161,9 @@ public sealed class TaskBuilder
     private string? _pool;
     private int _priority;
 
-    internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location)
+    internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location, string file)
     {
+        _file = file;
         _id = id;
         _kind = kind;
         _connector = connector;
@@ -227,17 +236,18 @@ public sealed class TaskBuilder
         return this;
     }
 
-    public TaskBuilder With(string option, string value) => Add(option, new ScalarOption(value, _location));
+    // Each With takes its own call site, so an error in an option points at the line that sets it.
+    public TaskBuilder With(string option, string value, [CallerLineNumber] int line = 0) => Add(option, line, at => new ScalarOption(value, at));
 
-    public TaskBuilder With(string option, long value) => With(option, value.ToString(CultureInfo.InvariantCulture));
+    public TaskBuilder With(string option, long value, [CallerLineNumber] int line = 0) => With(option, value.ToString(CultureInfo.InvariantCulture), line);
 
-    public TaskBuilder With(string option, bool value) => With(option, value ? "true" : "false");
+    public TaskBuilder With(string option, bool value, [CallerLineNumber] int line = 0) => With(option, value ? "true" : "false", line);
 
-    public TaskBuilder With(string option, IEnumerable<string> values) =>
-        Add(option, new ListOption(values.Select(v => (OptionValue)new ScalarOption(v, _location)).ToList(), _location));
+    public TaskBuilder With(string option, IEnumerable<string> values, [CallerLineNumber] int line = 0) =>
+        Add(option, line, at => new ListOption(values.Select(v => (OptionValue)new ScalarOption(v, at)).ToList(), at));
 
-    public TaskBuilder With(string option, IEnumerable<KeyValuePair<string, string>> map) =>
-        Add(option, new MapOption(map.Select(e => new KeyValuePair<string, OptionValue>(e.Key, new ScalarOption(e.Value, _location))).ToList(), _location));
+    public TaskBuilder With(string option, IEnumerable<KeyValuePair<string, string>> map, [CallerLineNumber] int line = 0) =>
+        Add(option, line, at => new MapOption(map.Select(e => new KeyValuePair<string, OptionValue>(e.Key, new ScalarOption(e.Value, at))).ToList(), at));
 
     internal TaskDefinition Build(RetrySettings pipelineRetry, TimeSpan? pipelineTimeout) => new()
     {
@@ -263,9 +273,10 @@ public sealed class TaskBuilder
         Location = _location,
     };
 
-    private TaskBuilder Add(string option, OptionValue value)
+    private TaskBuilder Add(string option, int line, Func<SourceLocation, OptionValue> value)
     {
-        _options.Add(new(option, value));
+        var at = line > 0 ? CallSite.At(_file, line, "\"" + option + "\"") : _location;
+        _options.Add(new(option, value(at) with { KeyLocation = at }));
         return this;
     }
 }

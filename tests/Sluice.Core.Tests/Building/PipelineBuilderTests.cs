@@ -141,6 +141,40 @@ public sealed class PipelineBuilderTests
     }
 
     [Fact]
+    public void A_bad_option_is_reported_at_the_line_and_column_of_its_With_call_not_at_the_task()
+    {
+        var sourceFile = Pipelines.FileHere();
+        var pipeline = PipelineBuilder.Create("located")
+            .Source("extract", "files", t => t.Output("raw").With("path", "a.csv"))
+            .Sink("load", "duckdb", t => t
+                .Input("raw")
+                .With("database", "w.duckdb")
+                .With("table", "t")
+                .With("mdoe", "upsert"))
+            .Build();
+        var optionLine = Pipelines.LineHere() - 2;
+
+        var error = Assert.Single(PipelineValidator.Validate(pipeline, Pipelines.Catalog()));
+
+        Assert.StartsWith("task 'load': unknown option 'mdoe'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Did you mean 'mode'?", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new SourceLocation(sourceFile, optionLine, File.ReadAllLines(sourceFile)[optionLine - 1].IndexOf("\"mdoe\"", StringComparison.Ordinal) + 1), error.Location);
+    }
+
+    [Fact]
+    public void Relative_paths_resolve_against_the_calling_file_folder_not_the_current_directory()
+    {
+        var folder = Path.GetDirectoryName(Pipelines.FileHere())!;
+        var byDefault = PipelineBuilder.Create("here").Build();
+        var relative = PipelineBuilder.Create("here").BaseDirectory("data").Build();
+
+        // Tests run in the output folder, so the current directory is elsewhere.
+        Assert.NotEqual(folder, Directory.GetCurrentDirectory());
+        Assert.Equal(folder, byDefault.BaseDirectory);
+        Assert.Equal(Path.Combine(folder, "data"), relative.BaseDirectory);
+    }
+
+    [Fact]
     public void EnsureValid_throws_for_an_invalid_builder_pipeline()
     {
         var pipeline = PipelineBuilder.Create("broken")

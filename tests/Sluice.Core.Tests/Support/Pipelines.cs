@@ -56,6 +56,8 @@ internal static class Pipelines
 
     /// <summary>The line this is called from, to predict locations recorded by caller-info attributes.</summary>
     public static int LineHere([CallerLineNumber] int line = 0) => line;
+
+    public static string FileHere([CallerFilePath] string file = "") => file;
 }
 
 internal static class ErrorAssert

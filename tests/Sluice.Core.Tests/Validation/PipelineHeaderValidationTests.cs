@@ -46,8 +46,8 @@ public sealed class PipelineHeaderValidationTests
                 retries: 3
                 with:
                   sql: |
-                    SELECT * FROM raw_orders -- the day's orders
-                    WHERE order_date = {{ ds }}
+                    SELECT *, {{ ds }} AS order_date FROM raw_orders -- the day's orders
+                    WHERE amount > 0
               load:
                 sink: duckdb
                 input: clean_orders
