@@ -35,7 +35,7 @@ public sealed class RunMetricsTests : IAsyncLifetime
         _services = services.BuildServiceProvider();
         _instance = _services.GetRequiredService<SluiceInstance>();
         _measurements = new MeasurementRecorder(_services.GetRequiredService<RunMetrics>().Meter);
-        _store = await _instance.OpenStoreAsync(CancellationToken.None);
+        _store = (SqliteMetadataStore)await _instance.OpenStoreAsync(CancellationToken.None);
         File.WriteAllText(Path.Combine(_root.FullName, "in.csv"), Csv);
     }
 
