@@ -68,5 +68,22 @@ internal static class SqliteSchema
         """
         CREATE TABLE pipelines (name TEXT PRIMARY KEY, paused INTEGER NOT NULL, changed_at TEXT NOT NULL);
         """,
+        // 4: the worker queue: at most one item per task instance, leased to one worker at a time.
+        """
+        CREATE TABLE task_queue (
+            run_id INTEGER NOT NULL REFERENCES runs (id),
+            task_id TEXT NOT NULL,
+            pipeline TEXT NOT NULL,
+            pipeline_file TEXT NOT NULL,
+            logical_date TEXT NOT NULL,
+            available_at TEXT NOT NULL,
+            worker TEXT,
+            lease_token TEXT,
+            lease_until TEXT,
+            PRIMARY KEY (run_id, task_id)
+        );
+        CREATE INDEX task_queue_by_availability ON task_queue (lease_token, available_at);
+        CREATE INDEX task_queue_by_lease ON task_queue (lease_until);
+        """,
     ];
 }

@@ -18,10 +18,11 @@ internal static class BackfillCommand
         var maxActive = new Option<int>("--max-active") { Description = "Most intervals to run at once.", DefaultValueFactory = _ => 1 };
         var dryRun = new Option<bool>("--dry-run") { Description = "List each interval with what would happen and why, and run nothing." };
         var wait = CommonOptions.Wait();
+        var queue = CommonOptions.Queue();
         var stateDir = CommonOptions.StateDirectory();
         var command = new Command("backfill", "Run a pipeline for every interval (daily, weekly or monthly, as the pipeline says) in a date range that has not succeeded yet, each as its own run.")
         {
-            pipeline, from, to, rerunFailed, reprocessAll, maxActive, dryRun, wait, stateDir,
+            pipeline, from, to, rerunFailed, reprocessAll, maxActive, dryRun, wait, queue, stateDir,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
@@ -65,7 +66,7 @@ internal static class BackfillCommand
                 Console.WriteLine($"backfill: {skipped} of {plan.Count} interval(s) skipped ({string.Join("; ", plan.Where(s => !s.Run).Take(3).Select(s => $"{s.LogicalDate:yyyy-MM-dd} {s.Reason}"))}{(skipped > 3 ? "; ..." : string.Empty)}).");
             }
 
-            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), cancellationToken);
+            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), parse.GetValue(queue), cancellationToken);
             await AlertDispatch.FlushAsync(definition, state, cancellationToken);
             if (failed.Count > 0)
             {
@@ -78,7 +79,7 @@ internal static class BackfillCommand
         return command;
     }
 
-    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, CancellationToken cancellationToken)
+    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, bool queued, CancellationToken cancellationToken)
     {
         var failed = new List<DateOnly>();
         using var slots = new SemaphoreSlim(Math.Max(1, maxActive));
@@ -87,7 +88,7 @@ internal static class BackfillCommand
             await slots.WaitAsync(cancellationToken);
             try
             {
-                var request = new RunRequest { LogicalDate = step.LogicalDate, Trigger = "backfill", Resume = step.Resume, WaitForOtherRun = wait };
+                var request = new RunRequest { LogicalDate = step.LogicalDate, Trigger = "backfill", Resume = step.Resume, WaitForOtherRun = wait, Queued = queued };
                 var result = await RunCommand.ExecuteAsync(definition, request, state, cancellationToken, quiet: maxActive > 1);
                 if (!result.Succeeded)
                 {

@@ -36,11 +36,4 @@ internal static class SchedulerCommand
         return command;
     }
 
-    /// <summary>A host lifetime that leaves signals alone, so they are handled once, by <see cref="Interrupts"/>.</summary>
-    private sealed class SignalFreeLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

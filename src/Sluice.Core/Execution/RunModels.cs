@@ -14,6 +14,8 @@ public sealed record RunRequest
     public bool WaitForOtherRun { get; init; }
     /// <summary>A run already recorded for this interval by a claim (the scheduler's); the runner carries it out instead of starting another.</summary>
     public RunRecord? Claimed { get; init; }
+    /// <summary>Run the tasks through the task queue, on <c>sluice worker</c> processes, instead of in this process.</summary>
+    public bool Queued { get; init; }
 }
 
 public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks)
