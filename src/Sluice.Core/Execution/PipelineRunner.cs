@@ -69,7 +69,7 @@ public sealed class PipelineRunner(
             if (queue is not null)
             {
                 await events.DisposeAsync();
-                var queued = await new QueuedRunCoordinator(store, queue, new QueuedRunRules(pipeline, PipelineFile(pipeline)), observer, _time).DriveAsync(run, cancellationToken);
+                var queued = (await new QueuedRunCoordinator(store, queue, new QueuedRunRules(pipeline, PipelineFile(pipeline)), observer, _time).DriveAsync(run, cancellationToken))!;
                 observer.RunFinished(queued);
                 return queued;
             }

@@ -15,7 +15,8 @@ internal sealed class QueuedRunCoordinator(IMetadataStore store, ITaskQueue queu
     /// <summary>How often the coordinator looks at the run and for expired leases; the run's progress does not wait on it.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
-    public async Task<RunResult> DriveAsync(RunRecord run, CancellationToken cancellationToken)
+    /// <param name="detach">Stops watching without touching the run, as a coordinator that dies would; another can take over.</param>
+    public async Task<RunResult?> DriveAsync(RunRecord run, CancellationToken cancellationToken, CancellationToken detach = default)
     {
         var seen = new Dictionary<string, TaskInstanceRecord>(StringComparer.Ordinal);
         try
@@ -42,8 +43,13 @@ internal sealed class QueuedRunCoordinator(IMetadataStore store, ITaskQueue queu
                     return new RunResult(current, ordered);
                 }
 
-                await Task.Delay(Poll, time, cancellationToken);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, detach);
+                await Task.Delay(Poll, time, wait.Token);
             }
+        }
+        catch (OperationCanceledException) when (detach.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
