@@ -263,13 +263,20 @@ public sealed class TaskWorker
         }
     }
 
+    /// <summary>
+    /// Renews the lease while the attempt runs. A refused renewal means another worker owns the task now;
+    /// a worker that cannot reach the queue stops its attempt before the lease would run out (it fences
+    /// itself), since from then on another worker may take the task over.
+    /// </summary>
     private async Task BeatAsync(TaskLease lease, CancellationTokenSource lost, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(_options.Heartbeat, _time);
+        var heldUntil = lease.Until;
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
+                var asked = _time.GetUtcNow();
                 try
                 {
                     if (!await _queue.RenewAsync(lease, _options.Lease, stop))
@@ -277,10 +284,19 @@ public sealed class TaskWorker
                         await lost.CancelAsync();
                         return;
                     }
+
+                    heldUntil = asked + _options.Lease;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // A missed beat is retried at the next tick; the lease outlasts several.
+                    // A missed beat is retried at the next tick, unless the lease would run out before it.
+                }
+
+                if (_time.GetUtcNow() + _options.Heartbeat >= heldUntil)
+                {
+                    _report($"worker {Name}: could not renew the lease on task '{lease.Item.TaskId}' of run {lease.Item.RunId} in time; stopping the attempt so another worker can take it");
+                    await lost.CancelAsync();
+                    return;
                 }
             }
         }
