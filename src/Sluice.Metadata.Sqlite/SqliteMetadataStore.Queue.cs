@@ -33,11 +33,14 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
             async transaction =>
             {
                 var now = _time.GetUtcNow();
-                // Items of runs that stopped (finished, cancelled, abandoned) are never claimed.
-                await ExecuteInAsync(transaction, "DELETE FROM task_queue WHERE run_id IN (SELECT id FROM runs WHERE state <> 'running')", [], cancellationToken);
+                // Items of runs that stopped (finished, cancelled, abandoned) are never claimed; ExpiredLeasesAsync removes them.
                 var next = (await QueryInAsync(
                     transaction,
-                    "SELECT * FROM task_queue WHERE lease_token IS NULL AND available_at <= $now ORDER BY available_at, rowid LIMIT 1",
+                    """
+                    SELECT q.* FROM task_queue q JOIN runs r ON r.id = q.run_id
+                    WHERE q.lease_token IS NULL AND q.available_at <= $now AND r.state = 'running'
+                    ORDER BY q.available_at, q.rowid LIMIT 1
+                    """,
                     [("now", Time(now))],
                     ReadItem,
                     cancellationToken)).FirstOrDefault();
@@ -93,8 +96,14 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
 
     public async Task<IReadOnlyList<TaskLease>> ExpiredLeasesAsync(CancellationToken cancellationToken)
     {
-        // Runs whose coordinator died are abandoned here too, which drops their queued items.
-        await InTransactionAsync(t => ReapAbandonedAsync(t, null, cancellationToken), cancellationToken);
+        // Runs whose coordinator died are abandoned here too, and items of runs that stopped are dropped.
+        await InTransactionAsync(
+            async t =>
+            {
+                await ReapAbandonedAsync(t, null, cancellationToken);
+                return await ExecuteInAsync(t, "DELETE FROM task_queue WHERE run_id IN (SELECT id FROM runs WHERE state <> 'running')", [], cancellationToken);
+            },
+            cancellationToken);
         return await QueryAsync(
             "SELECT * FROM task_queue WHERE lease_token IS NOT NULL AND lease_until < $now ORDER BY lease_until",
             [("now", Time(_time.GetUtcNow()))],

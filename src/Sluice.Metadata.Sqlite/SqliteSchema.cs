@@ -10,6 +10,7 @@ internal static class SqliteSchema
     public const string Connection = """
         PRAGMA journal_mode = WAL;
         PRAGMA busy_timeout = 10000;
+        PRAGMA synchronous = NORMAL;
         """;
 
     public static readonly IReadOnlyList<string> Migrations =
