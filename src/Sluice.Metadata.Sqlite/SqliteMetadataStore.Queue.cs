@@ -49,7 +49,7 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
                     return null;
                 }
 
-                var snapshot = (await SnapshotAsync(transaction, next.RunId, cancellationToken))!;
+                var snapshot = (await SnapshotAsync(transaction, next.RunId, cancellationToken, onlyTask: next.TaskId))!;
                 var lease = new TaskLease { Item = next, Worker = worker, Token = Guid.NewGuid().ToString("N"), Until = now + leaseFor };
                 await ExecuteInAsync(
                     transaction,
@@ -111,7 +111,7 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
             cancellationToken);
     }
 
-    private async Task<RunSnapshot?> SnapshotAsync(SqliteTransaction transaction, long runId, CancellationToken cancellationToken)
+    private async Task<RunSnapshot?> SnapshotAsync(SqliteTransaction transaction, long runId, CancellationToken cancellationToken, string? onlyTask = null)
     {
         var run = (await QueryInAsync(transaction, "SELECT * FROM runs WHERE id = $id", [("id", runId)], ReadRun, cancellationToken)).FirstOrDefault();
         if (run is null)
@@ -119,8 +119,18 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
             return null;
         }
 
-        var tasks = await QueryInAsync(transaction, "SELECT * FROM task_instances WHERE run_id = $id", [("id", runId)], ReadTask, cancellationToken);
-        var queued = await QueryInAsync(transaction, "SELECT task_id FROM task_queue WHERE run_id = $id", [("id", runId)], r => r.GetString(0), cancellationToken);
+        var tasks = await QueryInAsync(
+            transaction,
+            "SELECT * FROM task_instances WHERE run_id = $id AND ($task_id IS NULL OR task_id = $task_id)",
+            [("id", runId), ("task_id", onlyTask)],
+            ReadTask,
+            cancellationToken);
+        var queued = await QueryInAsync(
+            transaction,
+            "SELECT task_id FROM task_queue WHERE run_id = $id AND ($task_id IS NULL OR task_id = $task_id)",
+            [("id", runId), ("task_id", onlyTask)],
+            r => r.GetString(0),
+            cancellationToken);
         return new RunSnapshot
         {
             Run = run,

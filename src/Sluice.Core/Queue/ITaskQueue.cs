@@ -24,8 +24,9 @@ public interface ITaskQueue
     /// <summary>
     /// Leases the next available queued task instance (its time has come, nobody holds it, its run is
     /// still running) to <paramref name="worker"/> for <paramref name="leaseFor"/>, and applies what
-    /// <paramref name="start"/> makes of it (the attempt starts). Items of runs that stopped are dropped.
-    /// Null when nothing is available.
+    /// <paramref name="start"/> makes of it (the attempt starts); the snapshot it gets holds the claimed
+    /// task's state only, since starting an attempt depends on nothing else. Items of runs that stopped
+    /// are never claimed. Null when nothing is available.
     /// </summary>
     Task<TaskLease?> ClaimAsync(string worker, TimeSpan leaseFor, Func<RunSnapshot, QueueItem, RunChanges> start, CancellationToken cancellationToken);
 
