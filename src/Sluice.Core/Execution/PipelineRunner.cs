@@ -4,6 +4,7 @@ using Sluice.Connectors;
 using Sluice.Events;
 using Sluice.Model;
 using Sluice.Queue;
+using Sluice.Reporting;
 using Sluice.State;
 using Sluice.Templating;
 using Sluice.Validation;
@@ -70,15 +71,21 @@ public sealed class PipelineRunner(
             {
                 await events.DisposeAsync();
                 var queued = (await new QueuedRunCoordinator(store, queue, new QueuedRunRules(pipeline, PipelineFile(pipeline)), observer, _time).DriveAsync(run, cancellationToken))!;
+                queued = queued with { ReportPath = await WriteReportAsync(queued.Run, queued.Tasks, secrets, observer) };
                 observer.RunFinished(queued);
                 return queued;
             }
 
             await execution.ExecuteAsync(request.MaxParallelTasks ?? pipeline.MaxParallelTasks, cancellationToken);
+            // Before run_finished, so an anomaly belongs to this run when the alert router reads it.
+            await RunAnomalyCheck.EvaluateAsync(pipeline, recorder, _events, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && queue is null)
         {
-            await FinishAsync(recorder, run.Id, RunState.Cancelled, "cancelled", execution.Snapshot());
+            var snapshot = execution.Snapshot();
+            await FinishAsync(recorder, run.Id, RunState.Cancelled, "cancelled", snapshot);
+            await events.DisposeAsync();
+            await WriteReportAsync(run with { State = RunState.Cancelled, Error = "cancelled", EndedAt = _time.GetUtcNow() }, snapshot, secrets, observer);
             throw;
         }
         finally
@@ -91,7 +98,10 @@ public sealed class PipelineRunner(
         var tasks = execution.Snapshot();
         var (state, error) = RunEvents.Outcome(tasks);
         await FinishAsync(recorder, run.Id, state, error, tasks);
-        var result = new RunResult(run with { State = state, Error = error, EndedAt = _time.GetUtcNow() }, tasks);
+        var finished = run with { State = state, Error = error, EndedAt = _time.GetUtcNow() };
+        await events.DisposeAsync();
+        var report = await WriteReportAsync(finished, tasks, secrets, observer);
+        var result = new RunResult(finished, tasks) { ReportPath = report };
         observer.RunFinished(result);
         return result;
     }
@@ -144,6 +154,28 @@ public sealed class PipelineRunner(
     {
         await store.FinishRunAsync(runId, state, error, CancellationToken.None);
         recorder.Write(EventTypes.RunFinished, null, RunEvents.RunFinished(state, error, tasks));
+    }
+
+    /// <summary>
+    /// Writes the run's JSON report beside the run history, once its events are all in the log. A report
+    /// that cannot be written is said and never fails the run; returns its path, or null.
+    /// </summary>
+    private async Task<string?> WriteReportAsync(RunRecord run, IReadOnlyList<TaskInstanceRecord> tasks, SecretMasker secrets, IRunObserver observer)
+    {
+        var path = RunReport.DefaultPath(stateDirectory, run);
+        try
+        {
+            var events = _events is null ? [] : await _events.ReadAsync(new EventQuery { RunId = run.Id, Limit = int.MaxValue }, CancellationToken.None);
+            var report = RunReport.Build(run, tasks, events.Where(e => e.RunId == run.Id).ToList(), []);
+            RunReport.Mask(report, secrets.Apply);
+            await RunReport.WriteAsync(report, path, CancellationToken.None);
+            return path;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            observer.Log("-", secrets.Apply($"could not write the run report {path}: {e.Message}"));
+            return null;
+        }
     }
 
     private async Task HeartbeatAsync(long runId, CancellationToken stop)

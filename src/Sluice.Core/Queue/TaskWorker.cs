@@ -226,7 +226,7 @@ public sealed class TaskWorker
         {
             var outcome = await attempts.RunAsync(task, attempt, message => recorder.Log(task.Id, message), stop);
             artifacts.Publish(task.AllOutputs);
-            recorder.Rows(task.Id, outcome);
+            recorder.Rows(task, outcome);
             await FinishAsync(lease, s => runRules.AttemptSucceeded(s, task.Id, Name, outcome));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
