@@ -51,7 +51,8 @@ public sealed class WorkerProcessTests : IDisposable
                 with: { sql: "SELECT r.id FROM raw r JOIN api a ON a.id = r.id" }
               counted: { transform: sql, input: joined, output: counted, with: { sql: "SELECT count(*) AS n FROM joined" } }
             """);
-        var workers = Enumerable.Range(1, 3).ToDictionary(i => $"w{i}", i => Start("worker", "--name", $"w{i}", "--lease", "3s", "--concurrency", "2"));
+        // One task per worker, so the one killed holds the hanging task only.
+        var workers = Enumerable.Range(1, 3).ToDictionary(i => $"w{i}", i => Start("worker", "--name", $"w{i}", "--lease", "4s", "--concurrency", "1"));
         var coordinator = Start("run", "spread.yaml", "--date", "2024-03-01", "--queue");
 
         // Kill whichever worker took the task whose first request never returns, while it holds it.
