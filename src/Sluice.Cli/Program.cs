@@ -16,6 +16,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     ShowCommand.Create(),
     SchemaCommand.Create(),
     SchedulerCommand.Create(),
+    WorkerCommand.Create(),
     PauseCommand.Create(pause: true),
     PauseCommand.Create(pause: false),
 };

@@ -11,4 +11,7 @@ public sealed class SluiceOptions
 
     /// <summary>How often the scheduler looks for due intervals and reloads changed pipeline files.</summary>
     public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How a worker added with <c>AddSluiceWorker()</c> claims and holds task instances.</summary>
+    public Queue.WorkerOptions Worker { get; set; } = new();
 }

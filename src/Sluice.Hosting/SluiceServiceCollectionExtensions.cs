@@ -36,6 +36,16 @@ public static class SluiceServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Adds a worker as a hosted service: it runs task instances that <c>sluice run --queue</c> (or any
+    /// runner given <c>RunRequest.Queued</c>) put in the state folder's queue (<see cref="SluiceOptions.Worker"/>).
+    /// </summary>
+    public static IServiceCollection AddSluiceWorker(this IServiceCollection services)
+    {
+        services.AddHostedService<WorkerService>();
+        return services;
+    }
+
     private sealed class ServiceSluiceBuilder(IServiceCollection services) : ISluiceBuilder
     {
         public IServiceCollection Services { get; } = services;

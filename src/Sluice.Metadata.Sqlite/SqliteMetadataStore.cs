@@ -119,7 +119,11 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
         ExecuteAsync("UPDATE runs SET heartbeat_at = $at WHERE id = $id AND state = 'running'", [("at", Time(at)), ("id", runId)], cancellationToken);
 
     public Task SaveTaskAsync(TaskInstanceRecord task, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+        InTransactionAsync(t => SaveTaskInAsync(t, task, cancellationToken), cancellationToken);
+
+    private Task<object?> SaveTaskInAsync(SqliteTransaction transaction, TaskInstanceRecord task, CancellationToken cancellationToken) =>
+        ScalarInAsync(
+            transaction,
             """
             INSERT INTO task_instances (run_id, task_id, state, try_number, started_at, ended_at, rows_read, rows_written, rows_quarantined, reused, error, next_attempt_at)
             VALUES ($run_id, $task_id, $state, $try_number, $started_at, $ended_at, $rows_read, $rows_written, $rows_quarantined, $reused, $error, $next_attempt_at)
@@ -171,6 +175,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
                 "UPDATE task_instances SET state = 'failed', ended_at = $now, error = $reason WHERE run_id = $id AND state IN ('running', 'up_for_retry', 'up_for_reschedule')",
                 [("now", Time(now)), ("reason", "abandoned with its run"), ("id", run.Id)],
                 cancellationToken);
+            await ScalarInAsync(transaction, "DELETE FROM task_queue WHERE run_id = $id", [("id", run.Id)], cancellationToken);
             await AppendInAsync(transaction, RunLiveness.AbandonedEvent(run, reason, now), cancellationToken);
         }
 

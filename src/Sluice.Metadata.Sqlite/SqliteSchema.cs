@@ -10,6 +10,7 @@ internal static class SqliteSchema
     public const string Connection = """
         PRAGMA journal_mode = WAL;
         PRAGMA busy_timeout = 10000;
+        PRAGMA synchronous = NORMAL;
         """;
 
     public static readonly IReadOnlyList<string> Migrations =
@@ -77,6 +78,23 @@ internal static class SqliteSchema
             claimed_at TEXT NOT NULL,
             PRIMARY KEY (pool, run_id, task_id)
         );
+        """,
+        // 5: the worker queue: at most one item per task instance, leased to one worker at a time.
+        """
+        CREATE TABLE task_queue (
+            run_id INTEGER NOT NULL REFERENCES runs (id),
+            task_id TEXT NOT NULL,
+            pipeline TEXT NOT NULL,
+            pipeline_file TEXT NOT NULL,
+            logical_date TEXT NOT NULL,
+            available_at TEXT NOT NULL,
+            worker TEXT,
+            lease_token TEXT,
+            lease_until TEXT,
+            PRIMARY KEY (run_id, task_id)
+        );
+        CREATE INDEX task_queue_by_availability ON task_queue (lease_token, available_at);
+        CREATE INDEX task_queue_by_lease ON task_queue (lease_until);
         """,
     ];
 }

@@ -18,10 +18,11 @@ internal static class BackfillCommand
         var maxActive = new Option<int>("--max-active") { Description = "Most intervals to run at once.", DefaultValueFactory = _ => 1 };
         var dryRun = new Option<bool>("--dry-run") { Description = "List each interval with what would happen and why, and run nothing." };
         var wait = CommonOptions.Wait();
+        var queue = CommonOptions.Queue();
         var stateDir = CommonOptions.StateDirectory();
         var command = new Command("backfill", "Run a pipeline for every interval (daily, weekly or monthly, as the pipeline says) in a date range that has not succeeded yet, each as its own run.")
         {
-            pipeline, from, to, rerunFailed, reprocessAll, maxActive, dryRun, wait, stateDir,
+            pipeline, from, to, rerunFailed, reprocessAll, maxActive, dryRun, wait, queue, stateDir,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
@@ -68,7 +69,7 @@ internal static class BackfillCommand
 
             using var telemetry = SluiceHost.StartTelemetry();
             var runIds = new List<long>();
-            var outcome = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, metadata, parse.GetValue(maxActive), parse.GetValue(wait), runIds, cancellationToken);
+            var outcome = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, metadata, parse.GetValue(maxActive), parse.GetValue(wait), parse.GetValue(queue), runIds, cancellationToken);
             if (await AlertDispatch.FlushAsync(definition, metadata, cancellationToken))
             {
                 await RunReports.RefreshAsync(state, metadata, runIds, null, cancellationToken);
@@ -110,7 +111,7 @@ internal static class BackfillCommand
 
     private sealed record BackfillOutcome(List<DateOnly> Failed, List<RunRecord> Refused);
 
-    private static async Task<BackfillOutcome> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, IMetadataStoreProvider metadata, int maxActive, bool wait, List<long> runIds, CancellationToken cancellationToken)
+    private static async Task<BackfillOutcome> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, IMetadataStoreProvider metadata, int maxActive, bool wait, bool queued, List<long> runIds, CancellationToken cancellationToken)
     {
         var failed = new List<DateOnly>();
         var refused = new List<RunRecord>();
@@ -120,7 +121,7 @@ internal static class BackfillCommand
             await slots.WaitAsync(cancellationToken);
             try
             {
-                var request = new RunRequest { LogicalDate = step.LogicalDate, Trigger = "backfill", Resume = step.Resume, WaitForOtherRun = wait };
+                var request = new RunRequest { LogicalDate = step.LogicalDate, Trigger = "backfill", Resume = step.Resume, WaitForOtherRun = wait, Queued = queued };
                 var result = await RunCommand.ExecuteAsync(definition, request, state, cancellationToken, quiet: maxActive > 1, metadata: metadata);
                 lock (runIds)
                 {

@@ -22,6 +22,8 @@ internal static class CommonOptions
 
     public static Option<bool> Wait() => new("--wait") { Description = "If another run of the same pipeline and interval is in progress, wait for it instead of refusing." };
 
+    public static Option<bool> Queue() => new("--queue") { Description = "Put the tasks in the state folder's queue for `sluice worker` processes to run, and wait for the run to finish." };
+
     /// <summary>A logical date: YYYY-MM-DD, or <c>today</c> / <c>yesterday</c> (UTC).</summary>
     public static DateOnly ParseDate(string text, string option, TimeProvider? time = null)
     {

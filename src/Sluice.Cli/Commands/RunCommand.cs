@@ -15,14 +15,15 @@ internal static class RunCommand
         var resume = new Option<bool>("--resume") { Description = "Keep the outputs of tasks that succeeded in the previous run of this interval; run only the rest." };
         var parallel = new Option<int?>("--max-parallel") { Description = "Most tasks to run at once (default: the pipeline's max_parallel_tasks)." };
         var wait = CommonOptions.Wait();
+        var queue = CommonOptions.Queue();
         var report = new Option<string?>("--report") { Description = "Also write the run's JSON report (always kept in <state>/reports/) to this file." };
         var stateDir = CommonOptions.StateDirectory();
-        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, wait, report, stateDir };
+        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, wait, queue, report, stateDir };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             var logicalDate = CommonOptions.ParseDate(parse.GetValue(date) ?? "yesterday", "--date");
-            var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait) };
+            var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait), Queued = parse.GetValue(queue) };
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
             var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
             using var telemetry = SluiceHost.StartTelemetry();

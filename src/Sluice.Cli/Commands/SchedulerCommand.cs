@@ -61,12 +61,4 @@ internal static class SchedulerCommand
             ? port
             : throw new SluiceException($"SLUICE_METRICS_PORT '{text}' is not a TCP port (1-65535).");
     }
-
-    /// <summary>A host lifetime that leaves signals alone, so they are handled once, by <see cref="Interrupts"/>.</summary>
-    private sealed class SignalFreeLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -20,11 +20,19 @@ public sealed class RunArtifacts
     /// Opens the interval's folder for one run. Staging is private to the run; the caller holds the
     /// interval (no other live run has it), so staging left by earlier runs is from dead processes and goes.
     /// </summary>
-    public RunArtifacts(string stateDirectory, string pipeline, DateOnly logicalDate, IArtifactStore? remote = null, long runId = 0)
+    /// <param name="attempt">
+    /// For a worker's attempt: its own staging folder name, and leftovers are left alone, since other
+    /// workers may be staging other tasks of the same run in the same folder.
+    /// </param>
+    public RunArtifacts(string stateDirectory, string pipeline, DateOnly logicalDate, IArtifactStore? remote = null, long runId = 0, string? attempt = null)
         : this(IntervalFolder(stateDirectory, pipeline, logicalDate), null, remote, pipeline, logicalDate)
     {
-        _staging = Path.Combine(Root, StagingFolder, "run-" + runId.ToString(CultureInfo.InvariantCulture));
-        RemoveLeftovers();
+        _staging = Path.Combine(Root, StagingFolder, "run-" + runId.ToString(CultureInfo.InvariantCulture) + (attempt is null ? string.Empty : "-" + attempt));
+        if (attempt is null)
+        {
+            RemoveLeftovers();
+        }
+
         Directory.CreateDirectory(_staging);
     }
 

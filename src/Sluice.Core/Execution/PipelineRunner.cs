@@ -4,6 +4,7 @@ using Sluice.Checks;
 using Sluice.Connectors;
 using Sluice.Events;
 using Sluice.Model;
+using Sluice.Queue;
 using Sluice.Reporting;
 using Sluice.State;
 using Sluice.Templating;
@@ -39,10 +40,16 @@ public sealed class PipelineRunner(
     public async Task<RunResult> RunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         PipelineValidator.EnsureValid(pipeline, catalog);
+        var queue = request.Queued ? store as ITaskQueue ?? throw new SluiceException("this metadata store has no task queue, so runs cannot go to workers; use the SQLite state folder") : null;
+        if (queue is not null)
+        {
+            WorkerRequirements.Ensure(pipeline, queue.SharesStateFolder);
+        }
+
         observer ??= new NullObserver();
         var interval = DataInterval.For(request.LogicalDate, pipeline.Interval, pipeline.TimeZone);
         var secrets = new SecretMasker();
-        using var remote = OpenArtifactStore(pipeline, interval, secrets);
+        using var remote = SharedArtifacts.Open(catalog, pipeline, interval, secrets);
         var latest = request.Claimed is null ? await store.LatestRunAsync(pipeline.Name, request.LogicalDate, cancellationToken) : request.ResumeFrom;
         // Clearing asks for exactly this: whatever runs the interval next resumes the cleared run.
         var previous = request.Resume || (latest is not null && RunClearing.IsCleared(latest)) ? latest : null;
@@ -68,11 +75,20 @@ public sealed class PipelineRunner(
         try
         {
             await execution.InitializeAsync(previousTasks, cancellationToken);
+            if (queue is not null)
+            {
+                await events.DisposeAsync();
+                var queued = (await new QueuedRunCoordinator(store, queue, new QueuedRunRules(pipeline, PipelineFile(pipeline)), observer, _time).DriveAsync(run, cancellationToken))!;
+                queued = queued with { ReportPath = await WriteReportAsync(queued.Run, queued.Tasks, secrets, observer) };
+                observer.RunFinished(queued);
+                return queued;
+            }
+
             await execution.ExecuteAsync(request.MaxParallelTasks ?? pipeline.MaxParallelTasks, cancellationToken);
             // Before run_finished, so an anomaly belongs to this run when the alert router reads it.
             await RunAnomalyCheck.EvaluateAsync(pipeline, recorder, _events, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && queue is null)
         {
             var snapshot = execution.Snapshot();
             await FinishAsync(recorder, run.Id, RunState.Cancelled, "cancelled", snapshot);
@@ -88,9 +104,7 @@ public sealed class PipelineRunner(
         }
 
         var tasks = execution.Snapshot();
-        var failed = tasks.Where(t => t.State == TaskState.Failed).ToList();
-        var error = failed.Count == 0 ? null : string.Join("; ", failed.Select(t => $"task '{t.TaskId}' failed: {t.Error}"));
-        var state = failed.Count == 0 && tasks.All(t => t.State != TaskState.UpstreamFailed) ? RunState.Success : RunState.Failed;
+        var (state, error) = RunEvents.Outcome(tasks);
         await FinishAsync(recorder, run.Id, state, error, tasks);
         var finished = run with { State = state, Error = error, EndedAt = _time.GetUtcNow() };
         await events.DisposeAsync();
@@ -141,16 +155,13 @@ public sealed class PipelineRunner(
         }
     }
 
+    /// <summary>Where workers load the pipeline from: its file, absolute.</summary>
+    private static string PipelineFile(PipelineDefinition pipeline) => Path.GetFullPath(Path.Combine(pipeline.BaseDirectory, pipeline.Location.File));
+
     private async Task FinishAsync(RunRecorder recorder, long runId, RunState state, string? error, IReadOnlyList<TaskInstanceRecord> tasks)
     {
         await store.FinishRunAsync(runId, state, error, CancellationToken.None);
-        recorder.Write(EventTypes.RunFinished, null, new JsonObject
-        {
-            ["state"] = StateNames.Of(state),
-            ["error"] = error,
-            ["tasks"] = tasks.Count,
-            ["rows_written"] = tasks.Sum(t => t.RowsWritten),
-        });
+        recorder.Write(EventTypes.RunFinished, null, RunEvents.RunFinished(state, error, tasks));
     }
 
     /// <summary>
@@ -195,21 +206,6 @@ public sealed class PipelineRunner(
         catch (OperationCanceledException)
         {
         }
-    }
-
-    /// <summary>The pipeline's shared artifact store, if it names one; validation has checked the connection and location.</summary>
-    private IArtifactStore? OpenArtifactStore(PipelineDefinition pipeline, DataInterval interval, SecretMasker secrets)
-    {
-        if (pipeline.ArtifactStore is not { } store)
-        {
-            return null;
-        }
-
-        var connection = pipeline.FindConnection(store.Connection)!;
-        var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), string.Empty, SecretsFile.IsSecret(pipeline.SecretsFile));
-        var options = new ConnectorOptions(connection.Options, catalog.FindConnectionType(connection.Type)?.Options ?? [], templates);
-        var location = templates.Render(store.Location, store.SourceLocation);
-        return catalog.FindArtifactStore(connection.Type)!.Open(store.Connection, options, location, secrets);
     }
 
     private sealed class NullObserver : IRunObserver;

@@ -16,6 +16,9 @@ public sealed record RunRequest
     public RunRecord? Claimed { get; init; }
     /// <summary>With <see cref="Claimed"/>: the earlier run whose succeeded tasks to keep (a cleared run the scheduler resumes).</summary>
     public RunRecord? ResumeFrom { get; init; }
+
+    /// <summary>Run the tasks through the task queue, on <c>sluice worker</c> processes, instead of in this process.</summary>
+    public bool Queued { get; init; }
 }
 
 public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks)

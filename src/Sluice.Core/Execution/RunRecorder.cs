@@ -36,14 +36,7 @@ internal sealed class RunRecorder(RunRecord run, IMetadataStore store, EventWrit
         await store.SaveTaskAsync(record, cancellationToken);
         if (before != record.State)
         {
-            events.Write(Event(EventTypes.TaskStateChanged, record.TaskId, new JsonObject
-            {
-                ["from"] = before is { } b ? StateNames.Of(b) : null,
-                ["to"] = StateNames.Of(record.State),
-                ["attempt"] = record.TryNumber,
-                ["error"] = record.Error,
-                ["reused"] = record.Reused ? true : null,
-            }));
+            events.Write(Event(EventTypes.TaskStateChanged, record.TaskId, RunEvents.TaskStateChanged(record, before)));
         }
 
         observer.TaskChanged(record);
@@ -106,14 +99,5 @@ internal sealed class RunRecorder(RunRecord run, IMetadataStore store, EventWrit
         events.Write(written);
     }
 
-    private RunEvent Event(string type, string? taskId, JsonObject payload) => new()
-    {
-        Timestamp = time.GetUtcNow(),
-        Type = type,
-        Pipeline = run.Pipeline,
-        RunId = run.Id,
-        LogicalDate = run.LogicalDate,
-        TaskId = taskId,
-        Payload = payload,
-    };
+    private RunEvent Event(string type, string? taskId, JsonObject payload) => RunEvents.Of(run, type, taskId, payload, time.GetUtcNow());
 }

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Sluice.Queue;
+
+namespace Sluice.Bench.Workers;
+
+/// <summary>Times each queue call, so the report can say where a task's overhead goes.</summary>
+internal sealed class TimedQueue(ITaskQueue queue) : ITaskQueue
+{
+    private readonly ConcurrentDictionary<string, (long Calls, double Ms)> _calls = new(StringComparer.Ordinal);
+
+    public bool SharesStateFolder => queue.SharesStateFolder;
+
+    public string Summary => string.Join(", ", _calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value.Calls}× {c.Value.Ms / Math.Max(1, c.Value.Calls):0.00} ms"));
+
+    public Task AdvanceAsync(long runId, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken) =>
+        TimeAsync("advance", () => queue.AdvanceAsync(runId, decide, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default));
+
+    public Task<TaskLease?> ClaimAsync(string worker, TimeSpan leaseFor, Func<RunSnapshot, QueueItem, RunChanges> start, CancellationToken cancellationToken) =>
+        TimeAsync("claim", () => queue.ClaimAsync(worker, leaseFor, start, cancellationToken));
+
+    public Task<bool> RenewAsync(TaskLease lease, TimeSpan leaseFor, CancellationToken cancellationToken) =>
+        TimeAsync("renew", () => queue.RenewAsync(lease, leaseFor, cancellationToken));
+
+    public Task<bool> FinishAsync(TaskLease lease, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken) =>
+        TimeAsync("finish", () => queue.FinishAsync(lease, decide, cancellationToken));
+
+    public Task<IReadOnlyList<TaskLease>> ExpiredLeasesAsync(CancellationToken cancellationToken) =>
+        TimeAsync("expired", () => queue.ExpiredLeasesAsync(cancellationToken));
+
+    private async Task<T> TimeAsync<T>(string name, Func<Task<T>> call)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            var ms = watch.Elapsed.TotalMilliseconds;
+            _calls.AddOrUpdate(name, (1, ms), (_, c) => (c.Calls + 1, c.Ms + ms));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Sluice.Events;
+using Sluice.State;
+
+namespace Sluice.Queue;
+
+/// <summary>What to write in a queue transaction: task states, new queue items, events, and the run's end.</summary>
+public sealed record RunChanges
+{
+    public static RunChanges None { get; } = new();
+
+    public IReadOnlyList<TaskInstanceRecord> Save { get; init; } = [];
+
+    /// <summary>Items to add; a task that already has one keeps it (enqueueing is idempotent).</summary>
+    public IReadOnlyList<QueueItem> Enqueue { get; init; } = [];
+
+    public IReadOnlyList<RunEvent> Events { get; init; } = [];
+
+    /// <summary>When set, the run ends in this state with this error, and its remaining items are dropped.</summary>
+    public (RunState State, string? Error)? Finish { get; init; }
+}
