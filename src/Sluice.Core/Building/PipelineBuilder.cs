@@ -142,6 +142,7 @@ public sealed class TaskBuilder
     private TriggerRule _trigger = TriggerRule.AllSuccess;
     private string? _quarantine;
     private EmptyPolicy? _onEmpty;
+    private NewFieldsPolicy? _onNewFields;
 
     internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location)
     {
@@ -203,6 +204,13 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary><c>on_new_fields</c>: what columns the output's contract does not name do.</summary>
+    public TaskBuilder OnNewFields(NewFieldsPolicy policy)
+    {
+        _onNewFields = policy;
+        return this;
+    }
+
     public TaskBuilder With(string option, string value) => Add(option, new ScalarOption(value, _location));
 
     public TaskBuilder With(string option, long value) => With(option, value.ToString(CultureInfo.InvariantCulture));
@@ -234,6 +242,7 @@ public sealed class TaskBuilder
         TriggerRule = _trigger,
         QuarantineOutput = _quarantine,
         OnEmpty = _onEmpty,
+        OnNewFields = _onNewFields,
         Location = _location,
     };
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Sluice.Artifacts;
 using Sluice.Connectors;
+using Sluice.Contracts;
 using Sluice.Events;
 using Sluice.Model;
 using Sluice.State;
@@ -21,13 +22,15 @@ public sealed class PipelineRunner(
     string stateDirectory,
     IDatasetInspector? inspector = null,
     TimeProvider? timeProvider = null,
-    IEventLog? eventLog = null)
+    IEventLog? eventLog = null,
+    IContractStore? contractStore = null)
 {
     /// <summary>How often a live run renews its heartbeat; a run silent for <see cref="RunLiveness.StaleAfter"/> is abandoned.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly IEventLog? _events = eventLog ?? store as IEventLog;
+    private readonly IContractStore? _contracts = contractStore ?? store as IContractStore;
 
     public async Task<RunResult> RunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
@@ -51,7 +54,7 @@ public sealed class PipelineRunner(
             ["process"] = run.ProcessId,
         });
         var artifacts = new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote, run.Id);
-        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write);
+        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _contracts, _time, recorder.Write);
         var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, _time);
         observer.RunStarted(run, pipeline.Tasks);
         using var stopHeartbeat = new CancellationTokenSource();
