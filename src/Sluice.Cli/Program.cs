@@ -14,6 +14,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     SchedulerCommand.Create(),
     PauseCommand.Create(pause: true),
     PauseCommand.Create(pause: false),
+    ContractCommand.Create(),
 };
 
 // Signals are handled by Interrupts, which lets a run record itself as cancelled instead of the

@@ -39,7 +39,11 @@ public sealed class ContractDiff
     /// <param name="contract">The columns promised.</param>
     /// <param name="observed">The columns written.</param>
     /// <param name="source">How a changed type names the promised one: "declared" or "was".</param>
-    public static ContractDiff Compare(IReadOnlyList<ColumnDefinition> contract, IReadOnlyList<ColumnDefinition> observed, string source = "declared")
+    /// <param name="typeUnknown">
+    /// Observed columns whose type says nothing: NULL in every row, a CSV reader calls them VARCHAR.
+    /// They are not type changes (the caller reports them as having become all NULL).
+    /// </param>
+    public static ContractDiff Compare(IReadOnlyList<ColumnDefinition> contract, IReadOnlyList<ColumnDefinition> observed, string source = "declared", IReadOnlySet<string>? typeUnknown = null)
     {
         var problems = new List<string>();
         var removed = new List<(ColumnDefinition Column, int Position)>();
@@ -53,7 +57,7 @@ public sealed class ContractDiff
                 removed.Add((column, i));
                 problems.Add($"missing column '{column.Name}' ({column.Type})");
             }
-            else if (!ColumnTypes.Same(column.Type, found.Type))
+            else if (!ColumnTypes.Same(column.Type, found.Type) && typeUnknown?.Contains(found.Name) != true)
             {
                 retyped.Add(new(column.Name, column.Type, found.Type));
                 problems.Add($"column '{column.Name}' is {found.Type}, {source} {column.Type}");

@@ -84,8 +84,12 @@ internal sealed class ContractEnforcement(
 
         var contract = declared is null ? current!.Columns : Widened(declared.Columns, current);
         var history = store is null ? [] : await store.RecentObservationsAsync(pipeline.Name, dataset, HistoryDepth, cancellationToken);
-        var diff = ContractDiff.Compare(contract, columns, declared is null ? "was" : "declared")
-            .WithAlwaysNull(BecameAlwaysNull(observation, history, declared));
+        var alwaysNull = BecameAlwaysNull(observation, history, declared);
+
+        // A column NULL in every row reads as VARCHAR from CSV: for an inferred contract its type says nothing, so it is no type change.
+        var empty = observation.Columns.Where(c => c.Nulls == counts.Rows).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var diff = ContractDiff.Compare(contract, columns, declared is null ? "was" : "declared", declared is null ? empty : null)
+            .WithAlwaysNull(alwaysNull);
         var policy = NewFieldsPolicies.Effective(task.OnNewFields, declared is not null);
         if (!diff.IsEmpty)
         {
