@@ -119,7 +119,7 @@ public sealed class InferredContractTests : IDisposable
         Assert.Equal(TaskState.Failed, extract.State);
         Assert.Equal(1, extract.TryNumber);
         Assert.Contains("dataset 'raw' does not match its contract (version 1, inferred from run 1 for 2024-03-01): new column 'coupon' (VARCHAR).", extract.Error);
-        Assert.Contains("run 'sluice contract accept shop raw'", extract.Error);
+        Assert.Contains("run 'sluice contract accept pipeline.yaml raw'", extract.Error);
         Assert.False(File.Exists(_project.Staged("shop", "2024-03-02", "raw")));
         Assert.Equal([1], (await VersionsAsync()).Select(v => v.Version));
         var drift = Assert.Single(await DriftEventsAsync());

@@ -36,7 +36,7 @@ internal static class ContractCommand
             {
                 var history = versions.Where(v => v.Dataset == name).ToList();
                 var latest = (await store.RecentObservationsAsync(definition.Name, name, 1, cancellationToken)).FirstOrDefault();
-                PrintContract(definition, name, history, latest);
+                PrintContract(definition, parse.GetValue(pipeline)!, name, history, latest);
             }
 
             return 0;
@@ -147,7 +147,7 @@ internal static class ContractCommand
             : (Label(previous), previous.Columns, Label(current), current.Columns);
     }
 
-    private static void PrintContract(PipelineDefinition pipeline, string dataset, IReadOnlyList<ContractVersion> history, ContractObservation? latest)
+    private static void PrintContract(PipelineDefinition pipeline, string argument, string dataset, IReadOnlyList<ContractVersion> history, ContractObservation? latest)
     {
         var declared = pipeline.FindDataset(dataset) is { Columns.Count: > 0 } d ? d : null;
         var current = history.LastOrDefault();
@@ -179,7 +179,7 @@ internal static class ContractCommand
 
         if (latest is { Drifted: true })
         {
-            Console.WriteLine($"  last run (run {latest.RunId} for {Date(latest.LogicalDate)}) failed on drift; see 'sluice contract diff {pipeline.Name} {dataset}', and 'sluice contract accept {pipeline.Name} {dataset}' if the change is intended.");
+            Console.WriteLine($"  last run (run {latest.RunId} for {Date(latest.LogicalDate)}) failed on drift; see 'sluice contract diff {argument} {dataset}', and 'sluice contract accept {argument} {dataset}' if the change is intended.");
         }
 
         Console.WriteLine();

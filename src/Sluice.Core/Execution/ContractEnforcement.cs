@@ -204,11 +204,14 @@ internal sealed class ContractEnforcement(
             ? diff.Removed.Count == 0 && diff.Retyped.Count == 0
                 ? $" Declare the new column(s) at {declared.Location}, or set on_new_fields: evolve (or ignore) on the task."
                 : $" If the change is intended, update the declared columns at {declared.Location} (and what reads them); otherwise fix what writes the dataset."
-            : $" If the change is intended, run 'sluice contract accept {pipeline.Name} {dataset}' and rerun the interval"
+            : $" If the change is intended, run 'sluice contract accept {PipelineArgument} {dataset}' and rerun the interval"
                 + (diff.Removed.Count == 0 && diff.Retyped.Count == 0 ? " (or set on_new_fields: evolve on the task)" : string.Empty)
                 + "; otherwise fix what writes the dataset.";
         return text + fix + " Nothing was published.";
     }
+
+    /// <summary>How the CLI finds this pipeline: its file as it was loaded (a name only works from where name lookup finds it).</summary>
+    private string PipelineArgument => pipeline.Location.Line > 0 ? pipeline.Location.File : pipeline.Name;
 
     private static string From(ContractVersion version) =>
         version.RunId is { } run ? $" from run {run}{(version.LogicalDate is { } date ? " for " + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty)}" : string.Empty;
