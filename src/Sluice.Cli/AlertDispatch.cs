@@ -12,19 +12,22 @@ namespace Sluice.Cli;
 /// </summary>
 internal static class AlertDispatch
 {
-    public static async Task FlushAsync(PipelineDefinition pipeline, string stateDirectory, CancellationToken cancellationToken)
+    /// <summary>Sends what is due; false when the project has no alerts.yaml, so nothing was sent.</summary>
+    public static async Task<bool> FlushAsync(PipelineDefinition pipeline, string stateDirectory, CancellationToken cancellationToken)
     {
         if (AlertsFile.FindFile(pipeline.BaseDirectory) is not { } file)
         {
-            return;
+            return false;
         }
 
         await using var store = await SluiceHost.OpenStoreAsync(stateDirectory, cancellationToken);
-        using var router = AlertRouter.Create(file, SecretsFile.Lookup(pipeline.SecretsFile), new SecretMasker(), store, TimeProvider.System, line => Console.Error.WriteLine($"warning: {line}"));
+        using var router = AlertRouter.Create(file, SecretsFile.Lookup(pipeline.SecretsFile), new SecretMasker(), SluiceHost.Instance(stateDirectory).Events(store), TimeProvider.System, line => Console.Error.WriteLine($"warning: {line}"));
         var result = await router.FlushAsync(cancellationToken);
         if (result.Failures.Count > 0)
         {
             Console.Error.WriteLine($"warning: {result.Failures.Count} alert delivery(ies) failed; see 'sluice alerts'.");
         }
+
+        return true;
     }
 }

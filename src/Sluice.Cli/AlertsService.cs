@@ -20,7 +20,7 @@ internal sealed class AlertsService(SluiceInstance instance, ILogger<AlertsServi
         }
 
         await using var store = await instance.OpenStoreAsync(stoppingToken);
-        using var router = AlertRouter.Create(file, SecretsFile.Lookup(Path.Combine(folder, "secrets.env")), new SecretMasker(), store, instance.Time, line => logger.LogWarning("{Line}", line));
+        using var router = AlertRouter.Create(file, SecretsFile.Lookup(Path.Combine(folder, "secrets.env")), new SecretMasker(), instance.Events(store), instance.Time, line => logger.LogWarning("{Line}", line));
         logger.LogInformation("alerts from {File}", file);
         await router.RunAsync(TimeSpan.FromSeconds(10), stoppingToken);
     }

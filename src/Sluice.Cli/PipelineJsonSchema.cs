@@ -101,9 +101,36 @@ internal static class PipelineJsonSchema
                         },
                     },
                     "Shared storage every published dataset is copied to, so tasks on other machines and resumed runs read it."),
+                ["anomalies"] = Describe(Anomalies(), "Compare each run's metrics (rows per dataset, declared metrics) with their history and alert on unusual values (docs/anomalies.md); false turns it off."),
             },
         };
         return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
+    }
+
+    private static JsonObject Anomalies()
+    {
+        JsonObject Settings() => new()
+        {
+            ["threshold"] = Describe(new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0 }, "Robust standard deviations (MAD x 1.4826) from the usual value that make an anomaly (default 3.5)."),
+            ["min_history"] = Describe(new JsonObject { ["type"] = new JsonArray("integer", "string") }, "Earlier intervals needed before any alert: a count (14) or a length (14d, 4 weeks). Default 14 days, else 6 intervals."),
+            ["min_change"] = Describe(new JsonObject { ["type"] = new JsonArray("number", "string") }, "A value must also differ from the usual one by this share (0.1 or 10%). Default 0."),
+            ["severity"] = Describe(new JsonObject { ["enum"] = new JsonArray("warning", "error", "critical") }, "Severity of the alert (default warning)."),
+        };
+        var settings = Settings();
+        settings["metrics"] = Describe(
+            new JsonObject
+            {
+                ["oneOf"] = new JsonArray(
+                    new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+                    new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("object", "null"), ["additionalProperties"] = false, ["properties"] = Settings() } }),
+            },
+            "Metrics to watch (default all): rows, orders.revenue or orders.*; as a mapping, each with its own settings.");
+        return new JsonObject
+        {
+            ["oneOf"] = new JsonArray(
+                new JsonObject { ["type"] = "boolean" },
+                new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = settings }),
+        };
     }
 
     private static JsonObject ConnectorRule(IConnector connector)

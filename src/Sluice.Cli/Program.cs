@@ -8,6 +8,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     RunCommand.Create(),
     BackfillCommand.Create(),
     RunsCommand.Create(),
+    MetricsCommand.Create(),
     AlertsCommand.Create(),
     ShowCommand.Create(),
     SchemaCommand.Create(),

@@ -4,6 +4,8 @@ using Sluice.Connectors.All;
 using Sluice.Execution;
 using Sluice.Hosting;
 using Sluice.Metadata.Sqlite;
+using Sluice.Observability;
+using Sluice.Telemetry;
 
 namespace Sluice.Cli;
 
@@ -33,8 +35,19 @@ internal static class SluiceHost
     /// <summary>True when the state folder holds a run history; reading commands must not create one.</summary>
     public static bool HasHistory(string stateDirectory) => File.Exists(Path.Combine(stateDirectory, "sluice.db"));
 
+    /// <summary>This process's instruments, fed by every run and alert it records; exported when telemetry is configured.</summary>
+    public static RunMetrics Metrics => ProcessMetrics.Value;
+
+    private static readonly Lazy<RunMetrics> ProcessMetrics = new(() => new RunMetrics());
+
     public static SluiceInstance Instance(string stateDirectory, ConnectorCatalog? catalog = null) =>
-        new(catalog ?? Catalog(), Options.Create(new SluiceOptions { StateDirectory = stateDirectory }), TimeProvider.System);
+        new(catalog ?? Catalog(), Options.Create(new SluiceOptions { StateDirectory = stateDirectory }), TimeProvider.System, [Metrics]);
+
+    /// <summary>
+    /// Exports this process's metrics over OTLP when the standard variables configure it
+    /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>...); disposing flushes them, so a short command loses nothing. Null otherwise.
+    /// </summary>
+    public static IDisposable? StartTelemetry() => SluiceTelemetry.Start(new SluiceTelemetryOptions());
 
     public static Task<SqliteMetadataStore> OpenStoreAsync(string stateDirectory, CancellationToken cancellationToken) =>
         Instance(stateDirectory).OpenStoreAsync(cancellationToken);

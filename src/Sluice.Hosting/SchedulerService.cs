@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Sluice.Observability;
 
 namespace Sluice.Hosting;
 
@@ -8,14 +9,16 @@ namespace Sluice.Hosting;
 /// that are due. While the metadata store cannot be opened it waits with backoff and says so once.
 /// On stop it stops starting runs and cancels those in progress, which record themselves as cancelled.
 /// </summary>
-internal sealed class SchedulerService(SluiceInstance instance, ILogger<SchedulerService> logger) : BackgroundService
+internal sealed class SchedulerService(SluiceInstance instance, ILogger<SchedulerService> logger, RunMetrics? metrics = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var path = instance.Options.PipelinesPath ?? ".";
         await using var store = await OpenWithBackoffAsync(stoppingToken);
-        var folder = new PipelineFolder(path, instance.Catalog, store, instance.Time, message => logger.LogError("{Message}", message));
-        var scheduler = new PipelineScheduler(store, store, instance.CreateRunner(store), instance.Time);
+        var events = instance.Events(store);
+        var folder = new PipelineFolder(path, instance.Catalog, events, instance.Time, message => logger.LogError("{Message}", message));
+        var scheduler = new PipelineScheduler(store, events, instance.CreateRunner(store), instance.Time);
+        var freshness = new FreshnessSeed(store, metrics);
         logger.LogInformation("scheduler serving {Path}, state in {State}", Path.GetFullPath(path), instance.StateDirectory);
         using var timer = new PeriodicTimer(instance.Options.SchedulerTick, instance.Time);
         try
@@ -23,6 +26,7 @@ internal sealed class SchedulerService(SluiceInstance instance, ILogger<Schedule
             do
             {
                 var pipelines = await folder.LoadAsync(stoppingToken);
+                await freshness.SeedAsync(pipelines, stoppingToken);
                 foreach (var run in await scheduler.TickAsync(pipelines, stoppingToken))
                 {
                     logger.LogInformation("started run {Id} of {Pipeline} for {Date:yyyy-MM-dd}", run.Id, run.Pipeline, run.LogicalDate);

@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sluice.Connectors;
+using Sluice.Events;
+using Sluice.Observability;
 
 namespace Sluice.Hosting;
 
@@ -9,7 +12,9 @@ public static class SluiceServiceCollectionExtensions
     /// <summary>
     /// Adds Sluice to a service collection: the connectors the callback registers
     /// (<c>b => b.AddFiles().AddPostgres()</c>), <see cref="SluiceOptions"/>, a <see cref="TimeProvider"/>
-    /// (the system clock unless one is already registered) and the <see cref="SluiceInstance"/> facade.
+    /// (the system clock unless one is already registered), the <see cref="SluiceInstance"/> facade, and
+    /// <see cref="RunMetrics"/>, the "Sluice" meter's instruments fed by the host's events (exported only
+    /// when something listens: <c>AddSluiceTelemetry()</c> or any OpenTelemetry setup with <c>AddMeter("Sluice")</c>).
     /// </summary>
     public static IServiceCollection AddSluice(this IServiceCollection services, Action<ISluiceBuilder> connectors, Action<SluiceOptions>? configure = null)
     {
@@ -18,6 +23,8 @@ public static class SluiceServiceCollectionExtensions
         services.AddSingleton(builder.Connectors);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SluiceOptions>().Configure(o => configure?.Invoke(o));
+        services.TryAddSingleton(sp => new RunMetrics(sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRunEventListener, RunMetrics>(sp => sp.GetRequiredService<RunMetrics>()));
         services.TryAddSingleton<SluiceInstance>();
         return services;
     }

@@ -17,6 +17,7 @@ public sealed class IncidentKindTests : IAsyncLifetime
     [Theory]
     [InlineData(EventTypes.ContractDrift, """{"dataset":"raw_orders","summary":"removed: amount; added: total (probably renamed from amount)"}""", "contract_drift", "raw_orders", "error", "sales_etl: the contract of 'raw_orders' drifted for 2024-03-02")]
     [InlineData(EventTypes.Anomaly, """{"metric":"revenue","value":0,"low":18000,"high":26000,"history":8,"method":"weekday median"}""", "anomaly", "revenue", "warning", "sales_etl: metric 'revenue' is outside its usual range for 2024-03-02")]
+    [InlineData(EventTypes.Anomaly, """{"metric":"rows","dataset":"orders","value":0,"low":250,"high":350,"history":8,"method":"same_weekday","severity":"error"}""", "anomaly", "orders.rows", "error", "sales_etl: metric 'orders.rows' is outside its usual range for 2024-03-02")]
     [InlineData(EventTypes.EmptyInterval, """{"dataset":"raw_orders","rows":0,"policy":"warn"}""", "empty_interval", "raw_orders", "warning", "sales_etl: 'raw_orders' got no rows for 2024-03-02")]
     [InlineData(EventTypes.EmptyInterval, """{"dataset":"raw_orders","rows":0,"policy":"fail"}""", "empty_interval", "raw_orders", "error", "sales_etl: 'raw_orders' got no rows for 2024-03-02")]
     [InlineData(EventTypes.SlaMissed, """{"kind":"deadline","deadline":"2024-03-03T06:00:00Z","late_by":"45m","severity":"critical"}""", "sla_missed", "deadline", "critical", "sales_etl: missed its SLA (deadline) for 2024-03-02")]

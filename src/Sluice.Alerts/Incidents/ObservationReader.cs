@@ -58,7 +58,8 @@ internal static class ObservationReader
                     ? null
                     : Occur(IncidentKinds.EmptyInterval, empty, string.Empty, policy == "fail" ? AlertSeverity.Error : AlertSeverity.Warning, $"'{empty}' got no rows", $"'{empty}' had no rows for its interval (on_empty: {policy}).");
             case EventTypes.Anomaly:
-                var metric = e.Text("metric") ?? "?";
+                // One incident per metric of each dataset: rows of 'orders' and rows of 'refunds' are different faults.
+                var metric = e.Text("dataset") is { Length: > 0 } metricOf ? $"{metricOf}.{e.Text("metric") ?? "?"}" : e.Text("metric") ?? "?";
                 return Occur(IncidentKinds.Anomaly, metric, string.Empty, AlertSeverity.Warning, $"metric '{metric}' is outside its usual range",
                     $"'{metric}' is {e.Text("value")}; expected {e.Text("low")} to {e.Text("high")} from {e.Text("history")} earlier intervals ({e.Text("method") ?? "baseline"}).");
             case EventTypes.SlaMissed:

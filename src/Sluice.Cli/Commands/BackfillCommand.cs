@@ -65,8 +65,14 @@ internal static class BackfillCommand
                 Console.WriteLine($"backfill: {skipped} of {plan.Count} interval(s) skipped ({string.Join("; ", plan.Where(s => !s.Run).Take(3).Select(s => $"{s.LogicalDate:yyyy-MM-dd} {s.Reason}"))}{(skipped > 3 ? "; ..." : string.Empty)}).");
             }
 
-            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), cancellationToken);
-            await AlertDispatch.FlushAsync(definition, state, cancellationToken);
+            using var telemetry = SluiceHost.StartTelemetry();
+            var runIds = new List<long>();
+            var failed = await RunAllAsync(definition, plan.Where(s => s.Run || busy.Contains(s)).ToList(), state, parse.GetValue(maxActive), parse.GetValue(wait), runIds, cancellationToken);
+            if (await AlertDispatch.FlushAsync(definition, state, cancellationToken))
+            {
+                await RunReports.RefreshAsync(state, runIds, null, cancellationToken);
+            }
+
             if (failed.Count > 0)
             {
                 Console.Error.WriteLine($"error: backfill finished with {failed.Count} failed interval(s): {string.Join(", ", failed.Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}.");
@@ -78,7 +84,7 @@ internal static class BackfillCommand
         return command;
     }
 
-    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, CancellationToken cancellationToken)
+    private static async Task<List<DateOnly>> RunAllAsync(Model.PipelineDefinition definition, IReadOnlyList<BackfillStep> steps, string state, int maxActive, bool wait, List<long> runIds, CancellationToken cancellationToken)
     {
         var failed = new List<DateOnly>();
         using var slots = new SemaphoreSlim(Math.Max(1, maxActive));
@@ -89,6 +95,11 @@ internal static class BackfillCommand
             {
                 var request = new RunRequest { LogicalDate = step.LogicalDate, Trigger = "backfill", Resume = step.Resume, WaitForOtherRun = wait };
                 var result = await RunCommand.ExecuteAsync(definition, request, state, cancellationToken, quiet: maxActive > 1);
+                lock (runIds)
+                {
+                    runIds.Add(result.Run.Id);
+                }
+
                 if (!result.Succeeded)
                 {
                     lock (failed)

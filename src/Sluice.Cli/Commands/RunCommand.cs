@@ -14,15 +14,23 @@ internal static class RunCommand
         var resume = new Option<bool>("--resume") { Description = "Keep the outputs of tasks that succeeded in the previous run of this interval; run only the rest." };
         var parallel = new Option<int?>("--max-parallel") { Description = "Most tasks to run at once (default: the pipeline's max_parallel_tasks)." };
         var wait = CommonOptions.Wait();
+        var report = new Option<string?>("--report") { Description = "Also write the run's JSON report (always kept in <state>/reports/) to this file." };
         var stateDir = CommonOptions.StateDirectory();
-        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, wait, stateDir };
+        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, wait, report, stateDir };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             var logicalDate = CommonOptions.ParseDate(parse.GetValue(date) ?? "yesterday", "--date");
             var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait) };
+            using var telemetry = SluiceHost.StartTelemetry();
             var result = await ExecuteAsync(definition, request, parse.GetValue(stateDir), cancellationToken);
-            await AlertDispatch.FlushAsync(definition, SluiceHost.StateDirectory(parse.GetValue(stateDir)), cancellationToken);
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+            var alerted = await AlertDispatch.FlushAsync(definition, state, cancellationToken);
+            if (alerted || parse.GetValue(report) is not null)
+            {
+                await RunReports.RefreshAsync(state, [result.Run.Id], parse.GetValue(report), cancellationToken);
+            }
+
             return result.Succeeded ? 0 : CommandErrors.Failed;
         }));
         return command;

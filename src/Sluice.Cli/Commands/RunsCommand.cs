@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Sluice.Events;
 using Sluice.State;
 
 namespace Sluice.Cli.Commands;
@@ -26,6 +27,7 @@ internal static class RunsCommand
             if (parse.GetValue(runId) is { } id)
             {
                 PrintTasks(id, await store.GetRunAsync(id, cancellationToken), await store.ListTasksAsync(id, cancellationToken));
+                PrintAnomalies(await store.ReadAsync(new EventQuery { RunId = id, Types = [EventTypes.Anomaly] }, cancellationToken));
             }
             else
             {
@@ -93,5 +95,16 @@ internal static class RunsCommand
         }
 
         Format.Console.Write(table);
+    }
+
+    /// <summary>The metrics the run found outside their usual range (docs/anomalies.md).</summary>
+    private static void PrintAnomalies(IReadOnlyList<RunEvent> anomalies)
+    {
+        foreach (var e in anomalies)
+        {
+            var metric = e.Text("dataset") is { } dataset ? $"{dataset}.{e.Text("metric")}" : e.Text("metric");
+            Format.Console.MarkupLine(Markup.Escape(
+                $"anomaly ({e.Text("severity") ?? "warning"}): metric '{metric}' is {e.Text("value")}; expected {e.Text("low")} to {e.Text("high")} from {e.Text("history")} earlier intervals ({e.Text("method")})"));
+        }
     }
 }

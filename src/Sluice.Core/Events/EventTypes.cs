@@ -12,7 +12,10 @@ public static class EventTypes
     /// <summary>from, to, attempt, worker, error (whole, masked).</summary>
     public const string TaskStateChanged = "task_state_changed";
 
-    /// <summary>dataset, rows_written, rows_read, rows_quarantined.</summary>
+    /// <summary>
+    /// Either dataset, rows_written, task_kind (source, transform, sink) and, for a sink, input (the dataset it loaded);
+    /// or rows_read, rows_quarantined, task_kind and quarantine_dataset.
+    /// </summary>
     public const string Rows = "rows";
 
     /// <summary>level (info, warning, error), text (masked).</summary>
@@ -27,10 +30,13 @@ public static class EventTypes
     /// <summary>dataset, rows (a source or sink saw no rows for its interval), policy.</summary>
     public const string EmptyInterval = "empty_interval";
 
-    /// <summary>name, value.</summary>
+    /// <summary>pipeline, dataset, name (rows, or a declared metric), value (a number), interval_start (yyyy-MM-dd).</summary>
     public const string MetricObserved = "metric_observed";
 
-    /// <summary>metric, value, low, high, history (count of intervals used), method.</summary>
+    /// <summary>
+    /// metric, dataset, value, expected, low, high, history (count of intervals used), method (same_weekday,
+    /// weekday_scaled, recent), threshold, interval_start, severity (docs/anomalies.md).
+    /// </summary>
     public const string Anomaly = "anomaly";
 
     /// <summary>kind (deadline, max_duration), deadline, late_by.</summary>

@@ -4,6 +4,7 @@ using Sluice.Connectors;
 using Sluice.Contracts;
 using Sluice.Events;
 using Sluice.Model;
+using Sluice.Reporting;
 using Sluice.State;
 using Sluice.Templating;
 using Sluice.Validation;
@@ -63,10 +64,15 @@ public sealed class PipelineRunner(
         {
             await execution.InitializeAsync(previousTasks, cancellationToken);
             await execution.ExecuteAsync(request.MaxParallelTasks ?? pipeline.MaxParallelTasks, cancellationToken);
+            // Before run_finished, so an anomaly belongs to this run when the alert router reads it.
+            await RunAnomalyCheck.EvaluateAsync(pipeline, recorder, _events, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await FinishAsync(recorder, run.Id, RunState.Cancelled, "cancelled", execution.Snapshot());
+            var snapshot = execution.Snapshot();
+            await FinishAsync(recorder, run.Id, RunState.Cancelled, "cancelled", snapshot);
+            await events.DisposeAsync();
+            await WriteReportAsync(run with { State = RunState.Cancelled, Error = "cancelled", EndedAt = _time.GetUtcNow() }, snapshot, secrets, observer);
             throw;
         }
         finally
@@ -81,7 +87,10 @@ public sealed class PipelineRunner(
         var error = failed.Count == 0 ? null : string.Join("; ", failed.Select(t => $"task '{t.TaskId}' failed: {t.Error}"));
         var state = failed.Count == 0 && tasks.All(t => t.State != TaskState.UpstreamFailed) ? RunState.Success : RunState.Failed;
         await FinishAsync(recorder, run.Id, state, error, tasks);
-        var result = new RunResult(run with { State = state, Error = error, EndedAt = _time.GetUtcNow() }, tasks);
+        var finished = run with { State = state, Error = error, EndedAt = _time.GetUtcNow() };
+        await events.DisposeAsync();
+        var report = await WriteReportAsync(finished, tasks, secrets, observer);
+        var result = new RunResult(finished, tasks) { ReportPath = report };
         observer.RunFinished(result);
         return result;
     }
@@ -137,6 +146,28 @@ public sealed class PipelineRunner(
             ["tasks"] = tasks.Count,
             ["rows_written"] = tasks.Sum(t => t.RowsWritten),
         });
+    }
+
+    /// <summary>
+    /// Writes the run's JSON report beside the run history, once its events are all in the log. A report
+    /// that cannot be written is said and never fails the run; returns its path, or null.
+    /// </summary>
+    private async Task<string?> WriteReportAsync(RunRecord run, IReadOnlyList<TaskInstanceRecord> tasks, SecretMasker secrets, IRunObserver observer)
+    {
+        var path = RunReport.DefaultPath(stateDirectory, run);
+        try
+        {
+            var events = _events is null ? [] : await _events.ReadAsync(new EventQuery { RunId = run.Id, Limit = int.MaxValue }, CancellationToken.None);
+            var report = RunReport.Build(run, tasks, events.Where(e => e.RunId == run.Id).ToList(), []);
+            RunReport.Mask(report, secrets.Apply);
+            await RunReport.WriteAsync(report, path, CancellationToken.None);
+            return path;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            observer.Log("-", secrets.Apply($"could not write the run report {path}: {e.Message}"));
+            return null;
+        }
     }
 
     private async Task HeartbeatAsync(long runId, CancellationToken stop)

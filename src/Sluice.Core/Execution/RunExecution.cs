@@ -146,7 +146,7 @@ internal sealed class RunExecution(
         {
             var outcome = await attempts.RunAsync(task, attempt, message => recorder.Log(task.Id, message), cancellationToken);
             artifacts.Publish(task.AllOutputs);
-            recorder.Rows(task.Id, outcome);
+            recorder.Rows(task, outcome);
             await recorder.SaveAsync(
                 recorder.Tasks[task.Id] with
                 {

@@ -21,6 +21,9 @@ public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> 
     public bool Succeeded => Run.State == RunState.Success;
 
     public long RowsQuarantined => Tasks.Sum(t => t.RowsQuarantined);
+
+    /// <summary>Where the run's JSON report was written (docs/metrics.md), or null if it could not be.</summary>
+    public string? ReportPath { get; init; }
 }
 
 /// <summary>Receives progress so the CLI can draw a live view or print log lines.</summary>

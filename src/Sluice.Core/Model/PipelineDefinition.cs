@@ -23,6 +23,8 @@ public sealed record PipelineDefinition
     public IReadOnlyList<ConnectionDefinition> Connections { get; init; } = [];
     /// <summary>Shared storage that published datasets are copied to; null keeps them on this machine only.</summary>
     public ArtifactStoreDefinition? ArtifactStore { get; init; }
+    /// <summary>Which recorded metrics are compared with their history after each run (<c>anomalies:</c>).</summary>
+    public AnomalyDefinition Anomalies { get; init; } = AnomalyDefinition.Default;
     /// <summary>A KEY=VALUE file consulted for <c>${VAR}</c> after the environment.</summary>
     public string? SecretsFile { get; init; }
     /// <summary>Folder that relative paths in options resolve against.</summary>

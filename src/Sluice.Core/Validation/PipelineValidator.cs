@@ -32,6 +32,7 @@ public static partial class PipelineValidator
         }
 
         ArtifactStoreValidator.Check(pipeline, catalog, errors);
+        AnomalyValidator.Check(pipeline, producers.Keys, errors);
         foreach (var dataset in pipeline.Datasets.Where(d => !producers.ContainsKey(d.Name)))
         {
             errors.Add(new(dataset.Location, $"dataset '{dataset.Name}' is declared but no task writes it. Add it to a task's 'output', or remove the declaration."));

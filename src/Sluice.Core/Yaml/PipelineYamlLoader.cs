@@ -14,7 +14,7 @@ namespace Sluice.Yaml;
 public static partial class PipelineYamlLoader
 {
     private static readonly string[] TopLevelKeys =
-        ["name", "description", "schedule", "interval", "timezone", "start_date", "end_date", "catchup", "max_active_runs", "sla", "max_parallel_tasks", "defaults", "params", "datasets", "tasks", "artifacts"];
+        ["name", "description", "schedule", "interval", "timezone", "start_date", "end_date", "catchup", "max_active_runs", "sla", "max_parallel_tasks", "defaults", "params", "datasets", "tasks", "artifacts", "anomalies"];
 
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
@@ -103,6 +103,7 @@ public static partial class PipelineYamlLoader
         var tasks = new List<TaskDefinition>();
         ArtifactStoreDefinition? artifactStore = null;
         var scheduling = ScheduleSettings.Default;
+        YamlNode? anomalies = null;
         // Defaults apply to every task wherever they are written, so read them first.
         if (root.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "defaults").Value is YamlMappingNode early)
         {
@@ -153,6 +154,7 @@ public static partial class PipelineYamlLoader
 
                     break;
                 case "artifacts": artifactStore = ReadArtifactStore(value, nodes); break;
+                case "anomalies": anomalies = value; break;
                 case "datasets":
                     if (nodes.Mapping(value, "datasets") is { } ds)
                     {
@@ -192,6 +194,8 @@ public static partial class PipelineYamlLoader
             Scheduling = scheduling,
             MaxParallelTasks = maxParallel,
             ArtifactStore = artifactStore,
+            // Read last: min_history written as a length depends on the interval, wherever that is written.
+            Anomalies = anomalies is null ? AnomalyDefinition.Default : ReadAnomalies(anomalies, nodes, interval),
             DefaultRetry = retry,
             DefaultTimeout = timeout,
             Parameters = parameters,

@@ -28,8 +28,11 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
 
     public IReadOnlyCollection<TaskInstanceRecord> Tasks => _tasks.Values;
 
+    private long _lastRunId;
+
+    /// <summary>Ids count from 1, so several runs in one test are told apart (as the anomaly check needs).</summary>
     public Task<RunRecord> StartRunAsync(RunRecord run, CancellationToken cancellationToken) =>
-        Task.FromResult(run with { Id = 1 });
+        Task.FromResult(run with { Id = Interlocked.Increment(ref _lastRunId) });
 
     public Task FinishRunAsync(long runId, RunState state, string? error, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace Sluice.Core.Tests.Yaml;
 /// <summary>Unknown keys and wrong value types: every error located, every error reported at once.</summary>
 public sealed class YamlKeyErrorTests
 {
-    private const string TopLevelKeys = "artifacts, catchup, datasets, defaults, description, end_date, interval, max_active_runs, max_parallel_tasks, name, params, schedule, sla, start_date, tasks, timezone";
+    private const string TopLevelKeys = "anomalies, artifacts, catchup, datasets, defaults, description, end_date, interval, max_active_runs, max_parallel_tasks, name, params, schedule, sla, start_date, tasks, timezone";
     private const string TaskKeys =
         "depends_on, description, input, inputs, max_retry_delay, on_bad_rows, on_empty, on_new_fields, output, outputs, quarantine_output, retries, retry_backoff, retry_delay, sink, source, timeout, transform, trigger_rule, with";
 

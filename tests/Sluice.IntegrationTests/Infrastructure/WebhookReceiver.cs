@@ -1,21 +1,21 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Sluice.IntegrationTests.Infrastructure;
 
-/// <summary>A loopback HTTP receiver that answers 200 and keeps each request body, as a webhook endpoint would.</summary>
+/// <summary>
+/// A loopback HTTP receiver that answers 200 and keeps each request, as a webhook endpoint or an OTLP
+/// collector would: its body as text, and its path, content type and raw bytes.
+/// </summary>
 internal sealed class WebhookReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly List<string> _bodies = [];
+    private readonly List<Request> _requests = [];
 
     public WebhookReceiver()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        Port = LoopbackPort.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _ = ServeAsync();
@@ -36,6 +36,17 @@ internal sealed class WebhookReceiver : IDisposable
         }
     }
 
+    public IReadOnlyList<Request> Requests
+    {
+        get
+        {
+            lock (_bodies)
+            {
+                return _requests.ToList();
+            }
+        }
+    }
+
     private async Task ServeAsync()
     {
         try
@@ -43,11 +54,13 @@ internal sealed class WebhookReceiver : IDisposable
             while (_listener.IsListening)
             {
                 var context = await _listener.GetContextAsync();
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                var body = await reader.ReadToEndAsync();
+                using var buffer = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(buffer);
+                var bytes = buffer.ToArray();
                 lock (_bodies)
                 {
-                    _bodies.Add(body);
+                    _bodies.Add(Encoding.UTF8.GetString(bytes));
+                    _requests.Add(new Request(context.Request.Url?.AbsolutePath ?? string.Empty, context.Request.ContentType, bytes));
                 }
 
                 context.Response.StatusCode = 200;
@@ -63,4 +76,10 @@ internal sealed class WebhookReceiver : IDisposable
     }
 
     public void Dispose() => _listener.Close();
+
+    public sealed record Request(string Path, string? ContentType, byte[] Body)
+    {
+        /// <summary>True when the body holds <paramref name="text"/> as UTF-8 bytes (protobuf keeps names and labels that way).</summary>
+        public bool Holds(string text) => Body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+    }
 }
