@@ -39,6 +39,7 @@ internal static class PipelineJsonSchema
             ["on_bad_rows"] = new JsonObject { ["enum"] = new JsonArray("fail", "quarantine") },
             ["trigger_rule"] = new JsonObject { ["enum"] = new JsonArray("all_success", "all_done", "one_failed") },
             ["on_empty"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "warn", "ok") }, "Empty data. Sink: fail (default) refuses a load that would remove rows with zero rows; warn or ok allow it. Source: warn (default) logs zero rows extracted; fail fails the task; ok says nothing."),
+            ["on_new_fields"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "evolve", "ignore") }, "Columns an output's contract does not name. fail (default for datasets with declared columns) fails the task; evolve (default for inferred contracts) publishes them and records the next contract version; ignore publishes them and records nothing. Removed columns and changed types always fail."),
             ["quarantine_output"] = Name(),
             ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
         };

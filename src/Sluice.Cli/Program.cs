@@ -19,6 +19,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     WorkerCommand.Create(),
     PauseCommand.Create(pause: true),
     PauseCommand.Create(pause: false),
+    ContractCommand.Create(),
 };
 root.Options.Add(CommonOptions.Metadata);
 

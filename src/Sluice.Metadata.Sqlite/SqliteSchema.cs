@@ -96,5 +96,33 @@ internal static class SqliteSchema
         CREATE INDEX task_queue_by_availability ON task_queue (lease_token, available_at);
         CREATE INDEX task_queue_by_lease ON task_queue (lease_until);
         """,
+        // 6: dataset contracts: the versions of each dataset's schema, and what each task attempt wrote (columns as JSON).
+        """
+        CREATE TABLE contract_versions (
+            pipeline TEXT NOT NULL,
+            dataset TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            columns TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            run_id INTEGER,
+            logical_date TEXT,
+            change TEXT,
+            PRIMARY KEY (pipeline, dataset, version)
+        );
+        CREATE TABLE contract_observations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            pipeline TEXT NOT NULL,
+            dataset TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            logical_date TEXT NOT NULL,
+            observed_at TEXT NOT NULL,
+            row_count INTEGER NOT NULL,
+            columns TEXT NOT NULL,
+            drifted INTEGER NOT NULL
+        );
+        CREATE INDEX contract_observations_by_dataset ON contract_observations (pipeline, dataset, id);
+        """,
     ];
 }

@@ -7,11 +7,14 @@ namespace Sluice.IntegrationTests;
 public sealed class FilesSourceTests : IDisposable
 {
     private readonly TestProject _project = new();
+    private int _extracts;
 
     private async Task<string> ExtractAsync(string with, string select = "SELECT * FROM raw")
     {
+        // Each extract is another source with its own columns, so another pipeline: one name
+        // would hold the second file to the contract the first one's columns inferred.
         _project.Write("pipeline.yaml", $$$"""
-            name: files
+            name: files{{{++_extracts}}}
             tasks:
               extract: { source: files, output: raw, with: { {{{with}}} } }
               load:

@@ -1,3 +1,5 @@
+using Sluice.Contracts;
+
 namespace Sluice.Connectors.Http.Records;
 
 /// <summary>
@@ -28,8 +30,9 @@ internal static class DeclaredColumnsCheck
         var declaredNames = declared.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         var candidates = fields.Names.Where(n => !declaredNames.Contains(n)).ToList();
         var guesses = missing
-            .Select(m => RenameGuess.For(m.Key, m.Position, m.Value, candidates, fields, missing.Count == 1 && candidates.Count == 1))
-            .OfType<string>()
+            .Select(m => RenameGuess.For(m.Key, m.Position, m.Value, RecordRenameCandidates.Of(candidates, m.Value, fields), missing.Count == 1 && candidates.Count == 1))
+            .OfType<RenameSuggestion>()
+            .Select(g => g.Text)
             .ToList();
         var names = string.Join(", ", missing.Select(m => $"'{m.Key}'"));
         var present = fields.Names.Count == 0 ? "none" : string.Join(", ", fields.Names.Take(MaxListed)) + (fields.Names.Count > MaxListed ? $", ... ({fields.Names.Count} in all)" : string.Empty);

@@ -160,6 +160,7 @@ public sealed class TaskBuilder
     private EmptyPolicy? _onEmpty;
     private string? _pool;
     private int _priority;
+    private NewFieldsPolicy? _onNewFields;
 
     internal TaskBuilder(string id, TaskKind kind, string connector, SourceLocation location, string file)
     {
@@ -229,6 +230,13 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary><c>on_new_fields</c>: what columns the output's contract does not name do.</summary>
+    public TaskBuilder OnNewFields(NewFieldsPolicy policy)
+    {
+        _onNewFields = policy;
+        return this;
+    }
+
     /// <summary>Among ready tasks, higher starts first when slots are scarce.</summary>
     public TaskBuilder Priority(int priority)
     {
@@ -270,6 +278,7 @@ public sealed class TaskBuilder
         OnEmpty = _onEmpty,
         Pool = _pool,
         Priority = _priority,
+        OnNewFields = _onNewFields,
         Location = _location,
     };
 

@@ -24,7 +24,7 @@ public static class EventTypes
     /// <summary>level (info, warning, error), text (masked).</summary>
     public const string Log = "log";
 
-    /// <summary>dataset, added, removed, retyped, renamed, always_null, summary.</summary>
+    /// <summary>dataset, added, removed, retyped, renamed, always_null, summary, policy (on_new_fields), severity (error when the task failed, else warning).</summary>
     public const string ContractDrift = "contract_drift";
 
     /// <summary>dataset, check, severity (warn, error), outcome (pass, fail, error), observed, message.</summary>

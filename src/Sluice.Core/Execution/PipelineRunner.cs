@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Sluice.Artifacts;
 using Sluice.Checks;
 using Sluice.Connectors;
+using Sluice.Contracts;
 using Sluice.Events;
 using Sluice.Model;
 using Sluice.Queue;
@@ -26,13 +27,15 @@ public sealed class PipelineRunner(
     TimeProvider? timeProvider = null,
     IEventLog? eventLog = null,
     IPoolSlots? poolSlots = null,
-    ICheckRunner? checkRunner = null)
+    ICheckRunner? checkRunner = null,
+    IContractStore? contractStore = null)
 {
     /// <summary>How often a live run renews its heartbeat; a run silent for <see cref="RunLiveness.StaleAfter"/> is abandoned.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly IEventLog? _events = eventLog ?? store as IEventLog;
+    private readonly IContractStore? _contracts = contractStore ?? store as IContractStore;
 
     // A store that can share pool slots between processes does; otherwise they hold within this process.
     private readonly IPoolSlots _pools = poolSlots ?? store as IPoolSlots ?? InProcessPoolSlots.Shared;
@@ -67,7 +70,7 @@ public sealed class PipelineRunner(
             ["process"] = run.ProcessId,
         });
         var artifacts = new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote, run.Id);
-        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, store, checkRunner ?? inspector as ICheckRunner, _events);
+        var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, store, checkRunner ?? inspector as ICheckRunner, _events, _contracts);
         var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, new PoolGate(pipeline, run.Id, _pools), _time);
         observer.RunStarted(run, pipeline.Tasks);
         using var stopHeartbeat = new CancellationTokenSource();

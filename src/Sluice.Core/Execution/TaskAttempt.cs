@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Sluice.Artifacts;
 using Sluice.Checks;
 using Sluice.Connectors;
+using Sluice.Contracts;
 using Sluice.Events;
 using Sluice.Model;
 using Sluice.Templating;
@@ -26,8 +27,12 @@ internal sealed class TaskAttempt(
     Action<string, string?, JsonObject> emit,
     State.IMetadataStore? store = null,
     ICheckRunner? checkRunner = null,
-    IEventLog? history = null)
+    IEventLog? history = null,
+    IContractStore? contractStore = null)
 {
+    private readonly ContractEnforcement? _contracts =
+        inspector is null ? null : new(pipeline, runId, interval, inspector, contractStore, time, emit);
+
     private readonly DatasetCheckStep _checks = new(pipeline, interval, artifacts, checkRunner, history, emit);
 
     /// <param name="log">A log line and its level (info, warning).</param>
@@ -68,49 +73,16 @@ internal sealed class TaskAttempt(
         await artifacts.FetchAsync(task.Inputs, token);
         var outcome = await connector.ExecuteAsync(context, token);
         EmptySourceCheck.Apply(task, outcome, interval, context.Log, payload => emit(EventTypes.EmptyInterval, task.Id, payload));
-        await CheckContractsAsync(task, token);
+        var contracts = await CheckContractsAsync(task, context.Log, token);
         await _checks.RunAsync(task, outcome, log, token);
         await artifacts.UploadStagedAsync(task.AllOutputs, token);
+        await contracts.SaveAsync(token);
         return outcome;
     }
 
-    private async Task CheckContractsAsync(TaskDefinition task, CancellationToken token)
-    {
-        if (inspector is null)
-        {
-            return;
-        }
-
-        foreach (var output in task.Outputs)
-        {
-            if (pipeline.FindDataset(output) is { Columns.Count: > 0 } declared && File.Exists(artifacts.WritePath(output)))
-            {
-                var actual = await inspector.DescribeAsync(artifacts.WritePath(output), token);
-                if (SchemaContract.Diff(declared, actual) is { } drift)
-                {
-                    emit(EventTypes.ContractDrift, task.Id, new JsonObject { ["dataset"] = output, ["summary"] = drift });
-                    throw new BadDataException(drift);
-                }
-
-                await CheckNullsAsync(declared, artifacts.WritePath(output), token);
-            }
-        }
-    }
-
-    private async Task CheckNullsAsync(DatasetDefinition declared, string stagedPath, CancellationToken token)
-    {
-        var constrained = NullContract.Constrained(declared);
-        if (constrained.Count == 0)
-        {
-            return;
-        }
-
-        var counts = await inspector!.CountNullsAsync(stagedPath, constrained.Select(c => c.Name).ToList(), token);
-        if (NullContract.Violations(declared, constrained, counts) is { } violations)
-        {
-            throw new BadDataException(violations);
-        }
-    }
+    /// <summary>Enforces the contracts of the task's outputs (<see cref="ContractEnforcement"/>); what they record waits for the attempt's success.</summary>
+    private Task<ContractRecording> CheckContractsAsync(TaskDefinition task, Action<string> log, CancellationToken token) =>
+        _contracts is null ? Task.FromResult(ContractRecording.None) : _contracts.CheckAsync(task, artifacts.WritePath, log, token);
 
     /// <summary>Whether another attempt may succeed: errors that fail the same way every time are not retried.</summary>
     public static bool IsRetryable(Exception e) => e is not (NonRetryableException or PipelineValidationException);

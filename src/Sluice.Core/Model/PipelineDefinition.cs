@@ -84,6 +84,11 @@ public sealed record TaskDefinition
     /// (an empty load never removes rows unasked) and <see cref="EmptyPolicy.Warn"/> for a source.
     /// </summary>
     public EmptyPolicy? OnEmpty { get; init; }
+    /// <summary>
+    /// <c>on_new_fields</c>: what undeclared new columns in this task's outputs do; null when not
+    /// written (see <see cref="NewFieldsPolicies.Effective"/>).
+    /// </summary>
+    public NewFieldsPolicy? OnNewFields { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
     /// <summary>Where each of the task's keys (<c>input</c>, <c>depends_on</c>...) was written.</summary>
     public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>();

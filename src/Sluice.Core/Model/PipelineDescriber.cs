@@ -70,6 +70,11 @@ public static class PipelineDescriber
                 text.AppendLine($"    on_empty: {EmptyPolicies.Name(onEmpty)}");
             }
 
+            if (task.OnNewFields is { } onNewFields)
+            {
+                text.AppendLine($"    on_new_fields: {NewFieldsPolicies.Name(onNewFields)}");
+            }
+
             foreach (var (name, value) in task.Options.Entries)
             {
                 AppendOption(text, name, value);

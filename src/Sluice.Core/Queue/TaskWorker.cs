@@ -221,7 +221,7 @@ public sealed class TaskWorker
         var artifacts = new RunArtifacts(_stateDirectory, pipeline.Name, item.LogicalDate, remote, item.RunId, attempt: lease.Token);
         await using var events = new EventWriter(_events, _report);
         var recorder = new RunRecorder(run, _store, events, NoObserver.Instance, secrets, _time);
-        var attempts = new TaskAttempt(pipeline, item.RunId, interval, artifacts, secrets, _catalog, _inspector, _time, recorder.Write, _store, _inspector as Checks.ICheckRunner, _events);
+        var attempts = new TaskAttempt(pipeline, item.RunId, interval, artifacts, secrets, _catalog, _inspector, _time, recorder.Write, _store, _inspector as Checks.ICheckRunner, _events, _store as Contracts.IContractStore);
         try
         {
             var outcome = await attempts.RunAsync(task, attempt, (message, level) => recorder.Log(task.Id, message, level), stop);

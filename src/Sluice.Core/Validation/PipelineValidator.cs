@@ -164,6 +164,11 @@ public static partial class PipelineValidator
             errors.Add(new(task.LocationOf("on_empty"), $"task '{task.Id}': on_empty applies to sources (zero rows extracted) and sinks (an empty load that would remove rows); put it on the task that extracts or loads this data."));
         }
 
+        if (task.OnNewFields is not null && task.Kind == TaskKind.Sink)
+        {
+            errors.Add(new(task.LocationOf("on_new_fields"), $"task '{task.Id}': on_new_fields applies to the datasets a task writes (sources and transforms); a sink writes none. Put it on the task that writes '{task.Inputs.FirstOrDefault()}'."));
+        }
+
         if (connector is null)
         {
             errors.Add(new(task.LocationOf("source", "transform", "sink", "sensor"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));

@@ -19,7 +19,7 @@ public static partial class PipelineYamlLoader
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
     private static readonly string[] TaskKeys =
-        [.. RetryKeys, "source", "transform", "sink", "sensor", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "on_empty", "quarantine_output", "trigger_rule", "pool", "priority", "with", "description"];
+        [.. RetryKeys, "source", "transform", "sink", "sensor", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "on_empty", "on_new_fields", "quarantine_output", "trigger_rule", "pool", "priority", "with", "description"];
 
     public static PipelineDefinition LoadFile(string path)
     {
@@ -244,6 +244,7 @@ public static partial class PipelineYamlLoader
         var policy = BadRowPolicy.Fail;
         var trigger = TriggerRule.AllSuccess;
         EmptyPolicy? onEmpty = null;
+        NewFieldsPolicy? onNewFields = null;
         string? quarantine = null;
         string? pool = null;
         var priority = 0;
@@ -276,6 +277,7 @@ public static partial class PipelineYamlLoader
                     trigger = ReadTriggerRule(nodes, value);
                     break;
                 case "on_empty": onEmpty = ReadEmptyPolicy(value, nodes); break;
+                case "on_new_fields": onNewFields = ReadNewFieldsPolicy(value, nodes); break;
                 case "with":
                     if (nodes.Mapping(value, $"'with' of task '{id}'") is { } with)
                     {
@@ -310,6 +312,7 @@ public static partial class PipelineYamlLoader
             OnEmpty = onEmpty,
             Pool = pool,
             Priority = priority,
+            OnNewFields = onNewFields,
             Location = nodes.At(idNode),
             KeyLocations = keyLocations,
         };
@@ -353,6 +356,18 @@ public static partial class PipelineYamlLoader
         }
 
         nodes.Error(value, "on_empty: " + Suggestions.UnknownName("value", text, EmptyPolicies.Names));
+        return null;
+    }
+
+    private static NewFieldsPolicy? ReadNewFieldsPolicy(YamlNode value, YamlNodes nodes)
+    {
+        var text = nodes.Scalar(value, "on_new_fields") ?? string.Empty;
+        if (NewFieldsPolicies.Parse(text) is { } policy)
+        {
+            return policy;
+        }
+
+        nodes.Error(value, "on_new_fields: " + Suggestions.UnknownName("value", text, NewFieldsPolicies.Names));
         return null;
     }
 

@@ -4,8 +4,9 @@ namespace Sluice.Transforms.Steps;
 
 /// <summary>
 /// <c>map_values</c>: replace category spellings through a mapping, matched case-insensitively after
-/// trimming by default. Unmapped values are kept, nulled (as pandas <c>map</c>), or defaulted, and
-/// their count is reported in the run log.
+/// trimming by default. Unmapped values are kept (quietly: keeping them is what the user asked
+/// for), nulled (as pandas <c>map</c>) or defaulted; <c>warn</c> keeps them and reports their count
+/// in the run log, <c>fail</c> fails the task when there are any.
 /// </summary>
 internal sealed class MapValuesStep : Step
 {
@@ -35,7 +36,7 @@ internal sealed class MapValuesStep : Step
         }
 
         var @default = args.Text("default");
-        var unmapped = args.Choice("unmapped", @default is null ? "keep" : "default", "keep", "null", "default");
+        var unmapped = args.Choice("unmapped", @default is null ? "keep" : "default", "keep", "null", "default", "warn", "fail");
         if (unmapped == "default" && @default is null)
         {
             args.Error("unmapped: default needs option 'default'.");
@@ -77,13 +78,21 @@ internal sealed class MapValuesStep : Step
             : $"SELECT *, {expression} AS {StepInput.Q(Output)} FROM {input.Relation}";
     }
 
+    /// <summary>Only <c>warn</c> and <c>fail</c> count unmapped values; the other choices are what the user asked for, so they stay quiet.</summary>
     public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input)
     {
+        if (Unmapped is not ("warn" or "fail"))
+        {
+            yield break;
+        }
+
         var known = string.Join(", ", Mapping.Select(m => input.Values.Bind(Normalise(m.From))).Distinct());
+        var fail = Unmapped == "fail";
         yield return (
-            $"{Describe}: {{0}} row(s) of column '{Column}' had a value the mapping does not name ({(Unmapped == "keep" ? "kept as is" : Unmapped == "null" ? "set to null" : "set to the default")})",
+            $"{Describe}: {{0}} row(s) of column '{Column}' had a value the mapping does not name " +
+            (fail ? "(unmapped: fail). Add the values to the mapping, or choose unmapped: keep, null, default or warn" : "(kept as is)"),
             $"SELECT count(*) FROM {input.Relation} WHERE {StepInput.Q(Column)} IS NOT NULL AND {Key(StepInput.Q(Column))} NOT IN ({known})",
-            false);
+            fail);
     }
 
     private string Key(string column) =>

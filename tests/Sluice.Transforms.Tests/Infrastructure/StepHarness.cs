@@ -31,6 +31,13 @@ internal sealed class StepHarness : IDisposable
     /// </remarks>
     public StepHarness Write(string csv, string columns, string steps, string task = "", string? right = null, string? rightCsv = null, bool load = false, bool declared = true)
     {
+        // A test that writes a second pipeline means a new one, not the next day of the first:
+        // without this, 'out' would be held to the contract the first pipeline's run inferred.
+        if (Directory.Exists(Project.StateDirectory))
+        {
+            Directory.Delete(Project.StateDirectory, recursive: true);
+        }
+
         columns = YamlColumns(columns);
         right = right is null ? null : YamlColumns(right);
         Project.Write("in.csv", csv);
