@@ -13,6 +13,10 @@ internal sealed class IncidentBook(GroupingPolicy grouping, TimeProvider time)
     // Runs that produced an occurrence: their failure is already told, so "run failed" is not a second incident.
     private readonly HashSet<long> _runsWithOccurrence = [];
 
+    // Task attempts that failed on a drifted contract or an error check: that incident says why, so the
+    // task's failure that follows is not a second alert for the same fault.
+    private readonly HashSet<(long Run, string Task)> _causedFailures = [];
+
     public IEnumerable<Incident> All => _incidents.Values;
 
     public void Apply(Observation observation)
@@ -86,6 +90,17 @@ internal sealed class IncidentBook(GroupingPolicy grouping, TimeProvider time)
         if (occurrence.RunId is { } run)
         {
             _runsWithOccurrence.Add(run);
+            if (occurrence.TaskId is { } task)
+            {
+                if (occurrence.Kind is IncidentKinds.ContractDrift or IncidentKinds.CheckFailed && occurrence.Severity == AlertSeverity.Error)
+                {
+                    _causedFailures.Add((run, task));
+                }
+                else if (occurrence.Kind == IncidentKinds.TaskFailed && _causedFailures.Contains((run, task)))
+                {
+                    return;
+                }
+            }
         }
 
         if (_incidents.TryGetValue(occurrence.Key, out var incident) && occurrence.EventId <= incident.SnapshotThrough)

@@ -11,6 +11,9 @@ internal sealed record Occurrence(
 {
     /// <summary>Stable across occurrences: pipeline, kind, subject, and the error's fingerprint where the error defines the fault.</summary>
     public string Key => Fingerprint.Length == 0 ? $"{Pipeline}/{Kind}/{Subject}" : $"{Pipeline}/{Kind}/{Subject}/{Fingerprint}";
+
+    /// <summary>The task whose attempt raised it, where one did: a drift or a failed check is the cause of that task's failure.</summary>
+    public string? TaskId { get; init; }
 }
 
 /// <summary>The subject of incidents of <see cref="Kind"/> succeeded for <see cref="Observation.Date"/>: a task succeeded, a check passed.</summary>

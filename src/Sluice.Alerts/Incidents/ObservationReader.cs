@@ -20,7 +20,7 @@ internal static class ObservationReader
         }
 
         Occurrence Occur(string kind, string subject, string fingerprint, AlertSeverity severity, string headline, string details) =>
-            new(e.Id, pipeline, e.LogicalDate, e.RunId, e.Timestamp, kind, subject, fingerprint, SeverityOf(e) ?? severity, headline, details);
+            new(e.Id, pipeline, e.LogicalDate, e.RunId, e.Timestamp, kind, subject, fingerprint, SeverityOf(e) ?? severity, headline, details) { TaskId = e.TaskId };
 
         switch (e.Type)
         {

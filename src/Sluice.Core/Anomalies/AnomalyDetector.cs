@@ -25,8 +25,13 @@ public static class AnomalyDetector
     /// <summary>Makes the MAD comparable with a standard deviation for normally distributed values.</summary>
     public const double MadToSigma = 1.4826;
 
-    /// <summary>The MAD is at least this share of the centre, so a perfectly steady metric does not flag a 1% change.</summary>
-    public const double RelativeMadFloor = 0.02;
+    /// <summary>
+    /// The MAD is at least this share of the centre. Day-to-day noise of business metrics is rarely below
+    /// it, and a MAD from two or three values per weekday understates the spread: at 2% a normal weekday
+    /// at the low end of what had been seen was flagged (the weekend end-to-end test). Half of a usual
+    /// value is still far outside (3.5 x 1.4826 x 5% is about 26%).
+    /// </summary>
+    public const double RelativeMadFloor = 0.05;
 
     /// <summary>The MAD is at least this, so a metric that is always 0 does not flag a 1.</summary>
     public const double AbsoluteMadFloor = 0.5;

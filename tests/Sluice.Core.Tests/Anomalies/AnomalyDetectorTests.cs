@@ -119,10 +119,11 @@ public sealed class AnomalyDetectorTests
         var thousand = Enumerable.Range(1, 56).Select(i => new MetricPoint(day.AddDays(-i), 1000)).ToList();
         var zeros = Enumerable.Range(1, 56).Select(i => new MetricPoint(day.AddDays(-i), 0)).ToList();
 
-        Assert.False(AnomalyDetector.Evaluate(thousand, day, 1010, Defaults).IsAnomaly);
-        Assert.False(AnomalyDetector.Evaluate(thousand, day, 950, Defaults).IsAnomaly);
-        Assert.True(AnomalyDetector.Evaluate(thousand, day, 1200, Defaults).IsAnomaly);
-        Assert.True(AnomalyDetector.Evaluate(thousand, day, 800, Defaults).IsAnomaly);
+        Assert.False(AnomalyDetector.Evaluate(thousand, day, 1100, Defaults).IsAnomaly);
+        Assert.False(AnomalyDetector.Evaluate(thousand, day, 800, Defaults).IsAnomaly);
+        Assert.True(AnomalyDetector.Evaluate(thousand, day, 1300, Defaults).IsAnomaly);
+        Assert.True(AnomalyDetector.Evaluate(thousand, day, 700, Defaults).IsAnomaly);
+        Assert.True(AnomalyDetector.Evaluate(thousand, day, 500, Defaults).IsAnomaly);
         Assert.False(AnomalyDetector.Evaluate(zeros, day, 1, Defaults).IsAnomaly);
         Assert.True(AnomalyDetector.Evaluate(zeros, day, 10, Defaults).IsAnomaly);
     }
