@@ -48,4 +48,30 @@ public sealed class AlertCliTests : IDisposable
         Assert.Equal(0, alerts.ExitCode);
         Assert.Contains("hook", alerts.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_delivery_that_failed_is_shown_under_sluice_runs_not_only_in_sluice_alerts()
+    {
+        _project.Write("pipeline.yaml", """
+            name: orders
+            tasks:
+              extract: { source: files, output: raw, with: { path: "in/{{ ds }}.csv" } }
+            """);
+        _project.Write("alerts.yaml", $"""
+            channels:
+              down:
+                type: webhook
+                url: http://127.0.0.1:{LoopbackPort.Free()}/nobody-listens
+            routes:
+              - channels: [down]
+            delivery: {"{"} timeout: 1s, attempts: 2, retry_delay: 100ms, max_total: 3s {"}"}
+            """);
+
+        var run = await CliProcess.RunAsync(_project.Root, null, "run", "pipeline.yaml", "--date", "2024-03-01");
+        var runs = await CliProcess.RunAsync(_project.Root, null, "runs");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(0, runs.ExitCode);
+        Assert.Contains("1 of the last 1 alert deliveries failed; latest: channel 'down'", runs.Output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
 }

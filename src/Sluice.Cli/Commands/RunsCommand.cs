@@ -33,6 +33,7 @@ internal static class RunsCommand
             else
             {
                 PrintRuns(await store.ListRunsAsync(parse.GetValue(pipeline), parse.GetValue(limit), cancellationToken));
+                PrintFailedDeliveries(await Alerts.AlertHistory.ReadAsync(EventLogs.Of(store), parse.GetValue(pipeline), RecentDeliveries, cancellationToken));
             }
 
             return 0;
@@ -107,5 +108,22 @@ internal static class RunsCommand
             Format.Console.MarkupLine(Markup.Escape(
                 $"anomaly ({e.Text("severity") ?? "warning"}): metric '{metric}' is {e.Text("value")}; expected {e.Text("low")} to {e.Text("high")} from {e.Text("history")} earlier intervals ({e.Text("method")})"));
         }
+    }
+
+    /// <summary>Deliveries looked at for the failure line under the run list.</summary>
+    private const int RecentDeliveries = 200;
+
+    /// <summary>An alert that never reached its channel is said where people look first, not only in `sluice alerts`.</summary>
+    private static void PrintFailedDeliveries(IReadOnlyList<Alerts.AlertDelivery> deliveries)
+    {
+        var failed = deliveries.Where(d => d.Status == "failed").ToList();
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        var latest = failed[^1];
+        Format.Console.MarkupLine("[yellow]" + Markup.Escape(
+            $"warning: {failed.Count} of the last {deliveries.Count} alert deliveries failed; latest: channel '{latest.Channel}' for {latest.Incident} at {latest.At.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {latest.Error ?? "no error text"}. See sluice alerts.") + "[/]");
     }
 }
