@@ -37,6 +37,8 @@ public sealed partial class PostgresMetadataStore : IEventLog
     /// LISTENs on the schema's channel, then looks once (an event may have landed before the LISTEN),
     /// then sleeps on the connection until a notification of a newer event or the timeout.
     /// </summary>
+    private static readonly TimeSpan GuardSlack = TimeSpan.FromSeconds(5);
+
     public async Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
@@ -65,22 +67,36 @@ public sealed partial class PostgresMetadataStore : IEventLog
             }
 
             // The wait is on the socket, so it is measured by the wall clock rather than the host's TimeProvider.
+            // Npgsql waits in whole milliseconds and takes 0 as "forever": a remainder under 1 ms once hung a
+            // follower (and a CI run) for good, so it is rounded up, and a guard cancels a wait that overstays.
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < timeout)
+            using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            guard.CancelAfter(timeout + GuardSlack);
+            try
             {
-                if (await connection.WaitAsync(timeout - clock.Elapsed, cancellationToken) && Interlocked.Read(ref newest) > afterId)
+                while (timeout - clock.Elapsed is var remaining && remaining >= TimeSpan.FromMilliseconds(1))
                 {
-                    return true;
+                    var wait = TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds));
+                    if (await connection.WaitAsync(wait, guard.Token) && Interlocked.Read(ref newest) > afterId)
+                    {
+                        return true;
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
             }
 
             return false;
         }
         finally
         {
-            // A pooled connection must not keep listening for its next user.
-            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
-            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+            // A pooled connection must not keep listening for its next user; one broken by a cancelled wait is not pooled again.
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+                await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
     }
 
