@@ -63,22 +63,69 @@ public sealed partial class SqliteMetadataStore
         InTransactionAsync(t => ScalarInAsync(t, sql, parameters, cancellationToken), cancellationToken);
 
     private Task<List<T>> QueryAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken) =>
-        InTransactionAsync(t => QueryInAsync(t, sql, parameters, read, cancellationToken), cancellationToken);
+        InTransactionAsync(t => QueryInAsync(t, sql, parameters, read, cancellationToken), cancellationToken, readOnly: true);
 
-    /// <summary>One transaction at a time on this connection; SQLite's write lock orders them across processes.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// One transaction at a time on this connection. Writes begin IMMEDIATE, queued first among this
+    /// process's stores on the file; SQLite's write lock orders processes. Reads begin DEFERRED: under WAL
+    /// they see a snapshot and never wait for a writer.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool readOnly = false)
     {
         await _gate.WaitAsync(cancellationToken);
+        var writing = false;
         try
         {
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-            var result = await work(transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            if (!readOnly)
+            {
+                await _writers.WaitAsync(cancellationToken);
+                writing = true;
+            }
+
+            // Microsoft.Data.Sqlite has no asynchronous BEGIN: its async methods run synchronously anyway.
+            var transaction = _connection.BeginTransaction(deferred: readOnly);
+            try
+            {
+                var result = await work(transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            finally
+            {
+                EndTransaction(transaction);
+            }
         }
         finally
         {
+            if (writing)
+            {
+                _writers.Release();
+            }
+
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Cancelling a command interrupts the whole connection, and the interrupt can also reach the ROLLBACK
+    /// that disposing the transaction runs. A connection left inside its transaction would keep the write
+    /// lock until the process exits, failing every other worker with "database is locked"; so whatever
+    /// happened, the connection leaves here in autocommit mode.
+    /// </summary>
+    private void EndTransaction(SqliteTransaction transaction)
+    {
+        try
+        {
+            transaction.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // The interrupted rollback: the plain ROLLBACK below ends the transaction instead.
+        }
+
+        if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+        {
+            SQLitePCL.raw.sqlite3_exec(_connection.Handle, "ROLLBACK");
         }
     }
 

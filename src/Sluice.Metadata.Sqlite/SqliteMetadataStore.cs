@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Sluice.State;
@@ -11,13 +12,20 @@ namespace Sluice.Metadata.Sqlite;
 /// </summary>
 public sealed partial class SqliteMetadataStore : IMetadataStore
 {
+    // SQLite's busy handler is not fair: a writer that sleeps between tries can lose the lock to busier
+    // connections for longer than any timeout. Stores of one process queue here, first come first served;
+    // the busy handler is left to order processes, which poll far less often.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WritersByFile = new(StringComparer.Ordinal);
+
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _writers;
     private readonly TimeProvider _time;
 
-    private SqliteMetadataStore(SqliteConnection connection, TimeProvider time)
+    private SqliteMetadataStore(SqliteConnection connection, string path, TimeProvider time)
     {
         _connection = connection;
+        _writers = WritersByFile.GetOrAdd(System.IO.Path.GetFullPath(path), _ => new SemaphoreSlim(1, 1));
         _time = time;
     }
 
@@ -28,7 +36,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        var store = new SqliteMetadataStore(connection, time ?? TimeProvider.System) { Path = path };
+        var store = new SqliteMetadataStore(connection, path, time ?? TimeProvider.System) { Path = path };
         await using (var pragmas = connection.CreateCommand())
         {
             pragmas.CommandText = SqliteSchema.Connection;

@@ -6,10 +6,11 @@ namespace Sluice.Metadata.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    // WAL lets `sluice runs` read while a run writes; busy_timeout lets two processes take turns.
+    // WAL lets `sluice runs` read while a run writes; busy_timeout lets two processes take turns, and comes
+    // first because switching to WAL needs the lock too.
     public const string Connection = """
-        PRAGMA journal_mode = WAL;
         PRAGMA busy_timeout = 10000;
+        PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
         """;
 
