@@ -11,6 +11,9 @@ internal sealed class TimedQueue(ITaskQueue queue) : ITaskQueue
 
     public bool SharesStateFolder => queue.SharesStateFolder;
 
+    /// <summary>Mean milliseconds of one kind of call ("claim", "finish", ...), 0 when none was made.</summary>
+    public double MeanMs(string name) => _calls.TryGetValue(name, out var c) ? c.Ms / Math.Max(1, c.Calls) : 0;
+
     public string Summary => string.Join(", ", _calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value.Calls}× {c.Value.Ms / Math.Max(1, c.Value.Calls):0.00} ms"));
 
     public Task AdvanceAsync(long runId, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken) =>
