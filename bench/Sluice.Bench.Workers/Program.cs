@@ -23,8 +23,8 @@ report.AppendLine(CultureInfo.InvariantCulture, $"No-op tasks, SQLite state fold
 report.AppendLine();
 report.AppendLine("## Chains: scoped outcomes vs whole-run reads (baseline), same run");
 report.AppendLine();
-report.AppendLine("| Chain | Side | Total lag | Lag per task median / p99 | Worker's finish call (mean) | Claim call (mean) | CPU per task | Wall |");
-report.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+report.AppendLine("| Chain | Side | Total lag | Lag per task median / p99 | Worker's finish call (mean) | Claim call (mean) | Finish return to next claim (median) | CPU per task | Wall |");
+report.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 var ratios = new List<string>();
 foreach (var size in sizes)
 {
@@ -35,13 +35,13 @@ foreach (var size in sizes)
         {
             var f = await QueueRun.MeasureAsync(size, linear: true, slots: 1, wholeRun: whole);
             sides[whole].Add(f);
-            Console.WriteLine($"chain {size} {(whole ? "whole-run" : "scoped")}: total lag {f.TotalLagS:0.00} s, lag median {f.LagMedianMs:0.0} ms, finish {f.FinishMs:0.00} ms, wall {f.WallS:0.00} s; {f.Calls}");
+            Console.WriteLine($"chain {size} {(whole ? "whole-run" : "scoped")}: total lag {f.TotalLagS:0.00} s, lag median {f.LagMedianMs:0.0} ms, finish {f.FinishMs:0.00} ms, finish-to-claim {f.GapMs:0.00} ms, wall {f.WallS:0.00} s; {f.Calls}");
         }
     }
 
     foreach (var (whole, list) in sides.OrderBy(s => s.Key))
     {
-        var line = $"| {size} tasks | {(whole ? "whole run (baseline)" : "scoped")} | {Stats.Median(list.Select(f => f.TotalLagS)):0.00} s | {Stats.Median(list.Select(f => f.LagMedianMs)):0.0} / {Stats.Median(list.Select(f => f.LagP99Ms)):0.0} ms | {Stats.Median(list.Select(f => f.FinishMs)):0.00} ms | {Stats.Median(list.Select(f => f.ClaimMs)):0.00} ms | {Stats.Median(list.Select(f => f.CpuMsPerTask)):0.0} ms | {Stats.Median(list.Select(f => f.WallS)):0.00} s |";
+        var line = $"| {size} tasks | {(whole ? "whole run (baseline)" : "scoped")} | {Stats.Median(list.Select(f => f.TotalLagS)):0.00} s | {Stats.Median(list.Select(f => f.LagMedianMs)):0.0} / {Stats.Median(list.Select(f => f.LagP99Ms)):0.0} ms | {Stats.Median(list.Select(f => f.FinishMs)):0.00} ms | {Stats.Median(list.Select(f => f.ClaimMs)):0.00} ms | {Stats.Median(list.Select(f => f.GapMs)):0.00} ms | {Stats.Median(list.Select(f => f.CpuMsPerTask)):0.0} ms | {Stats.Median(list.Select(f => f.WallS)):0.00} s |";
         Console.WriteLine(line);
         report.AppendLine(line);
     }

@@ -12,7 +12,7 @@ using Sluice.Yaml;
 namespace Sluice.Bench.Workers;
 
 /// <summary>What one run of N no-op tasks through the queue and one in-process worker measured.</summary>
-internal sealed record QueueRunFigures(double WallS, double CpuMsPerTask, double TotalLagS, double LagMedianMs, double LagP99Ms, double AttemptMedianMs, double AttemptP99Ms, double FinishMs, double ClaimMs, string Calls);
+internal sealed record QueueRunFigures(double WallS, double CpuMsPerTask, double TotalLagS, double LagMedianMs, double LagP99Ms, double AttemptMedianMs, double AttemptP99Ms, double FinishMs, double ClaimMs, double GapMs, string Calls);
 
 /// <summary>
 /// Runs N no-op tasks (a chain, or independent) through the SQLite queue with one in-process worker and
@@ -67,7 +67,7 @@ internal static class QueueRun
 
             return new QueueRunFigures(
                 wall.TotalSeconds, cpu.TotalMilliseconds / tasks, lags.Sum() / 1000, Stats.Percentile(lags, 0.5), Stats.Percentile(lags, 0.99),
-                Stats.Percentile(attempts, 0.5), Stats.Percentile(attempts, 0.99), timed.MeanMs("finish"), timed.MeanMs("claim"), timed.Summary);
+                Stats.Percentile(attempts, 0.5), Stats.Percentile(attempts, 0.99), timed.MeanMs("finish"), timed.MeanMs("claim"), timed.GapMedianMs, timed.Summary);
         }
         finally
         {
