@@ -1,103 +1,90 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Sluice.Bench.Workers;
-using Sluice.Connectors;
-using Sluice.Events;
-using Sluice.Execution;
-using Sluice.Metadata.Sqlite;
-using Sluice.Queue;
-using Sluice.Yaml;
 
-// Issue #8: the cost of running tasks through the SQLite queue and one in-process worker. A run of N
-// no-op tasks, once as a chain (each task waits for the previous one: the scheduling lag adds up) and
-// once all independent; the figures come from the event log's timestamps.
-var tasks = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
-var results = args.Length > 2 ? args[2] : "bench/results";
+// Issue #8: the cost of running tasks through the SQLite queue and one in-process worker. Chains of N
+// no-op tasks (each waits for the previous one, so the scheduling lag adds up), run alternately with
+// scoped outcomes (each reads its task's neighbourhood) and the baseline (each reads the whole run), N
+// independent tasks, and a backfill of daily intervals. The figures come from the event log's timestamps.
+// Usage: sluice-bench-workers [--sizes 100,300,1000] [--repeat 3] [--slots 4] [--backfill-days 365]
+//        [--max-active 4] [--independent 1000] [--results bench/results]   (0 skips a part)
+var sizes = Option("sizes", "100,300,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+var repeat = int.Parse(Option("repeat", "3"), CultureInfo.InvariantCulture);
+var slots = int.Parse(Option("slots", "4"), CultureInfo.InvariantCulture);
+var independent = int.Parse(Option("independent", "1000"), CultureInfo.InvariantCulture);
+var backfillDays = int.Parse(Option("backfill-days", "365"), CultureInfo.InvariantCulture);
+var maxActive = int.Parse(Option("max-active", "4"), CultureInfo.InvariantCulture);
+var results = Option("results", "bench/results");
+
 var report = new StringBuilder();
-report.AppendLine(CultureInfo.InvariantCulture, $"# Issue 8: tasks through the worker queue ({DateTime.UtcNow:yyyy-MM-dd})");
+report.AppendLine(CultureInfo.InvariantCulture, $"# Issue 8: scheduling lag through the worker queue ({DateTime.UtcNow:yyyy-MM-dd})");
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"{tasks} no-op tasks per run, SQLite state folder on local disk, one in-process `TaskWorker` (concurrency 1 for the chain, {concurrency} for the independent tasks), the coordinator (`PipelineRunner` with `Queued`) in the same process. {Environment.ProcessorCount} cores; other jobs may share the machine.");
+report.AppendLine(CultureInfo.InvariantCulture, $"No-op tasks, SQLite state folder on local disk, one in-process `TaskWorker`, the coordinator (`PipelineRunner` with `Queued`) in the same process. {Environment.ProcessorCount} cores; other jobs may share the machine. Chains: {repeat} repetitions per side, sides alternating, medians.");
 report.AppendLine();
-report.AppendLine("| Run | Wall | Tasks/s | CPU per task | Total scheduling lag | Lag per task median / p99 | Claim to success median / p99 |");
-report.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
-foreach (var (name, linear, slots) in new[] { ("chain", true, 1), ("independent", false, concurrency) })
+report.AppendLine("## Chains: scoped outcomes vs whole-run reads (baseline), same run");
+report.AppendLine();
+report.AppendLine("| Chain | Side | Total lag | Lag per task median / p99 | Worker's finish call (mean) | Claim call (mean) | Finish return to next claim (median) | CPU per task | Wall |");
+report.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+var ratios = new List<string>();
+foreach (var size in sizes)
 {
-    var line = await MeasureAsync(name, linear, slots);
-    Console.WriteLine(line);
-    report.AppendLine(line);
+    var sides = new Dictionary<bool, List<QueueRunFigures>> { [false] = [], [true] = [] };
+    for (var r = 0; r < repeat; r++)
+    {
+        foreach (var whole in r % 2 == 0 ? new[] { false, true } : [true, false])
+        {
+            var f = await QueueRun.MeasureAsync(size, linear: true, slots: 1, wholeRun: whole);
+            sides[whole].Add(f);
+            Console.WriteLine($"chain {size} {(whole ? "whole-run" : "scoped")}: total lag {f.TotalLagS:0.00} s, lag median {f.LagMedianMs:0.0} ms, finish {f.FinishMs:0.00} ms, finish-to-claim {f.GapMs:0.00} ms, wall {f.WallS:0.00} s; {f.Calls}");
+        }
+    }
+
+    foreach (var (whole, list) in sides.OrderBy(s => s.Key))
+    {
+        var line = $"| {size} tasks | {(whole ? "whole run (baseline)" : "scoped")} | {Stats.Median(list.Select(f => f.TotalLagS)):0.00} s | {Stats.Median(list.Select(f => f.LagMedianMs)):0.0} / {Stats.Median(list.Select(f => f.LagP99Ms)):0.0} ms | {Stats.Median(list.Select(f => f.FinishMs)):0.00} ms | {Stats.Median(list.Select(f => f.ClaimMs)):0.00} ms | {Stats.Median(list.Select(f => f.GapMs)):0.00} ms | {Stats.Median(list.Select(f => f.CpuMsPerTask)):0.0} ms | {Stats.Median(list.Select(f => f.WallS)):0.00} s |";
+        Console.WriteLine(line);
+        report.AppendLine(line);
+    }
+
+    double Ratio(Func<QueueRunFigures, double> of) => Stats.Median(sides[true].Select(of)) / Math.Max(1e-9, Stats.Median(sides[false].Select(of)));
+    ratios.Add($"- {size} tasks: total lag {Ratio(f => f.TotalLagS):0.0}× lower, finish call {Ratio(f => f.FinishMs):0.0}× cheaper, wall {Ratio(f => f.WallS):0.0}× shorter (baseline / scoped, medians).");
 }
 
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"Load average when done: {LoadAverage()}.");
+report.AppendLine("Ratios:");
 report.AppendLine();
-report.AppendLine("*Scheduling lag* of a task: from the moment it became ready (its upstream's success was recorded, or the run was queued) to its claim by the worker. *Claim to success*: the attempt itself (a no-op here) plus recording its outcome, which enqueues the downstream task in the same transaction.");
+ratios.ForEach(r => report.AppendLine(r));
+if (independent > 0)
+{
+    var f = await QueueRun.MeasureAsync(independent, linear: false, slots: slots, wholeRun: false);
+    report.AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"## {independent} independent tasks, {slots} slots (scoped)");
+    report.AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"Wall {f.WallS:0.00} s, {independent / f.WallS:0} tasks/s, CPU per task {f.CpuMsPerTask:0.0} ms; wait from queued to claim median / p99 {f.LagMedianMs:0} / {f.LagP99Ms:0} ms (includes waiting behind earlier tasks); claim to success median / p99 {f.AttemptMedianMs:0.0} / {f.AttemptP99Ms:0.0} ms. Queue calls: {f.Calls}.");
+    Console.WriteLine($"independent: wall {f.WallS:0.00} s; {f.Calls}");
+}
+
+if (backfillDays > 0)
+{
+    var b = await BackfillRun.MeasureAsync(backfillDays, maxActive);
+    report.AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"## Backfill: {backfillDays} daily intervals of a 4-task no-op pipeline, --max-active {maxActive}, one worker with {maxActive} slots");
+    report.AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"Wall {b.WallS:0.0} s, {b.TasksPerS:0.0} tasks/s, {backfillDays / b.WallS:0.00} intervals/s; one interval's run median / p99 {b.RunMedianS:0.00} / {b.RunP99S:0.00} s. Worker's queue calls: {b.Calls}.");
+    Console.WriteLine($"backfill: wall {b.WallS:0.0} s, {b.TasksPerS:0.0} tasks/s; {b.Calls}");
+}
+
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"Load average when done: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")}.");
+report.AppendLine();
+report.AppendLine("*Scheduling lag* of a chain task: from its upstream's success (as recorded in the event log) to its claim by the worker. *Finish call*: the worker's `FinishAsync`, which records the outcome and enqueues the downstream in the same transaction. The baseline runs the same store through a wrapper that answers every partial snapshot with \"read the whole run\", i.e. what every outcome read before.");
 Directory.CreateDirectory(results);
-var file = Path.Combine(results, $"issue8-worker-{DateTime.UtcNow:yyyy-MM-dd}.md");
+var file = Path.Combine(results, $"issue8-worker-lag-{DateTime.UtcNow:yyyy-MM-dd}.md");
 await File.WriteAllTextAsync(file, report.ToString());
 Console.WriteLine($"written to {file}");
 
-async Task<string> MeasureAsync(string name, bool linear, int slots)
+string Option(string name, string fallback)
 {
-    var state = Directory.CreateTempSubdirectory("sluice-bench-workers-");
-    try
-    {
-        var yaml = new StringBuilder("name: bench\nmax_parallel_tasks: 4\ntasks:\n");
-        for (var i = 0; i < tasks; i++)
-        {
-            yaml.Append(CultureInfo.InvariantCulture, $"  t{i}: {{ source: noop, output: d{i}{(linear && i > 0 ? $", depends_on: [t{i - 1}]" : string.Empty)} }}\n");
-        }
-
-        var pipeline = PipelineYamlLoader.Load(yaml.ToString(), "bench.yaml", state.FullName);
-        var catalog = new ConnectorCatalog().Add(new NoopSource());
-        await using var store = await SqliteMetadataStore.OpenAsync(Path.Combine(state.FullName, "sluice.db"));
-        await using var workerStore = await SqliteMetadataStore.OpenAsync(Path.Combine(state.FullName, "sluice.db"));
-        var timed = new TimedQueue(workerStore);
-        var worker = new TaskWorker(catalog, workerStore, timed, state.FullName, new WorkerOptions { Name = "bench", Concurrency = slots, Poll = TimeSpan.FromMilliseconds(100) }, resolvePipeline: _ => pipeline);
-        using var stop = new CancellationTokenSource();
-        var working = Task.Run(() => worker.RunAsync(stop.Token));
-        var clock = Stopwatch.StartNew();
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var result = await new PipelineRunner(catalog, store, state.FullName).RunAsync(pipeline, new RunRequest { LogicalDate = new DateOnly(2024, 3, 1), Queued = true });
-        var wall = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        await stop.CancelAsync();
-        await working;
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException($"the {name} run failed: {result.Run.Error}");
-        }
-
-        var events = await store.ReadAsync(new EventQuery { RunId = result.Run.Id, Types = [EventTypes.TaskStateChanged], Limit = 1_000_000 }, CancellationToken.None);
-        var running = events.Where(e => e.Text("to") == "running").ToDictionary(e => e.TaskId!, e => e.Timestamp);
-        var success = events.Where(e => e.Text("to") == "success").ToDictionary(e => e.TaskId!, e => e.Timestamp);
-        var queuedAt = events.Where(e => e.Text("to") == "pending").Min(e => e.Timestamp);
-        var lags = new List<double>();
-        var attempts = new List<double>();
-        for (var i = 0; i < tasks; i++)
-        {
-            var ready = linear && i > 0 ? success[$"t{i - 1}"] : queuedAt;
-            lags.Add((running[$"t{i}"] - ready).TotalMilliseconds);
-            attempts.Add((success[$"t{i}"] - running[$"t{i}"]).TotalMilliseconds);
-        }
-
-        // For independent tasks every lag includes the wait behind earlier tasks; the chain's lag is the pure hand-over.
-        var totalLag = linear ? $"{lags.Sum() / 1000:0.00} s" : "n/a (all ready at once)";
-        Console.WriteLine($"{name}: worker's queue calls: {timed.Summary}");
-        return $"| {name} ({tasks} tasks, {slots} slot(s)) | {wall.TotalSeconds:0.00} s | {tasks / wall.TotalSeconds:0} | {cpu.TotalMilliseconds / tasks:0.0} ms | {totalLag} | {Percentile(lags, 0.5):0.0} / {Percentile(lags, 0.99):0.0} ms | {Percentile(attempts, 0.5):0.0} / {Percentile(attempts, 0.99):0.0} ms |";
-    }
-    finally
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        state.Delete(recursive: true);
-    }
-}
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
-
-static double Percentile(List<double> values, double p)
-{
-    var sorted = values.Order().ToList();
-    return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    var at = Array.IndexOf(args, $"--{name}");
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Sluice.Queue;
 using Sluice.State;
@@ -18,10 +19,9 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
         InTransactionAsync(
             async transaction =>
             {
-                var snapshot = await SnapshotAsync(transaction, runId, cancellationToken);
-                if (snapshot?.Run.State == RunState.Running)
+                if (await DecideAsync(transaction, runId, [], decide, cancellationToken) is var (run, changes))
                 {
-                    await ApplyAsync(transaction, snapshot.Run, decide(snapshot), cancellationToken);
+                    await ApplyAsync(transaction, run, changes, cancellationToken);
                 }
 
                 return 0;
@@ -49,14 +49,14 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
                     return null;
                 }
 
-                var snapshot = (await SnapshotAsync(transaction, next.RunId, cancellationToken, onlyTask: next.TaskId))!;
+                var (run, changes) = (await DecideAsync(transaction, next.RunId, [next.TaskId], s => start(s, next), cancellationToken))!.Value;
                 var lease = new TaskLease { Item = next, Worker = worker, Token = Guid.NewGuid().ToString("N"), Until = now + leaseFor };
                 await ExecuteInAsync(
                     transaction,
                     "UPDATE task_queue SET worker = $worker, lease_token = $token, lease_until = $until WHERE run_id = $run_id AND task_id = $task_id",
                     [("worker", worker), ("token", lease.Token), ("until", Time(lease.Until)), ("run_id", next.RunId), ("task_id", next.TaskId)],
                     cancellationToken);
-                await ApplyAsync(transaction, snapshot.Run, start(snapshot, next), cancellationToken);
+                await ApplyAsync(transaction, run, changes, cancellationToken);
                 return lease;
             },
             cancellationToken);
@@ -83,13 +83,12 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
                     "DELETE FROM task_queue WHERE run_id = $run_id AND task_id = $task_id AND lease_token = $token",
                     [("run_id", lease.Item.RunId), ("task_id", lease.Item.TaskId), ("token", lease.Token)],
                     cancellationToken);
-                var snapshot = removed == 1 ? await SnapshotAsync(transaction, lease.Item.RunId, cancellationToken) : null;
-                if (snapshot?.Run.State != RunState.Running)
+                if (removed != 1 || await DecideAsync(transaction, lease.Item.RunId, [lease.Item.TaskId], decide, cancellationToken) is not var (run, changes))
                 {
                     return false;
                 }
 
-                await ApplyAsync(transaction, snapshot.Run, decide(snapshot), cancellationToken);
+                await ApplyAsync(transaction, run, changes, cancellationToken);
                 return true;
             },
             cancellationToken);
@@ -111,7 +110,43 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
             cancellationToken);
     }
 
-    private async Task<RunSnapshot?> SnapshotAsync(SqliteTransaction transaction, long runId, CancellationToken cancellationToken, string? onlyTask = null)
+    /// <summary>
+    /// Decides on a snapshot of a running run that starts with <paramref name="scope"/> and widens while the
+    /// decision asks for more (at worst to the whole run), so an operation reads its neighbourhood, not the run.
+    /// Null when the run is not running.
+    /// </summary>
+    private async Task<(RunRecord Run, RunChanges Changes)?> DecideAsync(
+        SqliteTransaction transaction, long runId, IReadOnlyCollection<string> scope, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken)
+    {
+        HashSet<string>? read = new(scope, StringComparer.Ordinal);
+        while (true)
+        {
+            var snapshot = await SnapshotAsync(transaction, runId, read, cancellationToken);
+            if (snapshot?.Run.State != RunState.Running)
+            {
+                return null;
+            }
+
+            var changes = decide(snapshot);
+            if (!changes.NeedsMore)
+            {
+                return (snapshot.Run, changes);
+            }
+
+            if (read is null)
+            {
+                throw new InvalidOperationException($"a decision on the whole of run {runId} asked for more of it");
+            }
+
+            var before = read.Count;
+            read.UnionWith(changes.ReadTasks ?? []);
+            // Asked for the whole run, or for tasks the run does not have (a changed pipeline): read it all.
+            read = changes.ReadWholeRun || read.Count == before ? null : read;
+        }
+    }
+
+    /// <param name="scope">The tasks to read; null for the whole run.</param>
+    private async Task<RunSnapshot?> SnapshotAsync(SqliteTransaction transaction, long runId, IReadOnlySet<string>? scope, CancellationToken cancellationToken)
     {
         var run = (await QueryInAsync(transaction, "SELECT * FROM runs WHERE id = $id", [("id", runId)], ReadRun, cancellationToken)).FirstOrDefault();
         if (run is null)
@@ -119,24 +154,31 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
             return null;
         }
 
-        var tasks = await QueryInAsync(
-            transaction,
-            "SELECT * FROM task_instances WHERE run_id = $id AND ($task_id IS NULL OR task_id = $task_id)",
-            [("id", runId), ("task_id", onlyTask)],
-            ReadTask,
-            cancellationToken);
-        var queued = await QueryInAsync(
-            transaction,
-            "SELECT task_id FROM task_queue WHERE run_id = $id AND ($task_id IS NULL OR task_id = $task_id)",
-            [("id", runId), ("task_id", onlyTask)],
-            r => r.GetString(0),
-            cancellationToken);
+        // The scope goes in as one JSON array parameter, so the statement text never changes with it.
+        var ids = scope is null ? null : JsonSerializer.Serialize(scope);
+        // Two texts rather than "$ids IS NULL OR ...", which would make SQLite scan the run instead of seeking the keys.
+        var inScope = ids is null ? string.Empty : "AND task_id IN (SELECT value FROM json_each($ids))";
+        var tasks = await QueryInAsync(transaction, $"SELECT * FROM task_instances WHERE run_id = $id {inScope}", [("id", runId), ("ids", ids)], ReadTask, cancellationToken);
+        var queued = await QueryInAsync(transaction, $"SELECT task_id FROM task_queue WHERE run_id = $id {inScope}", [("id", runId), ("ids", ids)], r => r.GetString(0), cancellationToken);
+        var elsewhere = ids is not null && Convert.ToInt64(
+            await ScalarInAsync(
+                transaction,
+                """
+                SELECT EXISTS (SELECT 1 FROM task_instances WHERE run_id = $id AND state IN ($pending, $running, $retry, $reschedule)
+                  AND task_id NOT IN (SELECT value FROM json_each($ids)))
+                """,
+                [("id", runId), ("ids", ids), ("pending", StateNames.Of(TaskState.Pending)), ("running", StateNames.Of(TaskState.Running)),
+                 ("retry", StateNames.Of(TaskState.UpForRetry)), ("reschedule", StateNames.Of(TaskState.UpForReschedule))],
+                cancellationToken),
+            CultureInfo.InvariantCulture) != 0;
         return new RunSnapshot
         {
             Run = run,
             Tasks = tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal),
             Queued = queued.ToHashSet(StringComparer.Ordinal),
             Now = _time.GetUtcNow(),
+            Partial = scope is not null,
+            UnfinishedElsewhere = elsewhere,
         };
     }
 

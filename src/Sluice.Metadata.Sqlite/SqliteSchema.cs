@@ -125,5 +125,9 @@ internal static class SqliteSchema
         );
         CREATE INDEX contract_observations_by_dataset ON contract_observations (pipeline, dataset, id);
         """,
+        // 7: a queue outcome asks whether any unfinished task is left outside the tasks it read; by state, that is a seek, not a scan of the run.
+        """
+        CREATE INDEX task_instances_by_state ON task_instances (run_id, state);
+        """,
     ];
 }

@@ -22,7 +22,8 @@ public sealed class WorkerSimulationCollection;
 [Collection(nameof(WorkerSimulationTests))]
 public sealed class WorkerSimulationTests
 {
-    private const int Seeds = 100;
+    // CI runs 100 seeds; bench/worker-simulation.sh runs 1,000 (or any count) through SLUICE_SIM_SEEDS.
+    private static readonly int Seeds = int.TryParse(Environment.GetEnvironmentVariable("SLUICE_SIM_SEEDS"), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 100;
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(2);
     private static readonly WorkerOptions Worker = new() { Lease = TimeSpan.FromSeconds(60), Heartbeat = TimeSpan.FromSeconds(5), Poll = TimeSpan.FromSeconds(2), ShutdownGrace = TimeSpan.FromSeconds(10), Concurrency = 2 };
 

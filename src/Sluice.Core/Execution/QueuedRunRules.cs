@@ -42,7 +42,7 @@ internal sealed class QueuedRunRules(PipelineDefinition pipeline, string pipelin
             RowsWritten = outcome.TotalRows,
             RowsQuarantined = outcome.RowsQuarantined,
         });
-        return changes.Advance();
+        return changes.Advance(taskId);
     }
 
     /// <summary>A failed attempt: retried at a stored time when the error allows and retries remain, else failed.</summary>
@@ -50,7 +50,7 @@ internal sealed class QueuedRunRules(PipelineDefinition pipeline, string pipelin
     {
         var changes = new Changes(this, snapshot, worker);
         var record = snapshot.Tasks[taskId];
-        var retry = pipeline.FindTask(taskId)!.Retry ?? pipeline.DefaultRetry;
+        var retry = _graph.Task(taskId)!.Retry ?? pipeline.DefaultRetry;
         if (retryable && record.TryNumber <= retry.Retries)
         {
             var at = snapshot.Now + retry.DelayBefore(record.TryNumber);
@@ -64,7 +64,7 @@ internal sealed class QueuedRunRules(PipelineDefinition pipeline, string pipelin
             changes.Log(taskId, $"failed after {record.TryNumber} attempt(s): {maskedError}", "error");
         }
 
-        return changes.Advance();
+        return changes.Advance(taskId);
     }
 
     /// <summary>The lease ran out: the worker died or hung. That attempt counts; the task is retried or fails as "worker lost".</summary>
@@ -102,6 +102,11 @@ internal sealed class QueuedRunRules(PipelineDefinition pipeline, string pipelin
 
     private static RunChanges Stop(RunSnapshot snapshot, string? worker, RunState state, string reason)
     {
+        if (snapshot.Partial)
+        {
+            return WholeRun;
+        }
+
         var changes = new Changes(null, snapshot, worker);
         foreach (var record in snapshot.Tasks.Values.Where(t => !RunScheduler.IsFinal(t.State)))
         {
@@ -110,6 +115,9 @@ internal sealed class QueuedRunRules(PipelineDefinition pipeline, string pipelin
 
         return changes.Finish(state, reason);
     }
+
+    /// <summary>What a decision on a partial snapshot returns when it must see every task of the run.</summary>
+    private static readonly RunChanges WholeRun = new() { ReadWholeRun = true };
 
     public QueueItem Item(long runId, DateOnly logicalDate, string taskId, DateTimeOffset availableAt) => new()
     {
@@ -153,9 +161,15 @@ internal sealed class QueuedRunRules(PipelineDefinition pipeline, string pipelin
         public void Log(string taskId, string text, string level) =>
             _events.Add(RunEvents.Of(snapshot.Run, EventTypes.Log, taskId, new() { ["level"] = level, ["text"] = text }, snapshot.Now));
 
-        public RunChanges Advance()
+        /// <param name="changed">The tasks this transaction changed; on a partial snapshot only their downstream is decided.</param>
+        public RunChanges Advance(params string[] changed)
         {
             var graph = rules!._graph;
+            if (snapshot.Partial)
+            {
+                return changed.Length == 0 ? WholeRun : AdvanceAround(graph, changed);
+            }
+
             var decision = RunScheduler.Decide(graph, _tasks, snapshot.Now);
             foreach (var (taskId, state, reason) in decision.Settled)
             {
@@ -174,6 +188,35 @@ internal sealed class QueuedRunRules(PipelineDefinition pipeline, string pipelin
 
             var (outcome, error) = RunEvents.Outcome(rules.Pipeline.Tasks.Select(t => _tasks[t.Id]));
             return Finish(outcome, error);
+        }
+
+        /// <summary>
+        /// Decides only the downstream of the changed tasks: after every decision the run is settled (each
+        /// pending task whose rule holds is queued or settled), so they are the only tasks whose answer can
+        /// differ. A task settling without running, or the run perhaps ending, is decided over the whole run.
+        /// </summary>
+        private RunChanges AdvanceAround(PipelineGraph graph, string[] changed)
+        {
+            var candidates = changed.SelectMany(graph.Downstream).Distinct(StringComparer.Ordinal)
+                .Select(id => graph.Task(id)!).OrderBy(t => graph.RunPosition(t.Id)).ToList();
+            var missing = candidates.SelectMany(t => graph.Upstream(t.Id).Append(t.Id)).Where(id => !_tasks.ContainsKey(id)).ToHashSet(StringComparer.Ordinal);
+            if (missing.Count > 0)
+            {
+                return new RunChanges { ReadTasks = missing };
+            }
+
+            var decision = RunScheduler.Decide(graph, _tasks, snapshot.Now, candidates);
+            if (decision.Settled.Count > 0)
+            {
+                return WholeRun;
+            }
+
+            foreach (var task in decision.Ready)
+            {
+                Enqueue(task.Id, snapshot.Now);
+            }
+
+            return snapshot.UnfinishedElsewhere || _tasks.Values.Any(t => !RunScheduler.IsFinal(t.State)) ? Build() : WholeRun;
         }
 
         public RunChanges Finish(RunState state, string? error)

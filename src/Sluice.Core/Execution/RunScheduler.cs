@@ -10,14 +10,22 @@ namespace Sluice.Execution;
 /// </summary>
 internal static class RunScheduler
 {
-    public static RunDecision Decide(PipelineGraph graph, IReadOnlyDictionary<string, TaskInstanceRecord> tasks, DateTimeOffset now)
+    public static RunDecision Decide(PipelineGraph graph, IReadOnlyDictionary<string, TaskInstanceRecord> tasks, DateTimeOffset now) =>
+        Decide(graph, tasks, now, graph.RunOrder);
+
+    /// <summary>
+    /// Decides over <paramref name="candidates"/> only (in run order): the tasks whose upstream changed since the
+    /// last decision, which are the only ones whose answer can differ from it. <paramref name="tasks"/> must
+    /// hold them and their upstream tasks.
+    /// </summary>
+    public static RunDecision Decide(PipelineGraph graph, IReadOnlyDictionary<string, TaskInstanceRecord> tasks, DateTimeOffset now, IEnumerable<TaskDefinition> candidates)
     {
         // Settling one task can settle its downstream in the same pass, so work on a copy of the states.
         var states = tasks.ToDictionary(t => t.Key, t => t.Value.State, StringComparer.Ordinal);
         var settled = new List<(string, TaskState, string)>();
         var ready = new List<TaskDefinition>();
         DateTimeOffset? wake = null;
-        foreach (var task in graph.RunOrder)
+        foreach (var task in candidates)
         {
             var record = tasks[task.Id];
             if (IsWaiting(record.State))

@@ -15,6 +15,7 @@ public sealed class PipelineGraph
     private readonly Dictionary<string, string> _producers;
     private readonly Dictionary<string, IReadOnlyList<string>> _upstream;
     private readonly Dictionary<string, IReadOnlyList<string>> _downstream;
+    private readonly Dictionary<string, int> _positions;
 
     private PipelineGraph(PipelineDefinition pipeline)
     {
@@ -39,6 +40,7 @@ public sealed class PipelineGraph
             StringComparer.Ordinal);
         Cycle = FindCycle(pipeline.Tasks.Select(t => t.Id).Distinct(StringComparer.Ordinal).ToList());
         RunOrder = TopologicalOrder(pipeline);
+        _positions = RunOrder.Select((t, i) => (t.Id, i)).DistinctBy(p => p.Id, StringComparer.Ordinal).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
     }
 
     /// <summary>The graph of a pipeline; cached per definition instance (a <c>with</c> copy gets its own).</summary>
@@ -46,6 +48,12 @@ public sealed class PipelineGraph
 
     /// <summary>Tasks sorted so each comes after everything it depends on; ties keep file order; tasks in a cycle last, in file order.</summary>
     public IReadOnlyList<TaskDefinition> RunOrder { get; }
+
+    /// <summary>A task's index in <see cref="RunOrder"/>, to put a few tasks in run order without walking it.</summary>
+    public int RunPosition(string taskId) => _positions[taskId];
+
+    /// <summary>The task with this id, or null.</summary>
+    public TaskDefinition? Task(string taskId) => _tasks.GetValueOrDefault(taskId);
 
     /// <summary>A cycle among the tasks (first task repeated at the end), or null for a DAG.</summary>
     public IReadOnlyList<string>? Cycle { get; }

@@ -68,7 +68,9 @@ public sealed class TaskWorker
     /// </summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        var running = new Dictionary<string, Task>(StringComparer.Ordinal);
+        // A slot is free once the attempt's outcome is recorded (Freed), before its clean-up ends (Hold), so
+        // the successor a chain's outcome just enqueued is claimed without waiting for that clean-up.
+        var running = new Dictionary<string, (Task Hold, Task Freed)>(StringComparer.Ordinal);
         using var handBack = new CancellationTokenSource();
         var lastReap = DateTimeOffset.MinValue;
         while (!stopping.IsCancellationRequested && !_crash.IsCancellationRequested)
@@ -81,7 +83,7 @@ public sealed class TaskWorker
                     await ReapExpiredAsync(stopping);
                 }
 
-                while (running.Count < Math.Max(1, _options.Concurrency) && !stopping.IsCancellationRequested)
+                while (running.Values.Count(r => !r.Freed.IsCompleted) < Math.Max(1, _options.Concurrency) && !stopping.IsCancellationRequested)
                 {
                     var claim = await ClaimAsync(stopping);
                     if (claim is null)
@@ -90,11 +92,13 @@ public sealed class TaskWorker
                     }
 
                     var (lease, attempt) = claim.Value;
-                    running[lease.Token] = Task.Factory.StartNew(
-                        () => HoldAsync(lease, attempt, handBack.Token),
+                    var freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var hold = Task.Factory.StartNew(
+                        () => HoldAsync(lease, attempt, freed, handBack.Token),
                         CancellationToken.None,
                         TaskCreationOptions.LongRunning,
                         TaskScheduler.Default).Unwrap();
+                    running[lease.Token] = (hold, freed.Task);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested || _crash.IsCancellationRequested)
@@ -108,7 +112,7 @@ public sealed class TaskWorker
             }
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping, _crash.Token);
-            var waits = running.Values.Append(Task.Delay(_options.Poll, _time, wake.Token)).ToList();
+            var waits = running.Values.Select(r => r.Freed).Where(f => !f.IsCompleted).Append(Task.Delay(_options.Poll, _time, wake.Token)).ToList();
             await Task.WhenAny(waits);
             await wake.CancelAsync();
             Forget(running);
@@ -117,12 +121,12 @@ public sealed class TaskWorker
         if (!_crash.IsCancellationRequested && running.Count > 0)
         {
             using var grace = CancellationTokenSource.CreateLinkedTokenSource(_crash.Token);
-            await Task.WhenAny(Task.WhenAll(running.Values), Task.Delay(_options.ShutdownGrace, _time, grace.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+            await Task.WhenAny(Task.WhenAll(running.Values.Select(r => r.Hold)), Task.Delay(_options.ShutdownGrace, _time, grace.Token).ContinueWith(_ => { }, TaskScheduler.Default));
             await grace.CancelAsync();
             await handBack.CancelAsync();
         }
 
-        await Task.WhenAll(running.Values);
+        await Task.WhenAll(running.Values.Select(r => r.Hold));
     }
 
     /// <summary>
@@ -131,9 +135,9 @@ public sealed class TaskWorker
     /// </summary>
     public void Crash() => _crash.Cancel();
 
-    private static void Forget(Dictionary<string, Task> running)
+    private static void Forget(Dictionary<string, (Task Hold, Task Freed)> running)
     {
-        foreach (var done in running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+        foreach (var done in running.Where(r => r.Value.Hold.IsCompleted).Select(r => r.Key).ToList())
         {
             running.Remove(done);
         }
@@ -174,7 +178,7 @@ public sealed class TaskWorker
         }
     }
 
-    private async Task HoldAsync(TaskLease lease, int attempt, CancellationToken handBack)
+    private async Task HoldAsync(TaskLease lease, int attempt, TaskCompletionSource freed, CancellationToken handBack)
     {
         using var lost = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(lost.Token, handBack, _crash.Token);
@@ -182,7 +186,7 @@ public sealed class TaskWorker
         var heartbeat = BeatAsync(lease, lost, stopBeating.Token);
         try
         {
-            await AttemptAsync(lease, attempt, lost, handBack, stop.Token);
+            await AttemptAsync(lease, attempt, lost, handBack, freed, stop.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -193,12 +197,13 @@ public sealed class TaskWorker
         }
         finally
         {
+            freed.TrySetResult();
             await stopBeating.CancelAsync();
             await heartbeat;
         }
     }
 
-    private async Task AttemptAsync(TaskLease lease, int attempt, CancellationTokenSource lost, CancellationToken handBack, CancellationToken stop)
+    private async Task AttemptAsync(TaskLease lease, int attempt, CancellationTokenSource lost, CancellationToken handBack, TaskCompletionSource freed, CancellationToken stop)
     {
         var item = lease.Item;
         PipelineDefinition pipeline;
@@ -208,7 +213,7 @@ public sealed class TaskWorker
         }
         catch (SluiceException e)
         {
-            await FinishAsync(lease, s => QueuedRunRules.Unloadable(s, Name, $"worker '{Name}' cannot load the pipeline: {e.Message}"));
+            await FinishAsync(lease, s => QueuedRunRules.Unloadable(s, Name, $"worker '{Name}' cannot load the pipeline: {e.Message}"), freed);
             return;
         }
 
@@ -228,21 +233,21 @@ public sealed class TaskWorker
             outcome = await PokeUntilMetAsync(attempts, task, attempt, outcome, recorder, stop);
             artifacts.Publish(task.AllOutputs);
             recorder.Rows(task, outcome);
-            await FinishAsync(lease, s => runRules.AttemptSucceeded(s, task.Id, Name, outcome));
+            await FinishAsync(lease, s => runRules.AttemptSucceeded(s, task.Id, Name, outcome), freed);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             artifacts.Discard(task.AllOutputs);
             if (handBack.IsCancellationRequested && !lost.IsCancellationRequested && !_crash.IsCancellationRequested)
             {
-                await FinishAsync(lease, s => runRules.Released(s, task.Id, Name));
+                await FinishAsync(lease, s => runRules.Released(s, task.Id, Name), freed);
             }
         }
         catch (Exception e)
         {
             artifacts.Discard(task.AllOutputs);
             var message = secrets.Apply(TaskAttempt.Describe(e));
-            await FinishAsync(lease, s => runRules.AttemptFailed(s, task.Id, Name, message, TaskAttempt.IsRetryable(e)));
+            await FinishAsync(lease, s => runRules.AttemptFailed(s, task.Id, Name, message, TaskAttempt.IsRetryable(e)), freed);
         }
         finally
         {
@@ -251,10 +256,12 @@ public sealed class TaskWorker
     }
 
     /// <summary>Records the outcome unless the lease was lost meanwhile (then another attempt owns the task and this result is dropped).</summary>
-    private async Task FinishAsync(TaskLease lease, Func<RunSnapshot, Queue.RunChanges> decide)
+    private async Task FinishAsync(TaskLease lease, Func<RunSnapshot, Queue.RunChanges> decide, TaskCompletionSource freed)
     {
         _crash.Token.ThrowIfCancellationRequested();
-        if (await _queue.FinishAsync(lease, decide, CancellationToken.None))
+        var recorded = await _queue.FinishAsync(lease, decide, CancellationToken.None);
+        freed.TrySetResult();
+        if (recorded)
         {
             Interlocked.Increment(ref _completed);
         }
