@@ -115,7 +115,7 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     }
 
     /// <summary>
-    /// The last view, in input row order unless <c>preserve_order: false</c> (window functions and
+    /// The last view, in input row order unless the order is not kept (see <see cref="OutputOrder"/>; window functions and
     /// joins do not keep it by themselves), without the join order columns; it keeps the row number.
     /// When every step only projects and filters, DuckDB already keeps the input order (it reads one
     /// Parquet file in order and preserves insertion order), so the sort of every row is skipped.
@@ -124,7 +124,7 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     {
         var extra = last.Names.Where(n => StepInput.IsHidden(n) && n != StepInput.RowNumber).Select(StepInput.Q).ToList();
         var exclude = extra.Count == 0 ? string.Empty : $" EXCLUDE ({string.Join(", ", extra)})";
-        var order = context.Options.GetBool("preserve_order") && !inInputOrder ? $" ORDER BY {last.RowOrder()}" : string.Empty;
+        var order = OutputOrder.Kept(context) && !inInputOrder ? $" ORDER BY {last.RowOrder()}" : string.Empty;
         await session.ExecuteAsync($"CREATE TEMP VIEW s_final AS SELECT *{exclude} FROM {last.Relation}{order}", [], cancellationToken);
         return "s_final";
     }

@@ -13,6 +13,9 @@ internal sealed class DropDuplicatesStep : Step
 
     public string? OrderBy { get; init; }
 
+    /// <summary>Over a subset, which row of a key is first decides the other columns' values; over all columns only the row number.</summary>
+    public override bool NeedsInputOrder => Keep != "none" && OrderBy is null && Subset.Count > 0;
+
     public override IEnumerable<string> ReferencedColumns => OrderBy is null ? Subset : Subset.Append(OrderBy);
 
     public static Step Parse(StepArguments args)

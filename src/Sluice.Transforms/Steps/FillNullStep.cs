@@ -20,6 +20,9 @@ internal sealed class FillNullStep : Step
     /// <summary>Constants only: a plain projection. Statistics and previous/next read other rows.</summary>
     public override bool KeepsRowOrder => Fills.All(f => f.Strategy == "value");
 
+    /// <summary>ffill and bfill take the neighbouring row's value.</summary>
+    public override bool NeedsInputOrder => Fills.Any(f => f.Strategy is "previous" or "next");
+
     public static Step Parse(StepArguments args)
     {
         var fills = new List<(string, string, string?)>();

@@ -54,6 +54,13 @@ internal abstract partial class Step
     /// </summary>
     public virtual bool KeepsRowOrder => false;
 
+    /// <summary>
+    /// True when the step's result (not only the order of its output) depends on the order of its
+    /// input rows: the first or last row of a key, the previous or next value, a window over rows. Such
+    /// a step reads the input's row numbers, so whoever writes that input must keep its order.
+    /// </summary>
+    public virtual bool NeedsInputOrder => false;
+
     /// <summary>User SQL keeps the row order unless it could hold a window function or a subquery.</summary>
     protected static bool PlainExpression(string sql) => !WindowOrSubquery().IsMatch(sql);
 
