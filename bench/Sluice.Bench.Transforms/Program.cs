@@ -3,6 +3,12 @@ using Sluice.Bench.Transforms;
 
 // sluice-bench-transforms (issue #4): the transform steps against hand-written DuckDB SQL, a pandas
 // script against the same Sluice pipeline, and an SCD2 load against a replace. See bench/README.md.
+if (args is ["--chain-sql", var csv, var output, "--bench-dir", var benchDir])
+{
+    // The DuckDB side of the chain part, in its own process so its time and peak memory are its own.
+    return await ChainBench.RunSqlChildAsync(benchDir, csv, output);
+}
+
 try
 {
     var options = TBenchOptions.Parse(args);
@@ -37,14 +43,15 @@ try
     var steps = await PartAsync("steps", () => StepsBench.RunAsync(options, data)) ?? [];
     var pandas = await PartAsync("pandas", () => PandasBench.RunAsync(options, data));
     var scd2 = await PartAsync("scd2", () => Scd2Bench.RunAsync(options, data));
-    var run = new BenchRun(options, data, version, loadBefore, Stats.LoadAverage(), started, watch.Elapsed) { Steps = steps, Pandas = pandas, Scd2 = scd2, Failures = failures };
+    var chain = await PartAsync("chain", () => ChainBench.RunAsync(options, data));
+    var run = new BenchRun(options, data, version, loadBefore, Stats.LoadAverage(), started, watch.Elapsed) { Steps = steps, Pandas = pandas, Scd2 = scd2, Chain = chain, Failures = failures };
     var report = Report.Markdown(run);
     Console.WriteLine();
     Console.WriteLine(report);
     Directory.CreateDirectory(options.ResultsDir);
     // A smaller (smoke) run gets its own file instead of replacing the day's full result.
     var suffix = options.Rows == TBenchOptions.DefaultRows ? string.Empty : $"-{options.Rows}rows";
-    var file = Path.Combine(options.ResultsDir, $"issue4-{started:yyyy-MM-dd}{suffix}.md");
+    var file = Path.Combine(options.ResultsDir, $"issue{(options.Parts.SetEquals(["chain"]) ? "10" : "4")}-{started:yyyy-MM-dd}{suffix}.md");
     await File.WriteAllTextAsync(file, report);
     Console.WriteLine($"written to {file}");
     return failures.Count == 0 ? 0 : 1;

@@ -9,6 +9,7 @@ internal sealed record BenchRun(TBenchOptions Options, BenchData Data, string Du
     public IReadOnlyList<StepResult> Steps { get; init; } = [];
     public PandasResult? Pandas { get; init; }
     public Scd2Result? Scd2 { get; init; }
+    public ChainResult? Chain { get; init; }
     public IReadOnlyList<string> Failures { get; init; } = [];
 }
 
@@ -22,7 +23,7 @@ internal static class Report
         var md = new StringBuilder();
         void Line(FormattableString text) => md.AppendLine(Stats.Invariant(text));
         var o = run.Options;
-        Line($"# Issue #4 benchmark: transform steps, pandas, SCD2 ({run.Started:yyyy-MM-dd HH:mm})");
+        Line($"# Issues #4 and #10 benchmark: transform steps, pandas, SCD2, the reference chain ({run.Started:yyyy-MM-dd HH:mm})");
         Line($"");
         Line($"Machine: {Environment.ProcessorCount} cores, {Stats.MemTotal()} RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, DuckDB {run.DuckDbVersion} (DuckDB.NET.Data.Full). Shared with other agents: load average (1/5/15 min) {run.LoadBefore} before, {run.LoadAfter} after; the whole bench took {run.Took.TotalMinutes:0} min. Every figure is the **median of {o.Repeat} run(s)** per side, the sides alternating (A B, B A, ...), both measured in the same run. DuckDB memory_limit {Engine.DuckDb.DuckDbSettings.Default.MemoryLimit}, all cores, on both sides.");
         Line($"");
@@ -46,6 +47,11 @@ internal static class Report
         if (run.Scd2 is { } scd2)
         {
             Scd2Section(md, scd2);
+        }
+
+        if (run.Chain is { } chain)
+        {
+            ChainBench.Section(md, run.Data, chain);
         }
 
         return md.ToString();

@@ -9,14 +9,14 @@ internal sealed class TBenchOptions
 
     public const string Usage =
         "usage: sluice-bench-transforms [--rows 10000000] [--repeat 3] [--dim-rows 1000000]\n" +
-        "                               [--parts steps,pandas,scd2] [--steps drop_duplicates,join,...]\n" +
+        "                               [--parts steps,pandas,scd2,chain] [--steps drop_duplicates,join,...]\n" +
         "                               [--work bench/data/transforms] [--results bench/results]\n" +
         "A run with a non-default --rows writes its report into the work folder unless --results is given.";
 
     public long Rows { get; private set; } = DefaultRows;
     public int Repeat { get; private set; } = 3;
     public long DimRows { get; private set; } = 1_000_000;
-    public IReadOnlySet<string> Parts { get; private set; } = new HashSet<string> { "steps", "pandas", "scd2" };
+    public IReadOnlySet<string> Parts { get; private set; } = new HashSet<string> { "steps", "pandas", "scd2", "chain" };
     public IReadOnlySet<string>? Steps { get; private set; }
     private string? _results;
 
@@ -50,7 +50,7 @@ internal sealed class TBenchOptions
                 case "--rows": options.Rows = Long(name, value, min: 1000); break;
                 case "--repeat": options.Repeat = (int)Long(name, value, max: 99); break;
                 case "--dim-rows": options.DimRows = Long(name, value, min: 1000); break;
-                case "--parts": options.Parts = Set(value, "steps", "pandas", "scd2"); break;
+                case "--parts": options.Parts = Set(value, "steps", "pandas", "scd2", "chain"); break;
                 case "--steps": options.Steps = Set(value); break;
                 case "--work": options.WorkDir = Path.GetFullPath(value); break;
                 case "--results": options._results = Path.GetFullPath(value); break;

@@ -83,3 +83,31 @@ SELECT * FROM read_parquet({orders}) WHERE amount > 0 AND status <> 'cancelled'
 SELECT order_id, customer_id, CAST(order_ts AS DATE) AS order_ts,
        CAST(amount AS DECIMAL(12,2)) AS amount_eur, CAST(quantity AS BIGINT) AS quantity
 FROM read_parquet({orders})
+
+-- @chain
+-- The reference eight-step chain (issue #10) as one statement; chain_baseline.sql is the same over the CSV.
+WITH unique_rows AS (SELECT DISTINCT * FROM read_parquet({orders})),
+filled AS (
+    SELECT * REPLACE (coalesce(quantity, 1) AS quantity, coalesce(amount, (SELECT median(amount) FROM unique_rows)) AS amount)
+    FROM unique_rows
+),
+bounds AS (
+    SELECT q1 - 1.5 * (q3 - q1) AS low, q3 + 1.5 * (q3 - q1) AS high
+    FROM (SELECT quantile_cont(amount, 0.25) AS q1, quantile_cont(amount, 0.75) AS q3 FROM filled)
+),
+clean AS (
+    SELECT CAST(try_strptime(trim(order_date, {ws}), '%Y-%m-%d') AS DATE) AS order_date,
+           lower(trim(email, {ws})) AS email,
+           CASE lower(trim(category, {ws}))
+               WHEN 'elec' THEN 'Electronics' WHEN 'electronics' THEN 'Electronics' WHEN 'toys' THEN 'Toys'
+               WHEN 'garden' THEN 'Garden' WHEN 'books' THEN 'Books' WHEN 'clothing' THEN 'Clothing'
+               ELSE category END AS category,
+           amount, order_id
+    FROM filled, bounds
+    WHERE NOT coalesce(amount < low OR amount > high, false)
+)
+SELECT order_date, category, round(sum(amount), 2) AS revenue, count(order_id) AS orders, count(DISTINCT email) AS customers
+FROM clean
+WHERE order_date IS NOT NULL AND category IS NOT NULL
+GROUP BY ALL
+ORDER BY order_date, category

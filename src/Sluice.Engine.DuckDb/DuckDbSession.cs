@@ -39,6 +39,8 @@ public sealed class DuckDbSession : IAsyncDisposable, IDisposable
             await session.ExecuteAsync("SET threads = $v", [new("v", threads)], cancellationToken);
         }
 
+        settings.ConfigureSession?.Invoke(connection);
+
         return session;
     }
 

@@ -15,5 +15,11 @@ public sealed record DuckDbSettings
     /// <summary>Where DuckDB spills when a query outgrows memory.</summary>
     public string TempDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "sluice-duckdb");
 
+    /// <summary>
+    /// Runs on every engine session as it opens, before any query: where a host registers its own
+    /// DuckDB functions (C# row logic where SQL does not fit), usable in steps, SQL and checks.
+    /// </summary>
+    public Action<DuckDB.NET.Data.DuckDBConnection>? ConfigureSession { get; init; }
+
     public static DuckDbSettings Default { get; } = new();
 }

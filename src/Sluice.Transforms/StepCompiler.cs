@@ -54,6 +54,7 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
 
         var plan = new StepPlan(session, context);
         var columns = await session.DescribeAsync("SELECT * FROM s0", [], cancellationToken);
+        var relation = "s0";
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
@@ -63,10 +64,15 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
                 join.RightColumns = await CheckJoinAsync(join, columns, cancellationToken);
             }
 
-            var input = new StepInput($"s{i}", columns, _values);
+            if (relation != "s0" && step.RereadsInput(new StepInput(relation, columns, _values)))
+            {
+                relation = await StoreAsync(relation, cancellationToken);
+            }
+
+            var input = new StepInput(relation, columns, _values);
             var sql = step.Compile(input);
             var rejects = step.Rejects(input);
-            var diagnostics = step.Diagnostics(input).ToList();
+            var diagnostics = step.Checks(input).Concat(step.Diagnostics(input)).ToList();
             await PublishValuesAsync(cancellationToken);
             try
             {
@@ -83,6 +89,8 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
             {
                 plan.Assert(assertion, input);
             }
+
+            relation = $"s{i + 1}";
         }
 
         plan.Final = await FinalAsync(new StepInput($"s{steps.Count}", columns, _values), steps.All(s => s.KeepsRowOrder), cancellationToken);
@@ -91,7 +99,23 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     }
 
     /// <summary>
-    /// The last view, in input row order unless <c>preserve_order: false</c> (window functions and
+    /// Stores a relation of the chain once, as a temporary table, for a step that would otherwise run
+    /// the chain above it again: its own query reads its input twice (a median, IQR bounds, a semi-join),
+    /// or the rows it rejects and the counts it reports are queries of their own. Storing costs one
+    /// write of the rows (spilled to the temp directory past the memory limit); re-running costs every
+    /// step above, once per query. The staged input itself (s0) is only a scan and is never stored.
+    /// A table keeps the order it was filled in, so steps that keep row order still do.
+    /// </summary>
+    private async Task<string> StoreAsync(string relation, CancellationToken cancellationToken)
+    {
+        await PublishValuesAsync(cancellationToken);
+        var table = relation + "_stored";
+        await session.ExecuteAsync($"CREATE TEMP TABLE {table} AS SELECT * FROM {relation}", [], cancellationToken);
+        return table;
+    }
+
+    /// <summary>
+    /// The last view, in input row order unless the order is not kept (see <see cref="OutputOrder"/>; window functions and
     /// joins do not keep it by themselves), without the join order columns; it keeps the row number.
     /// When every step only projects and filters, DuckDB already keeps the input order (it reads one
     /// Parquet file in order and preserves insertion order), so the sort of every row is skipped.
@@ -100,7 +124,7 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     {
         var extra = last.Names.Where(n => StepInput.IsHidden(n) && n != StepInput.RowNumber).Select(StepInput.Q).ToList();
         var exclude = extra.Count == 0 ? string.Empty : $" EXCLUDE ({string.Join(", ", extra)})";
-        var order = context.Options.GetBool("preserve_order") && !inInputOrder ? $" ORDER BY {last.RowOrder()}" : string.Empty;
+        var order = OutputOrder.Kept(context) && !inInputOrder ? $" ORDER BY {last.RowOrder()}" : string.Empty;
         await session.ExecuteAsync($"CREATE TEMP VIEW s_final AS SELECT *{exclude} FROM {last.Relation}{order}", [], cancellationToken);
         return "s_final";
     }

@@ -24,7 +24,7 @@ public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("steps", OptionKind.Structure, $"The steps, in order: {string.Join(", ", StepParser.Names)}.") { Required = true },
-        new("preserve_order", OptionKind.Boolean, "Write rows in input order (after an aggregate: in group order).") { Default = "true" },
+        new(OutputOrder.Option, OptionKind.Boolean, "Write rows in input order (after an aggregate: in group order). Unset: kept, unless every task reading the output aggregates before needing order."),
     ];
 
     public IEnumerable<string> Validate(TaskDefinition task)
@@ -67,7 +67,14 @@ public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
         await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
         var plan = await new StepCompiler(session, context).CompileAsync(steps, cancellationToken);
         var output = context.Task.Outputs[0];
-        var order = context.Options.GetBool("preserve_order") && steps.Any(s => s is AggregateStep) ? $" ORDER BY {StepInput.RowNumber}" : string.Empty;
+        var kept = OutputOrder.Kept(context);
+        var order = kept && steps.Any(s => s is AggregateStep) ? $" ORDER BY {StepInput.RowNumber}" : string.Empty;
+        if (!kept)
+        {
+            // Nothing reads this order: DuckDB may write the file from all threads as rows come.
+            await session.ExecuteAsync("SET preserve_insertion_order = false", [], cancellationToken);
+        }
+
         var rows = await session.CopyToParquetAsync($"SELECT * EXCLUDE ({StepInput.RowNumber}) FROM {plan.Final}{order}", [], context.OutputPath(output), cancellationToken);
         var quarantined = await plan.WriteRejectsAsync(context, cancellationToken);
         await plan.ReportAsync(cancellationToken);

@@ -13,6 +13,9 @@ internal sealed class DropDuplicatesStep : Step
 
     public string? OrderBy { get; init; }
 
+    /// <summary>Over a subset, which row of a key is first decides the other columns' values; over all columns only the row number.</summary>
+    public override bool NeedsInputOrder => Keep != "none" && OrderBy is null && Subset.Count > 0;
+
     public override IEnumerable<string> ReferencedColumns => OrderBy is null ? Subset : Subset.Append(OrderBy);
 
     public static Step Parse(StepArguments args)
@@ -28,14 +31,31 @@ internal sealed class DropDuplicatesStep : Step
         };
     }
 
+    /// <summary>A subset key without an ordering column keeps its first (or last) row by a semi-join on row numbers.</summary>
+    private bool SemiJoin(StepInput input) => Subset.Count > 0 && Numbered(input);
+
+    /// <summary>Rows are numbered uniquely (no join multiplied them) and no ordering column is given.</summary>
+    private bool Numbered(StepInput input) => OrderBy is null && input.Names.Count(StepInput.IsHidden) == 1;
+
+    protected override bool ReadsInputTwice(StepInput input) => SemiJoin(input);
+
     public override string Compile(StepInput input)
     {
         var keys = Subset.Count > 0 ? Subset : input.DataNames.ToList();
         var partition = string.Join(", ", keys.Select(StepInput.Q));
-        if (OrderBy is null && input.Names.Count(StepInput.IsHidden) == 1)
+        if (Subset.Count == 0 && Numbered(input))
         {
-            // Rows are numbered uniquely (no join multiplied them), so the first or last row of a key is
-            // its smallest or largest row number: a grouped pass and a semi-join, about a third faster on
+            // Over every column, the rows of a key are equal in all their data, so the one kept differs
+            // only by its row number: one grouped pass keeping the smallest (or largest), with no join back.
+            var pick = StepInput.Q(StepInput.RowNumber);
+            var columns = input.Names.Select(n => StepInput.IsHidden(n) ? $"{(Keep == "last" ? "max" : "min")}({pick}) AS {pick}" : StepInput.Q(n));
+            var having = Keep == "none" ? " HAVING count(*) = 1" : string.Empty;
+            return $"SELECT {string.Join(", ", columns)} FROM {input.Relation} GROUP BY {partition}{having}";
+        }
+
+        if (SemiJoin(input))
+        {
+            // The first or last row of a key is its smallest or largest row number: a grouped pass and a semi-join, about a third faster on
             // 10M rows than numbering every row inside its partition. GROUP BY, like PARTITION BY, puts
             // nulls in one group.
             var row = StepInput.Q(StepInput.RowNumber);

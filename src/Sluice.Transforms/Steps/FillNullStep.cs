@@ -20,6 +20,9 @@ internal sealed class FillNullStep : Step
     /// <summary>Constants only: a plain projection. Statistics and previous/next read other rows.</summary>
     public override bool KeepsRowOrder => Fills.All(f => f.Strategy == "value");
 
+    /// <summary>ffill and bfill take the neighbouring row's value.</summary>
+    public override bool NeedsInputOrder => Fills.Any(f => f.Strategy is "previous" or "next");
+
     public static Step Parse(StepArguments args)
     {
         var fills = new List<(string, string, string?)>();
@@ -83,8 +86,12 @@ internal sealed class FillNullStep : Step
         return $"SELECT {input.SelectList(replaced)} FROM {input.Relation}";
     }
 
+    /// <summary>A mean, median or mode over the whole column is a scalar subquery over the input; a mode per group too.</summary>
+    protected override bool ReadsInputTwice(StepInput input) =>
+        Fills.Any(f => f.Strategy == "mode" || (By.Count == 0 && f.Strategy is "mean" or "median"));
+
     /// <summary>A constant that does not convert to its column's type fails the task before anything is written.</summary>
-    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input)
+    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Checks(StepInput input)
     {
         foreach (var (column, _, value) in Fills.Where(f => f.Strategy == "value"))
         {

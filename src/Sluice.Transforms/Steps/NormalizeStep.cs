@@ -134,7 +134,7 @@ internal sealed class NormalizeStep : Step
         return attempts.Count == 1 ? attempts[0] : $"coalesce({string.Join(", ", attempts)})";
     }
 
-    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input)
+    public override IEnumerable<(string Message, string CountQuery, bool Fail)> Checks(StepInput input)
     {
         if (TimeZone is not null)
         {

@@ -43,6 +43,9 @@ internal sealed class OutliersStep : Step
         };
     }
 
+    /// <summary>The bounds are one grouped pass over the input, joined back to it.</summary>
+    protected override bool ReadsInputTwice(StepInput input) => true;
+
     public override string Compile(StepInput input)
     {
         // Statistics come from one grouped pass joined back, not from window functions, so a

@@ -18,6 +18,8 @@ internal sealed class FilterStep : Step
 
     public override bool KeepsRowOrder => PlainExpression(Condition);
 
+    public override bool NeedsInputOrder => !KeepsRowOrder;
+
     public override string Compile(StepInput input) => $"SELECT * FROM {input.Relation} WHERE ({input.Values.RenderSql(Condition)})";
 }
 
@@ -155,6 +157,8 @@ internal sealed class DeriveStep : Step
     public override IEnumerable<string> ReferencedColumns => [];
 
     public override bool KeepsRowOrder => Columns.All(c => PlainExpression(c.Expression));
+
+    public override bool NeedsInputOrder => !KeepsRowOrder;
 
     public static Step Parse(StepArguments args)
     {

@@ -31,11 +31,35 @@ internal abstract partial class Step
     public virtual IEnumerable<(string Message, string CountQuery, bool Fail)> Diagnostics(StepInput input) => [];
 
     /// <summary>
+    /// Checks of the step's own options (a fill value of the wrong type, an unknown time zone) that
+    /// read no data; a non-zero count fails the task before anything is written.
+    /// </summary>
+    public virtual IEnumerable<(string Message, string CountQuery, bool Fail)> Checks(StepInput input) => [];
+
+    /// <summary>True when the step's own SELECT reads its input more than once (a statistic joined back, a semi-join).</summary>
+    protected virtual bool ReadsInputTwice(StepInput input) => false;
+
+    /// <summary>
+    /// True when the chain above this step would run more than once without a stored copy of its
+    /// input: the step's SELECT reads the input twice, or its rejects or counts read it besides the
+    /// output. The compiler then stores the input once (a temporary table) and every query reads that.
+    /// </summary>
+    public bool RereadsInput(StepInput input) =>
+        this is AssertStep || ReadsInputTwice(input) || Rejects(input) is not null || Diagnostics(input).Any();
+
+    /// <summary>
     /// True when the compiled SELECT only projects and filters its one input relation, which DuckDB
     /// guarantees to keep in input order (its "insertion order" preservation). When every step does,
     /// the output needs no final sort by row number.
     /// </summary>
     public virtual bool KeepsRowOrder => false;
+
+    /// <summary>
+    /// True when the step's result (not only the order of its output) depends on the order of its
+    /// input rows: the first or last row of a key, the previous or next value, a window over rows. Such
+    /// a step reads the input's row numbers, so whoever writes that input must keep its order.
+    /// </summary>
+    public virtual bool NeedsInputOrder => false;
 
     /// <summary>User SQL keeps the row order unless it could hold a window function or a subquery.</summary>
     protected static bool PlainExpression(string sql) => !WindowOrSubquery().IsMatch(sql);
