@@ -175,6 +175,11 @@ public static partial class PipelineValidator
             return;
         }
 
+        if ((task.Checks.Count > 0 || task.Metrics.Count > 0) && task.Kind == TaskKind.Sink && connector is not ICheckableSink)
+        {
+            errors.Add(new(task.LocationOf("checks", "metrics"), $"task '{task.Id}': sink '{task.Connector}' cannot read its table back for checks (duckdb and postgres can); declare the checks on the dataset '{task.Inputs.FirstOrDefault()}' under 'datasets:' instead."));
+        }
+
         errors.AddRange(OptionValidator.Check(task, connector));
         CheckConnectionReferences(pipeline, task, connector, catalog, errors);
         errors.AddRange(connector.Validate(task).Select(message => new PipelineError(task.Location, $"task '{task.Id}': {message}")));
