@@ -74,7 +74,7 @@ public sealed class TableCheckTests : IDisposable
 
         Assert.True(good.ExitCode == 0, good.All);
         Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("check 'unique(id)' on dataset 'main.all_orders' (pipeline.yaml:9:", bad.All, StringComparison.Ordinal);
+        Assert.Contains("check 'unique(id)' on table 'main.all_orders' (pipeline.yaml:9:", bad.All, StringComparison.Ordinal);
         Assert.Contains("1 row(s) repeat a id already seen", bad.All, StringComparison.Ordinal);
         Assert.Contains("The load into main.all_orders has committed", bad.All, StringComparison.Ordinal);
         var warehouse = _project.Warehouse("wh.duckdb");
@@ -100,7 +100,7 @@ public sealed class TableCheckTests : IDisposable
         var warned = await CliProcess.RunAsync(_project.Root, null, "run", "pipeline.yaml", "--date", "2024-03-02");
 
         Assert.True(warned.ExitCode == 0, warned.All);
-        Assert.Contains("warning: check 'unique(id)' on dataset 'main.all_orders'", warned.All, StringComparison.Ordinal);
+        Assert.Contains("warning: check 'unique(id)' on table 'main.all_orders'", warned.All, StringComparison.Ordinal);
         Assert.Equal(4, _project.Warehouse("wh.duckdb").Count("published"));
         var alert = Assert.Single(_receiver.Bodies, b => b.Contains("check_failed/main.all_orders.unique(id)", StringComparison.Ordinal));
         Assert.Contains("\"severity\":\"warning\"", alert, StringComparison.Ordinal);

@@ -36,7 +36,7 @@ internal sealed class DatasetCheckStep(
 
             if (pipeline.FindDataset(output) is { } declared && (declared.Checks.Count > 0 || declared.Metrics.Count > 0))
             {
-                await AuditAsync(task, declared, output, staged, failures, metrics, log, cancellationToken);
+                await AuditAsync(task, declared, output, "dataset", staged, failures, metrics, log, cancellationToken);
             }
             else if (outcome.RowsWritten.TryGetValue(output, out var rows))
             {
@@ -63,7 +63,7 @@ internal sealed class DatasetCheckStep(
             var declared = new DatasetDefinition { Name = table, Checks = task.Checks, Metrics = task.Metrics, Location = task.LocationOf("checks", "metrics") };
             var failures = new List<string>();
             var metrics = new List<JsonObject>();
-            await AuditAsync(task, declared, target, copy, failures, metrics, log, cancellationToken);
+            await AuditAsync(task, declared, target, "table", copy, failures, metrics, log, cancellationToken);
             Publish(task, failures, metrics, $"The load into {target} has committed; fix the data or the check, then rerun the interval.");
         }
         finally
@@ -73,7 +73,8 @@ internal sealed class DatasetCheckStep(
     }
 
     /// <param name="name">What events name: the dataset, or a sink's <c>schema.table</c>.</param>
-    private async Task AuditAsync(TaskDefinition task, DatasetDefinition declared, string name, string staged, List<string> failures, List<JsonObject> metrics, Action<string, string> log, CancellationToken cancellationToken)
+    /// <param name="kind">dataset or table, for messages.</param>
+    private async Task AuditAsync(TaskDefinition task, DatasetDefinition declared, string name, string kind, string staged, List<string> failures, List<JsonObject> metrics, Action<string, string> log, CancellationToken cancellationToken)
     {
         if (runner is null)
         {
@@ -83,7 +84,7 @@ internal sealed class DatasetCheckStep(
         var report = await runner.RunAsync(await RequestAsync(task, declared, name, staged, cancellationToken), cancellationToken);
         foreach (var result in report.Results)
         {
-            Record(task, name, result, failures, log);
+            Record(task, name, kind, result, failures, log);
         }
 
         metrics.Add(Metric(name, "rows", report.Rows));
@@ -128,7 +129,7 @@ internal sealed class DatasetCheckStep(
         return new DatasetCheckRequest(declared, staged, others, interval, rowHistory);
     }
 
-    private void Record(TaskDefinition task, string dataset, CheckResult result, List<string> failures, Action<string, string> log)
+    private void Record(TaskDefinition task, string dataset, string kind, CheckResult result, List<string> failures, Action<string, string> log)
     {
         var check = result.Check;
         emit(EventTypes.CheckResult, task.Id, new JsonObject
@@ -147,7 +148,7 @@ internal sealed class DatasetCheckStep(
             return;
         }
 
-        var text = $"check '{check.Name}' on dataset '{dataset}' ({check.Location}) {(result.Outcome == CheckOutcome.Fail ? "failed" : "could not run")}: {result.Message}";
+        var text = $"check '{check.Name}' on {kind} '{dataset}' ({check.Location}) {(result.Outcome == CheckOutcome.Fail ? "failed" : "could not run")}: {result.Message}";
         if (check.Severity == CheckSeverity.Error)
         {
             failures.Add(text);

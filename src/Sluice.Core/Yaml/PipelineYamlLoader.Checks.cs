@@ -175,15 +175,7 @@ public static partial class PipelineYamlLoader
             }
         }
 
-        var columns = string.Join(",", check.Columns);
-        var name = check.Type switch
-        {
-            "row_count" or "sql" => check.Type,
-            "relationships" => $"relationships({columns}->{check.OtherDataset}.{check.OtherColumn ?? columns})",
-            "reconcile" => $"reconcile({check.OtherDataset})",
-            _ => $"{check.Type}({columns})",
-        };
-        return check with { Name = name };
+        return check with { Name = CheckDefinition.DefaultName(check) };
     }
 
     private static List<string> ReadValues(YamlNode value, YamlNodes nodes, string what)
