@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Sluice.Anomalies;
 using Sluice.Artifacts;
 using Sluice.Connectors;
 using Sluice.Events;
