@@ -19,8 +19,9 @@ internal static class ChecksCommand
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             var day = parse.GetValue(date) is { } text ? CommonOptions.ParseDate(text, "--date") : (DateOnly?)null;
+            var catalog = SluiceHost.Catalog();
             var declared = definition.Datasets.SelectMany(d => d.Checks.Select(c => (Dataset: d.Name, Check: c)))
-                .Concat(definition.Tasks.SelectMany(t => t.Checks.Select(c => (Dataset: TableOf(t), Check: c)))).ToList();
+                .Concat(definition.Tasks.SelectMany(t => t.Checks.Select(c => (Dataset: TableCheckTargets.NameOf(t, catalog) ?? t.Id, Check: c)))).ToList();
             if (declared.Count == 0)
             {
                 Console.WriteLine($"pipeline '{definition.Name}' declares no checks.");
@@ -70,12 +71,4 @@ internal static class ChecksCommand
         "fail" => "[red]fail[/]",
         _ => $"[darkorange]{Markup.Escape(outcome ?? "?")}[/]",
     };
-
-    /// <summary>How a sink's table checks are recorded: <c>schema.table</c>, the schema defaulting as the sink's does.</summary>
-    private static string TableOf(Model.TaskDefinition task)
-    {
-        var schema = (task.Options.Find("schema") as Model.ScalarOption)?.Value
-            ?? SluiceHost.Catalog().Find(task.Kind, task.Connector)?.Options.FirstOrDefault(o => o.Name == "schema")?.Default;
-        return $"{schema}.{(task.Options.Find("table") as Model.ScalarOption)?.Value}";
-    }
 }

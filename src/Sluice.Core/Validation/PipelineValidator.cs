@@ -32,7 +32,7 @@ public static partial class PipelineValidator
         }
 
         ArtifactStoreValidator.Check(pipeline, catalog, errors);
-        AnomalyValidator.Check(pipeline, producers.Keys, errors);
+        AnomalyValidator.Check(pipeline, [.. producers.Keys, .. Checks.TableCheckTargets.Of(pipeline, catalog)], errors);
         if (PipelineGraph.Of(pipeline).Cycle is null)
         {
             CheckValidator.Check(pipeline, errors);
