@@ -41,6 +41,10 @@ internal static class PipelineJsonSchema
             ["on_empty"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "warn", "ok") }, "Empty data. Sink: fail (default) refuses a load that would remove rows with zero rows; warn or ok allow it. Source: warn (default) logs zero rows extracted; fail fails the task; ok says nothing."),
             ["on_new_fields"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "evolve", "ignore") }, "Columns an output's contract does not name. fail (default for datasets with declared columns) fails the task; evolve (default for inferred contracts) publishes them and records the next contract version; ignore publishes them and records nothing. Removed columns and changed types always fail."),
             ["quarantine_output"] = Name(),
+            ["checks"] = Describe(new JsonObject { ["type"] = "array", ["items"] = Check() }, "Sinks (duckdb, postgres): data checks on the target table, run after the load commits (docs/checks.md#checks-on-a-warehouse-table)."),
+            ["metrics"] = Describe(
+                new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
+                "Sinks (duckdb, postgres): name to DuckDB aggregate expression over the target table, recorded every run."),
             ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
         };
         foreach (var (key, value) in retry)

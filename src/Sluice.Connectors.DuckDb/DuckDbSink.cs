@@ -7,7 +7,7 @@ namespace Sluice.Connectors.DuckDb;
 /// <c>sink: duckdb</c>, the embedded warehouse. Every load is one transaction: a failed load leaves the
 /// table exactly as it was.
 /// </summary>
-public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
+public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector, ICheckableSink
 {
     public string Name => "duckdb";
 
@@ -55,6 +55,20 @@ public sealed class DuckDbSink(DuckDbSettings? settings = null) : IConnector
 
             context.Log($"loaded {rows} row(s) into {load.TableName} ({context.Options.GetChoice("mode")})");
             return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [load.TableName] = rows } };
+        }
+    }
+
+    public (string Schema, string Table) TargetOf(TaskContext context) =>
+        (context.Options.GetRequiredString("schema"), context.Options.GetRequiredString("table"));
+
+    public async Task ExportTargetAsync(TaskContext context, string path, CancellationToken cancellationToken)
+    {
+        var database = context.ResolvePath(context.Options.GetRequiredString("database"));
+        var (schema, table) = TargetOf(context);
+        using (await WaitForWarehouseAsync(database, context, cancellationToken))
+        {
+            await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken, database);
+            await session.CopyToParquetAsync($"SELECT * FROM {SqlText.Qualified(schema, table)}", [], path, cancellationToken);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Sluice.Connectors.Postgres;
 /// <c>sink: postgres</c>. Loads a staged dataset into a PostgreSQL table with binary COPY, in one
 /// transaction per load; see <see cref="PostgresLoad"/> for the modes and their guarantees.
 /// </summary>
-public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector
+public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector, ICheckableSink
 {
     public string Name => "postgres";
 
@@ -55,5 +55,25 @@ public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector
 
         context.Log($"loaded {rows} row(s) into {target} ({context.Options.GetChoice("mode")})");
         return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [target.ToString()] = rows } };
+    }
+
+    public (string Schema, string Table) TargetOf(TaskContext context) =>
+        (context.Options.GetRequiredString("schema"), context.Options.GetRequiredString("table"));
+
+    public async Task ExportTargetAsync(TaskContext context, string path, CancellationToken cancellationToken)
+    {
+        var (connection, endpoint) = await PostgresConnections.OpenAsync(context, cancellationToken);
+        await using var _ = connection;
+        var (schema, table) = TargetOf(context);
+        var where = $"task '{context.Task.Id}' reading {schema}.{table} back for its checks from {endpoint}";
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT * FROM {SqlText.Qualified(schema, table)}", connection);
+        try
+        {
+            await new PostgresSource(settings).ExtractAsync(context, command, path, where, cancellationToken);
+        }
+        catch (Exception e) when (PostgresErrors.IsTranslatable(e, cancellationToken))
+        {
+            throw PostgresErrors.Translate(e, where, context);
+        }
     }
 }

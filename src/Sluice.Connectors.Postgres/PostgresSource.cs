@@ -45,16 +45,22 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
         var where = $"task '{context.Task.Id}' reading from {endpoint}";
         try
         {
-            var columns = await DescribeAsync(command, where, cancellationToken);
-            command.UnknownResultTypeList = columns.Select(c => c.AsText).ToArray();
-            context.Log($"reading {columns.Count} column(s) from {endpoint.Host}:{endpoint.Port}/{endpoint.Database}");
-            var rows = await StageAsync(context, command, columns, context.OutputPath(output), cancellationToken);
+            context.Log($"reading from {endpoint.Host}:{endpoint.Port}/{endpoint.Database}");
+            var rows = await ExtractAsync(context, command, context.OutputPath(output), where, cancellationToken);
             return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
         }
         catch (Exception e) when (PostgresErrors.IsTranslatable(e, cancellationToken))
         {
             throw PostgresErrors.Translate(e, where, context);
         }
+    }
+
+    /// <summary>Streams a command's rows into a Parquet file with PostgreSQL's types; also how a sink reads its table back for checks.</summary>
+    internal async Task<long> ExtractAsync(TaskContext context, NpgsqlCommand command, string path, string where, CancellationToken cancellationToken)
+    {
+        var columns = await DescribeAsync(command, where, cancellationToken);
+        command.UnknownResultTypeList = columns.Select(c => c.AsText).ToArray();
+        return await StageAsync(context, command, columns, path, cancellationToken);
     }
 
     private static NpgsqlCommand Command(TaskContext context, NpgsqlConnection connection)

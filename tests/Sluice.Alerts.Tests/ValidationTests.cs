@@ -195,4 +195,19 @@ public sealed class ValidationTests
         Assert.True(router.HasChannels);
         Assert.Equal(TimeSpan.FromSeconds(30), router.DeliveryBound);
     }
+
+    [Fact]
+    public void The_sales_examples_alert_file_is_valid_without_any_variable_and_stays_on_loopback()
+    {
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sales-example-alerts.yaml"));
+        using var setup = new AlertsSetup(text, new Dictionary<string, string>());
+
+        using var router = setup.CreateRouter();
+
+        Assert.True(router.HasChannels);
+        Assert.Equal(TimeSpan.FromSeconds(10), router.DeliveryBound);
+        // Every default address is loopback: trying the example sends nothing off the machine.
+        var defaults = System.Text.RegularExpressions.Regex.Matches(text, @"\$\{[A-Z_]+:-([^}]*)\}").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["http://127.0.0.1:8099/sluice", "127.0.0.1", "2525", "data-team@localhost"], defaults);
+    }
 }

@@ -19,7 +19,9 @@ internal static class ChecksCommand
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             var day = parse.GetValue(date) is { } text ? CommonOptions.ParseDate(text, "--date") : (DateOnly?)null;
-            var declared = definition.Datasets.SelectMany(d => d.Checks.Select(c => (Dataset: d.Name, Check: c))).ToList();
+            var catalog = SluiceHost.Catalog();
+            var declared = definition.Datasets.SelectMany(d => d.Checks.Select(c => (Dataset: d.Name, Check: c)))
+                .Concat(definition.Tasks.SelectMany(t => t.Checks.Select(c => (Dataset: TableCheckTargets.NameOf(t, catalog) ?? t.Id, Check: c)))).ToList();
             if (declared.Count == 0)
             {
                 Console.WriteLine($"pipeline '{definition.Name}' declares no checks.");

@@ -8,7 +8,7 @@ namespace Sluice.Building;
 /// Code-first pipelines. Produces the same <see cref="PipelineDefinition"/> as the YAML loader, and is
 /// validated the same way before a run.
 /// </summary>
-public sealed class PipelineBuilder
+public sealed partial class PipelineBuilder
 {
     private readonly List<TaskBuilder> _tasks = [];
     private readonly List<DatasetDefinition> _datasets = [];
@@ -68,9 +68,9 @@ public sealed class PipelineBuilder
 
     public PipelineBuilder Dataset(string name, Action<DatasetBuilder> configure, [CallerLineNumber] int line = 0)
     {
-        var builder = new DatasetBuilder();
+        var builder = new DatasetBuilder(_pipeline.Location.File);
         configure(builder);
-        _datasets.Add(new DatasetDefinition { Name = name, Columns = builder.Columns, Location = At(line, name) });
+        _datasets.Add(new DatasetDefinition { Name = name, Columns = builder.Columns, Checks = builder.Checks, Metrics = builder.Metrics, Location = At(line, name) });
         return this;
     }
 
@@ -122,7 +122,7 @@ public sealed class PipelineBuilder
     private SourceLocation At(int line, string? name = null) => CallSite.At(_pipeline.Location.File, line, name is null ? null : "\"" + name + "\"");
 }
 
-public sealed class DatasetBuilder
+public sealed partial class DatasetBuilder
 {
     internal List<ColumnDefinition> Columns { get; } = [];
 
@@ -138,7 +138,7 @@ public sealed class DatasetBuilder
     }
 }
 
-public sealed class TaskBuilder
+public sealed partial class TaskBuilder
 {
     private readonly SourceLocation _location;
     private readonly string _file;
@@ -279,6 +279,8 @@ public sealed class TaskBuilder
         Pool = _pool,
         Priority = _priority,
         OnNewFields = _onNewFields,
+        Checks = _checks.ToList(),
+        Metrics = _metrics.ToList(),
         Location = _location,
     };
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Sluice.Anomalies;
 using Sluice.Artifacts;
 using Sluice.Connectors;
 using Sluice.Events;
@@ -36,19 +37,7 @@ internal sealed class DatasetCheckStep(
 
             if (pipeline.FindDataset(output) is { } declared && (declared.Checks.Count > 0 || declared.Metrics.Count > 0))
             {
-                if (runner is null)
-                {
-                    throw new NonRetryableException($"dataset '{output}' declares checks or metrics, but this host has no check runner (DuckDB); add Sluice.Engine.DuckDb to it.");
-                }
-
-                var report = await runner.RunAsync(await RequestAsync(task, declared, staged, cancellationToken), cancellationToken);
-                foreach (var result in report.Results)
-                {
-                    Record(task, output, result, failures, log);
-                }
-
-                metrics.Add(Metric(output, "rows", report.Rows));
-                metrics.AddRange(report.Metrics.Where(m => m.Value is not null).Select(m => Metric(output, m.Name, m.Value!.Value)));
+                await AuditAsync(task, declared, output, "dataset", staged, failures, metrics, log, cancellationToken);
             }
             else if (outcome.RowsWritten.TryGetValue(output, out var rows))
             {
@@ -56,9 +45,59 @@ internal sealed class DatasetCheckStep(
             }
         }
 
+        Publish(task, failures, metrics, "Nothing was published.");
+    }
+
+    /// <summary>
+    /// The checks and metrics declared on a sink task, over its target table after the load committed: the
+    /// table is exported to a Parquet file and audited like a dataset, named <c>schema.table</c> in events.
+    /// An <c>error</c> check fails the task (the loaded rows stay; downstream tasks do not run).
+    /// </summary>
+    public async Task RunTableAsync(TaskDefinition task, ICheckableSink sink, TaskContext context, Action<string, string> log, CancellationToken cancellationToken)
+    {
+        var (schema, table) = sink.TargetOf(context);
+        var target = $"{schema}.{table}";
+        var copy = artifacts.WritePath($"_table_{task.Id}");
+        try
+        {
+            await sink.ExportTargetAsync(context, copy, cancellationToken);
+            var declared = new DatasetDefinition { Name = table, Checks = task.Checks, Metrics = task.Metrics, Location = task.LocationOf("checks", "metrics") };
+            var failures = new List<string>();
+            var metrics = new List<JsonObject>();
+            await AuditAsync(task, declared, target, "table", copy, failures, metrics, log, cancellationToken);
+            Publish(task, failures, metrics, $"The load into {target} has committed; fix the data or the check, then rerun the interval.");
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    /// <param name="name">What events name: the dataset, or a sink's <c>schema.table</c>.</param>
+    /// <param name="kind">dataset or table, for messages.</param>
+    private async Task AuditAsync(TaskDefinition task, DatasetDefinition declared, string name, string kind, string staged, List<string> failures, List<JsonObject> metrics, Action<string, string> log, CancellationToken cancellationToken)
+    {
+        if (runner is null)
+        {
+            throw new NonRetryableException($"'{name}' declares checks or metrics, but this host has no check runner (DuckDB); add Sluice.Engine.DuckDb to it.");
+        }
+
+        var report = await runner.RunAsync(await RequestAsync(task, declared, name, staged, cancellationToken), cancellationToken);
+        foreach (var result in report.Results)
+        {
+            Record(task, name, kind, result, failures, log);
+        }
+
+        metrics.Add(Metric(name, "rows", report.Rows));
+        metrics.AddRange(report.Metrics.Where(m => m.Value is not null).Select(m => Metric(name, m.Name, m.Value!.Value)));
+    }
+
+    /// <summary>Fails the task on any failed error check; otherwise records the metrics (only data that passed joins their history).</summary>
+    private void Publish(TaskDefinition task, List<string> failures, List<JsonObject> metrics, string consequence)
+    {
         if (failures.Count > 0)
         {
-            throw new BadDataException($"{failures.Count} error check(s) failed: {string.Join("; ", failures)}. Nothing was published.");
+            throw new BadDataException($"{failures.Count} error check(s) failed: {string.Join("; ", failures)}. {consequence}");
         }
 
         foreach (var metric in metrics)
@@ -67,7 +106,7 @@ internal sealed class DatasetCheckStep(
         }
     }
 
-    private async Task<DatasetCheckRequest> RequestAsync(TaskDefinition task, DatasetDefinition declared, string staged, CancellationToken cancellationToken)
+    private async Task<DatasetCheckRequest> RequestAsync(TaskDefinition task, DatasetDefinition declared, string name, string staged, CancellationToken cancellationToken)
     {
         var others = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var other in declared.Checks.Select(c => c.OtherDataset).OfType<string>().Distinct())
@@ -86,12 +125,12 @@ internal sealed class DatasetCheckStep(
         var needed = declared.Checks.Where(c => c is { Type: "row_count" } && (c.MinRatioOfMedian is not null || c.MaxRatioOfMedian is not null))
             .Select(c => c.History).DefaultIfEmpty(0).Max();
         IReadOnlyList<long> rowHistory = needed > 0 && history is not null
-            ? (await MetricHistory.ReadAsync(history, pipeline.Name, declared.Name, "rows", interval.LogicalDate, needed, cancellationToken)).Select(v => (long)v).ToList()
+            ? (await MetricHistory.ReadAsync(history, pipeline.Name, name, "rows", interval.LogicalDate, needed, cancellationToken)).Select(v => (long)v).ToList()
             : [];
         return new DatasetCheckRequest(declared, staged, others, interval, rowHistory);
     }
 
-    private void Record(TaskDefinition task, string dataset, CheckResult result, List<string> failures, Action<string, string> log)
+    private void Record(TaskDefinition task, string dataset, string kind, CheckResult result, List<string> failures, Action<string, string> log)
     {
         var check = result.Check;
         emit(EventTypes.CheckResult, task.Id, new JsonObject
@@ -110,7 +149,7 @@ internal sealed class DatasetCheckStep(
             return;
         }
 
-        var text = $"check '{check.Name}' on dataset '{dataset}' ({check.Location}) {(result.Outcome == CheckOutcome.Fail ? "failed" : "could not run")}: {result.Message}";
+        var text = $"check '{check.Name}' on {kind} '{dataset}' ({check.Location}) {(result.Outcome == CheckOutcome.Fail ? "failed" : "could not run")}: {result.Message}";
         if (check.Severity == CheckSeverity.Error)
         {
             failures.Add(text);

@@ -75,6 +75,13 @@ internal sealed class TaskAttempt(
         EmptySourceCheck.Apply(task, outcome, interval, context.Log, payload => emit(EventTypes.EmptyInterval, task.Id, payload));
         var contracts = await CheckContractsAsync(task, context.Log, token);
         await _checks.RunAsync(task, outcome, log, token);
+        if (task.Checks.Count > 0 || task.Metrics.Count > 0)
+        {
+            var sink = connector as ICheckableSink
+                ?? throw new NonRetryableException($"task '{task.Id}' declares checks on its table, but {task.Kind.ToString().ToLowerInvariant()} '{task.Connector}' cannot read its table back; declare the checks on the dataset it loads.");
+            await _checks.RunTableAsync(task, sink, context, log, token);
+        }
+
         await artifacts.UploadStagedAsync(task.AllOutputs, token);
         await contracts.SaveAsync(token);
         return outcome;

@@ -67,6 +67,19 @@ public sealed record CheckDefinition
     /// <summary>Checks whose observations all come from the one aggregate scan of the dataset.</summary>
     public bool IsStandard => Type is not ("sql" or "relationships" or "reconcile");
 
+    /// <summary>The name a check gets when none is given: its type and columns, e.g. <c>unique(order_id)</c>.</summary>
+    public static string DefaultName(CheckDefinition check)
+    {
+        var columns = string.Join(",", check.Columns);
+        return check.Type switch
+        {
+            "row_count" or "sql" => check.Type,
+            "relationships" => $"relationships({columns}->{check.OtherDataset}.{check.OtherColumn ?? columns})",
+            "reconcile" => $"reconcile({check.OtherDataset})",
+            _ => $"{check.Type}({columns})",
+        };
+    }
+
     public static IReadOnlyList<string> Types { get; } =
         ["row_count", "not_null", "unique", "accepted_values", "range", "freshness", "relationships", "reconcile", "sql"];
 }

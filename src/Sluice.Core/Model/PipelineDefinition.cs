@@ -89,6 +89,10 @@ public sealed record TaskDefinition
     /// written (see <see cref="NewFieldsPolicies.Effective"/>).
     /// </summary>
     public NewFieldsPolicy? OnNewFields { get; init; }
+    /// <summary>Sinks: checks on the target table, run after the load commits (see <see cref="Connectors.ICheckableSink"/>).</summary>
+    public IReadOnlyList<CheckDefinition> Checks { get; init; } = [];
+    /// <summary>Sinks: metrics of the target table, recorded after the load commits.</summary>
+    public IReadOnlyList<MetricDefinition> Metrics { get; init; } = [];
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
     /// <summary>Where each of the task's keys (<c>input</c>, <c>depends_on</c>...) was written.</summary>
     public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>();

@@ -9,7 +9,7 @@ internal static class AnomalyValidator
     {
         foreach (var selector in pipeline.Anomalies.Metrics.Where(m => m.Dataset is { } d && !datasets.Contains(d)))
         {
-            errors.Add(new(selector.Location, $"anomalies.metrics: '{selector.Text}' names " + Suggestions.UnknownName("dataset", selector.Dataset!, datasets) + " Metrics are recorded for the datasets tasks write."));
+            errors.Add(new(selector.Location, $"anomalies.metrics: '{selector.Text}' names " + Suggestions.UnknownName("dataset", selector.Dataset!, datasets) + " Metrics are recorded for the datasets tasks write, and for the tables of sinks with checks or metrics (schema.table)."));
         }
     }
 }

@@ -28,11 +28,63 @@ public static class CheckValidator
                     CheckOtherDataset(pipeline, graph, dataset, check, other, errors);
                 }
 
-                if (check is { Type: "row_count", Min: { } min, Max: { } max } && long.TryParse(min, out var low) && long.TryParse(max, out var high) && low > high)
-                {
-                    errors.Add(new(check.Location, $"check '{check.Name}' on dataset '{dataset.Name}': min {low} is above max {high}."));
-                }
+                CheckBounds(check, $"dataset '{dataset.Name}'", errors);
             }
+        }
+
+        foreach (var task in pipeline.Tasks.Where(t => t.Checks.Count > 0 || t.Metrics.Count > 0))
+        {
+            CheckTable(pipeline, graph, task, errors);
+        }
+    }
+
+    /// <summary>Checks on a sink's table: columns are known only at run time; other datasets must be readable by the sink.</summary>
+    private static void CheckTable(PipelineDefinition pipeline, PipelineGraph graph, TaskDefinition task, List<PipelineError> errors)
+    {
+        var owner = $"the table of task '{task.Id}'";
+        if (task.Kind != TaskKind.Sink)
+        {
+            errors.Add(new(task.LocationOf("checks", "metrics"), $"task '{task.Id}': checks and metrics on a task audit the table a sink loads; declare this {task.Kind.ToString().ToLowerInvariant()}'s checks under 'datasets:' on the dataset it writes."));
+            return;
+        }
+
+        foreach (var duplicate in task.Checks.GroupBy(c => c.Name).Where(g => g.Count() > 1))
+        {
+            errors.Add(new(duplicate.Last().Location, $"{owner} has {duplicate.Count()} checks named '{duplicate.Key}'; give each a distinct 'name'."));
+        }
+
+        var table = (task.Options.Find("table") as ScalarOption)?.Value;
+        var readable = Ancestors(graph, task.Id);
+        foreach (var check in task.Checks)
+        {
+            CheckBounds(check, owner, errors);
+            if (check.OtherDataset is not { } other)
+            {
+                continue;
+            }
+
+            var option = check.Type == "reconcile" ? "with" : "to";
+            if (graph.ProducerOf(other) is not { } writer)
+            {
+                errors.Add(new(check.LocationOf(option), $"check '{check.Name}' on {owner}: " + Suggestions.UnknownName("dataset", other, pipeline.Tasks.SelectMany(t => t.AllOutputs))));
+            }
+            else if (!readable.Contains(writer))
+            {
+                errors.Add(new(check.LocationOf(option), $"check '{check.Name}' on {owner}: dataset '{other}' is written by task '{writer}', which does not run before task '{task.Id}'. Add '{writer}' to its depends_on."));
+            }
+            else if (string.Equals(other, table, StringComparison.OrdinalIgnoreCase))
+            {
+                // Both would be a view of the same name in the check's SQL.
+                errors.Add(new(check.LocationOf(option), $"check '{check.Name}' on {owner}: dataset '{other}' has the table's name, so the check could not tell them apart; compare with the table in a check on dataset '{other}', or rename one."));
+            }
+        }
+    }
+
+    private static void CheckBounds(CheckDefinition check, string owner, List<PipelineError> errors)
+    {
+        if (check is { Type: "row_count", Min: { } min, Max: { } max } && long.TryParse(min, out var low) && long.TryParse(max, out var high) && low > high)
+        {
+            errors.Add(new(check.Location, $"check '{check.Name}' on {owner}: min {low} is above max {high}."));
         }
     }
 

@@ -32,7 +32,7 @@ public static partial class PipelineValidator
         }
 
         ArtifactStoreValidator.Check(pipeline, catalog, errors);
-        AnomalyValidator.Check(pipeline, producers.Keys, errors);
+        AnomalyValidator.Check(pipeline, [.. producers.Keys, .. Checks.TableCheckTargets.Of(pipeline, catalog)], errors);
         if (PipelineGraph.Of(pipeline).Cycle is null)
         {
             CheckValidator.Check(pipeline, errors);
@@ -173,6 +173,11 @@ public static partial class PipelineValidator
         {
             errors.Add(new(task.LocationOf("source", "transform", "sink", "sensor"), $"task '{task.Id}': " + Suggestions.UnknownName($"{kind} connector", task.Connector, catalog.NamesOf(task.Kind))));
             return;
+        }
+
+        if ((task.Checks.Count > 0 || task.Metrics.Count > 0) && task.Kind == TaskKind.Sink && connector is not ICheckableSink)
+        {
+            errors.Add(new(task.LocationOf("checks", "metrics"), $"task '{task.Id}': sink '{task.Connector}' cannot read its table back for checks (duckdb and postgres can); declare the checks on the dataset '{task.Inputs.FirstOrDefault()}' under 'datasets:' instead."));
         }
 
         errors.AddRange(OptionValidator.Check(task, connector));

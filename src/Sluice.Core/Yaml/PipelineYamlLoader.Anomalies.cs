@@ -176,6 +176,7 @@ public static partial class PipelineYamlLoader
     [GeneratedRegex(@"^(?<n>\d+)\s*(?<unit>d|days?|w|weeks?)?$", RegexOptions.IgnoreCase)]
     private static partial Regex HistoryLengthPattern();
 
-    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9_-]*\.)?([A-Za-z][A-Za-z0-9_]*|\*)$")]
+    // A dataset (orders), or a sink's table (main.orders), then the metric or *.
+    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9_-]*\.([A-Za-z_][A-Za-z0-9_-]*\.)?)?([A-Za-z][A-Za-z0-9_]*|\*)$")]
     private static partial Regex MetricSelectorPattern();
 }

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Yaml;
 
-/// <summary>A dataset's <c>checks:</c> and <c>metrics:</c>.</summary>
+/// <summary>The <c>checks:</c> and <c>metrics:</c> of a dataset, or of a sink task's target table.</summary>
 public static partial class PipelineYamlLoader
 {
     private static readonly string[] CommonCheckKeys = ["severity", "name"];
@@ -25,18 +25,18 @@ public static partial class PipelineYamlLoader
         ["sql"] = ["query"],
     };
 
-    private static List<CheckDefinition> ReadChecks(YamlNode value, YamlNodes nodes, string dataset)
+    private static List<CheckDefinition> ReadChecks(YamlNode value, YamlNodes nodes, string owner)
     {
         var checks = new List<CheckDefinition>();
         if (value is not YamlSequenceNode list)
         {
-            nodes.Error(value, $"checks of dataset '{dataset}' must be a list, e.g. '- not_null: [order_id]'.");
+            nodes.Error(value, $"checks of {owner} must be a list, e.g. '- not_null: [order_id]'.");
             return checks;
         }
 
         foreach (var item in list)
         {
-            if (nodes.Mapping(item, $"each check of dataset '{dataset}'") is not { } mapping)
+            if (nodes.Mapping(item, $"each check of {owner}") is not { } mapping)
             {
                 continue;
             }
@@ -44,7 +44,7 @@ public static partial class PipelineYamlLoader
             var typeKeys = mapping.Children.Where(c => !CommonCheckKeys.Contains((c.Key as YamlScalarNode)?.Value)).ToList();
             if (typeKeys.Count != 1)
             {
-                nodes.Error(item, $"each check of dataset '{dataset}' has one check type ({string.Join(", ", CheckDefinition.Types)}) plus optional 'severity' and 'name'; found {typeKeys.Count}.");
+                nodes.Error(item, $"each check of {owner} has one check type ({string.Join(", ", CheckDefinition.Types)}) plus optional 'severity' and 'name'; found {typeKeys.Count}.");
                 continue;
             }
 
@@ -52,11 +52,11 @@ public static partial class PipelineYamlLoader
             var type = (typeNode as YamlScalarNode)?.Value ?? string.Empty;
             if (!CheckOptions.ContainsKey(type))
             {
-                nodes.Error(typeNode, Suggestions.UnknownName("check type", type, CheckDefinition.Types, $"in dataset '{dataset}'"));
+                nodes.Error(typeNode, Suggestions.UnknownName("check type", type, CheckDefinition.Types, $"in {owner}"));
                 continue;
             }
 
-            if (ReadCheck(type, options, nodes, dataset) is not { } check)
+            if (ReadCheck(type, options, nodes, owner) is not { } check)
             {
                 continue;
             }
@@ -88,9 +88,9 @@ public static partial class PipelineYamlLoader
         return checks;
     }
 
-    private static CheckDefinition? ReadCheck(string type, YamlNode options, YamlNodes nodes, string dataset)
+    private static CheckDefinition? ReadCheck(string type, YamlNode options, YamlNodes nodes, string owner)
     {
-        var what = $"check '{type}' of dataset '{dataset}'";
+        var what = $"check '{type}' of {owner}";
         var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var check = new CheckDefinition { Type = type, Name = type, OptionLocations = locations };
 
@@ -175,15 +175,7 @@ public static partial class PipelineYamlLoader
             }
         }
 
-        var columns = string.Join(",", check.Columns);
-        var name = check.Type switch
-        {
-            "row_count" or "sql" => check.Type,
-            "relationships" => $"relationships({columns}->{check.OtherDataset}.{check.OtherColumn ?? columns})",
-            "reconcile" => $"reconcile({check.OtherDataset})",
-            _ => $"{check.Type}({columns})",
-        };
-        return check with { Name = name };
+        return check with { Name = CheckDefinition.DefaultName(check) };
     }
 
     private static List<string> ReadValues(YamlNode value, YamlNodes nodes, string what)
@@ -209,19 +201,19 @@ public static partial class PipelineYamlLoader
         return null;
     }
 
-    private static List<MetricDefinition> ReadMetrics(YamlNode value, YamlNodes nodes, string dataset)
+    private static List<MetricDefinition> ReadMetrics(YamlNode value, YamlNodes nodes, string owner)
     {
         var metrics = new List<MetricDefinition>();
-        if (nodes.Mapping(value, $"metrics of dataset '{dataset}'") is not { } mapping)
+        if (nodes.Mapping(value, $"metrics of {owner}") is not { } mapping)
         {
             return metrics;
         }
 
-        foreach (var (name, nameNode, expression) in nodes.Entries(mapping, $"metrics of dataset '{dataset}'", []))
+        foreach (var (name, nameNode, expression) in nodes.Entries(mapping, $"metrics of {owner}", []))
         {
             if (name == "rows")
             {
-                nodes.Error(nameNode, $"metric 'rows' of dataset '{dataset}' is recorded automatically; give this metric another name.");
+                nodes.Error(nameNode, $"metric 'rows' of {owner} is recorded automatically; give this metric another name.");
             }
             else if (nodes.Scalar(expression, $"metric '{name}'") is { Length: > 0 } sql)
             {

@@ -20,8 +20,8 @@ public static partial class PipelineYamlLoader
                 {
                     switch (key)
                     {
-                        case "checks": checks.AddRange(ReadChecks(value, nodes, name)); break;
-                        case "metrics": metrics.AddRange(ReadMetrics(value, nodes, name)); break;
+                        case "checks": checks.AddRange(ReadChecks(value, nodes, $"dataset '{name}'")); break;
+                        case "metrics": metrics.AddRange(ReadMetrics(value, nodes, $"dataset '{name}'")); break;
                         default:
                             if (nodes.Mapping(value, $"columns of dataset '{name}'") is { } columnMap)
                             {

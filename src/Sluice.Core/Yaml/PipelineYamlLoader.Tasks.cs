@@ -29,6 +29,8 @@ public static partial class PipelineYamlLoader
         var priority = 0;
         MapOption options = new([], nodes.At(mapping));
         var keyLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var checks = new List<CheckDefinition>();
+        var metrics = new List<MetricDefinition>();
         foreach (var (key, _, value) in nodes.Entries(mapping, $"task '{id}'", TaskKeys))
         {
             keyLocations[key] = nodes.At(value);
@@ -57,6 +59,8 @@ public static partial class PipelineYamlLoader
                     break;
                 case "on_empty": onEmpty = ReadEmptyPolicy(value, nodes); break;
                 case "on_new_fields": onNewFields = ReadNewFieldsPolicy(value, nodes); break;
+                case "checks": checks.AddRange(ReadChecks(value, nodes, $"the table of task '{id}'")); break;
+                case "metrics": metrics.AddRange(ReadMetrics(value, nodes, $"the table of task '{id}'")); break;
                 case "with":
                     if (nodes.Mapping(value, $"'with' of task '{id}'") is { } with)
                     {
@@ -92,6 +96,8 @@ public static partial class PipelineYamlLoader
             Pool = pool,
             Priority = priority,
             OnNewFields = onNewFields,
+            Checks = checks,
+            Metrics = metrics,
             Location = nodes.At(idNode),
             KeyLocations = keyLocations,
         };
