@@ -6,6 +6,7 @@ using Sluice.Model;
 using Sluice.Queue;
 using Sluice.State;
 using Sluice.Yaml;
+using Sluice.IntegrationTests.Infrastructure;
 
 namespace Sluice.Hosting.Tests;
 

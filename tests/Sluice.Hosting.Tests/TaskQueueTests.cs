@@ -2,6 +2,7 @@ using Sluice.Connectors;
 using Sluice.Events;
 using Sluice.Queue;
 using Sluice.State;
+using Sluice.IntegrationTests.Infrastructure;
 
 namespace Sluice.Hosting.Tests;
 

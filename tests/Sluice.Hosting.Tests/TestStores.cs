@@ -4,13 +4,6 @@ using Sluice.State;
 
 namespace Sluice.Hosting.Tests;
 
-/// <summary>Which metadata store a shared contract test runs against.</summary>
-public enum StoreKind
-{
-    Sqlite,
-    Postgres,
-}
-
 /// <summary>
 /// One metadata store for a test, of either kind, that several "processes" open: a SQLite file in a
 /// state folder, or a PostgreSQL schema of its own on the test server (SLUICE_TEST_PG_*), dropped after.

@@ -5,6 +5,7 @@ using Sluice.Execution;
 using Sluice.Model;
 using Sluice.Queue;
 using Sluice.State;
+using Sluice.IntegrationTests.Infrastructure;
 
 namespace Sluice.Hosting.Tests;
 
