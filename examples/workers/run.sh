@@ -31,7 +31,9 @@ cleanup() {
 trap cleanup EXIT
 
 step() { printf '\n== %s\n' "$*"; }
-sluice() { dotnet "$repo/src/Sluice.Cli/bin/Debug/net10.0/sluice.dll" "$@"; }
+# An array, not a function: a function in the background would be a subshell, and a signal sent to its
+# pid would stop the shell and leave the sluice process running.
+sluice=(dotnet "$repo/src/Sluice.Cli/bin/Debug/net10.0/sluice.dll")
 sql() { psql -X -w -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
 
 step "starting a throwaway PostgreSQL (metadata and queue) and s3rver (artifacts)"
@@ -55,15 +57,15 @@ cd "$project"
 
 step "starting two workers"
 for name in w1 w2; do
-  sluice worker --name "$name" --concurrency 2 >"$run_dir/$name.log" 2>&1 &
+  "${sluice[@]}" worker --name "$name" --concurrency 2 >"$run_dir/$name.log" 2>&1 &
   pids+=($!)
 done
 
 step "a run sent to the queue: sluice run orders.yaml --date 2024-03-04 --queue"
-sluice run orders.yaml --date 2024-03-04 --queue
+"${sluice[@]}" run orders.yaml --date 2024-03-04 --queue
 
 step "the scheduler sends its runs to the same workers: catch-up of 2024-03-01 .. 2024-03-03"
-sluice scheduler --pipelines orders.yaml --queue --tick 1s >"$run_dir/scheduler.log" 2>&1 &
+"${sluice[@]}" scheduler --pipelines orders.yaml --queue --tick 1s >"$run_dir/scheduler.log" 2>&1 &
 scheduler=$!
 pids+=("$scheduler")
 for _ in $(seq 1 240); do
@@ -73,9 +75,9 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 kill -TERM "$scheduler"
-wait "$scheduler" || true
+wait "$scheduler" || echo "(the scheduler exited with $?)"
 cat "$run_dir/scheduler.log"
-sluice runs --pipeline orders
+"${sluice[@]}" runs --pipeline orders
 
 step "which worker ran each task (from the event log)"
 sql -c "SELECT logical_date, task_id, payload->>'worker' AS worker, (payload->>'attempt')::int AS attempt

@@ -165,6 +165,27 @@ public abstract class TaskQueueTests(StoreKind kind) : IAsyncLifetime
         Assert.Equal(TaskState.Success, (await _q.TaskAsync(run.Id, "quick")).State);
         Assert.Equal(RunState.Success, (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State);
     }
+
+    [Fact]
+    public async Task A_scheduler_sending_its_runs_to_the_queue_leaves_their_tasks_to_the_workers()
+    {
+        var pipeline = QueueFixture.Pipeline("  a: { source: noop, output: a }\n", "schedule: \"0 2 * * *\"\nstart_date: 2024-03-01\nend_date: 2024-03-01");
+        var catalog = new ConnectorCatalog().Add(new NoopSource(_q.Clock));
+        var scheduler = new PipelineScheduler(_q.Store, _q.Events, new Execution.PipelineRunner(catalog, _q.Store, _q.State.FullName, timeProvider: _q.Clock), _q.Clock) { Queued = true };
+        var worker = new TaskWorker(catalog, _q.Store, _q.Queue, _q.State.FullName, new WorkerOptions { Name = "w1" }, time: _q.Clock, resolvePipeline: _ => pipeline);
+        using var stop = new CancellationTokenSource();
+        var working = worker.RunAsync(stop.Token);
+
+        var run = Assert.Single(await scheduler.TickAsync([pipeline], CancellationToken.None));
+        await WorkerDriving.UntilAsync(_q.Clock, async () => (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State != RunState.Running);
+        await stop.CancelAsync();
+        await working;
+        await Task.WhenAll(scheduler.Running);
+
+        Assert.Equal(RunState.Success, (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State);
+        var events = await _q.Events.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.TaskStateChanged] }, CancellationToken.None);
+        Assert.Equal("w1", Assert.Single(events, e => e.Text("to") == "success").Text("worker"));
+    }
 }
 
 public sealed class SqliteTaskQueueTests() : TaskQueueTests(StoreKind.Sqlite);
