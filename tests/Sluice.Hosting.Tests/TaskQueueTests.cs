@@ -151,12 +151,16 @@ public abstract class TaskQueueTests(StoreKind kind) : IAsyncLifetime
     {
         var pipeline = QueueFixture.Pipeline("  quick: { source: noop, output: a, with: { takes: 20s } }\n");
         var (run, _) = await _q.StartAsync(pipeline);
+        var source = new NoopSource(_q.Clock);
         var worker = new TaskWorker(
-            new ConnectorCatalog().Add(new NoopSource(_q.Clock)), _q.Store, _q.Queue, _q.State.FullName,
+            new ConnectorCatalog().Add(source), _q.Store, _q.Queue, _q.State.FullName,
             new WorkerOptions { Name = "w1", ShutdownGrace = TimeSpan.FromSeconds(30) }, time: _q.Clock, resolvePipeline: _ => pipeline);
         using var stop = new CancellationTokenSource();
         var working = worker.RunAsync(stop.Token);
-        await WorkerDriving.UntilAsync(_q.Clock, async () => (await _q.TaskAsync(run.Id, "quick")).State == TaskState.Running, step: TimeSpan.Zero);
+        // Until the attempt itself is under way (its 20 s counted from now), not only claimed: on a busy
+        // machine the clock could otherwise run through the grace period before the attempt starts.
+        await WorkerDriving.UntilAsync(_q.Clock, async () => source.MaxConcurrent == 1 && (await _q.TaskAsync(run.Id, "quick")).State == TaskState.Running, step: TimeSpan.Zero);
+        await Task.Delay(50);
 
         await stop.CancelAsync();
         await WorkerDriving.UntilAsync(_q.Clock, () => Task.FromResult(working.IsCompleted), step: TimeSpan.FromSeconds(5));
@@ -177,10 +181,10 @@ public abstract class TaskQueueTests(StoreKind kind) : IAsyncLifetime
         var working = worker.RunAsync(stop.Token);
 
         var run = Assert.Single(await scheduler.TickAsync([pipeline], CancellationToken.None));
-        await WorkerDriving.UntilAsync(_q.Clock, async () => (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State != RunState.Running);
+        // Until the coordinating runner (which sleeps on the fake clock) has seen the end too.
+        await WorkerDriving.UntilAsync(_q.Clock, () => Task.FromResult(scheduler.Running.All(r => r.IsCompleted)));
         await stop.CancelAsync();
         await working;
-        await Task.WhenAll(scheduler.Running);
 
         Assert.Equal(RunState.Success, (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State);
         var events = await _q.Events.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.TaskStateChanged] }, CancellationToken.None);
