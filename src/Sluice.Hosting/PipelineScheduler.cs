@@ -17,6 +17,9 @@ public sealed class PipelineScheduler(IMetadataStore store, IEventLog events, Pi
 {
     private readonly Dictionary<long, Task> _running = [];
 
+    /// <summary>Runs go to the task queue for workers; the scheduler only coordinates them.</summary>
+    public bool Queued { get; init; }
+
     /// <summary>Runs started by this scheduler that have not finished yet.</summary>
     public IReadOnlyCollection<Task> Running
     {
@@ -104,7 +107,7 @@ public sealed class PipelineScheduler(IMetadataStore store, IEventLog events, Pi
 
     private void Launch(PipelineDefinition pipeline, RunRecord claimed, CancellationToken cancellationToken, RunRecord? resumeFrom = null)
     {
-        var request = new RunRequest { LogicalDate = claimed.LogicalDate, Trigger = claimed.Trigger, Claimed = claimed, ResumeFrom = resumeFrom };
+        var request = new RunRequest { LogicalDate = claimed.LogicalDate, Trigger = claimed.Trigger, Claimed = claimed, ResumeFrom = resumeFrom, Queued = Queued };
         var run = Task.Run(() => runner.RunAsync(pipeline, request, cancellationToken: cancellationToken), CancellationToken.None);
         lock (_running)
         {

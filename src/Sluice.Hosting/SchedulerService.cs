@@ -20,7 +20,7 @@ internal sealed class SchedulerService(SluiceInstance instance, ILogger<Schedule
         await using var store = await OpenWithBackoffAsync(stoppingToken);
         var events = instance.Events(EventLogs.Of(store));
         var folder = new PipelineFolder(path, instance.Catalog, events, instance.Time, message => logger.LogError("{Message}", message));
-        var scheduler = new PipelineScheduler(store, events, instance.CreateRunner(store), instance.Time);
+        var scheduler = new PipelineScheduler(store, events, instance.CreateRunner(store), instance.Time) { Queued = instance.Options.SchedulerQueued };
         var freshness = new FreshnessSeed(store, metrics);
         logger.LogInformation("scheduler serving {Path}, state in {State}, run history in {Metadata}", Path.GetFullPath(path), instance.StateDirectory, instance.Metadata.Description);
         using var timer = new PeriodicTimer(instance.Options.SchedulerTick, instance.Time);

@@ -12,6 +12,12 @@ public sealed class SluiceOptions
     /// <summary>How often the scheduler looks for due intervals and reloads changed pipeline files.</summary>
     public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// When set, the scheduler sends each run's tasks to the task queue for workers (<c>sluice worker</c>)
+    /// instead of running them in its own process; it then only coordinates.
+    /// </summary>
+    public bool SchedulerQueued { get; set; }
+
     /// <summary>How a worker added with <c>AddSluiceWorker()</c> claims and holds task instances.</summary>
     public Queue.WorkerOptions Worker { get; set; } = new();
 }

@@ -17,7 +17,7 @@ internal sealed class WorkerService(SluiceInstance instance, ILogger<WorkerServi
         var options = instance.Options.Worker;
         await using var store = await instance.OpenStoreAsync(stoppingToken);
         var queue = store as Queue.ITaskQueue
-            ?? throw new SluiceException($"the metadata store ({instance.Metadata.Description}) has no task queue yet; workers need the SQLite store for now (see docs/workers.md).");
+            ?? throw new SluiceException($"the metadata store ({instance.Metadata.Description}) has no task queue; workers need the SQLite state folder or a PostgreSQL metadata store (see docs/workers.md).");
         var worker = new TaskWorker(
             instance.Catalog, store, queue, instance.StateDirectory, options, new DuckDbDatasetInspector(), instance.Time,
             report: message => logger.LogWarning("{Message}", message));

@@ -16,6 +16,8 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
     private readonly TimeProvider _time;
     private readonly string _schema;
     private readonly string _channel;
+    private readonly string _queueChannel;
+    private readonly PostgresQueueListener _listener;
 
     private PostgresMetadataStore(NpgsqlDataSource source, PostgresMetadataSettings settings, TimeProvider time)
     {
@@ -24,6 +26,10 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
         Settings = settings;
         _schema = PostgresSchema.Quote(settings.Schema);
         _channel = "sluice_events:" + settings.Schema;
+        _queueChannel = "sluice_queue:" + settings.Schema;
+        // Its own unpooled connection with keepalives, so a silently dropped connection is noticed and replaced.
+        var listening = new NpgsqlConnectionStringBuilder(settings.Builder.ConnectionString) { Pooling = false, KeepAlive = 30 };
+        _listener = new PostgresQueueListener(listening.ConnectionString, _queueChannel);
     }
 
     public PostgresMetadataSettings Settings { get; }
@@ -120,7 +126,12 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
         ExecuteAsync($"UPDATE {_schema}.runs SET heartbeat_at = @at WHERE id = @id AND state = 'running'", [Time("at", at), Id("id", runId)], cancellationToken);
 
     public Task SaveTaskAsync(TaskInstanceRecord task, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+        InTransactionAsync((c, t) => SaveTaskInAsync(c, t, task, cancellationToken), cancellationToken);
+
+    private Task<int> SaveTaskInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TaskInstanceRecord task, CancellationToken cancellationToken) =>
+        ExecuteInAsync(
+            connection,
+            transaction,
             $"""
             INSERT INTO {_schema}.task_instances (run_id, task_id, state, try_number, started_at, ended_at, rows_read, rows_written, rows_quarantined, reused, error, next_attempt_at)
             VALUES (@run_id, @task_id, @state, @try_number, @started_at, @ended_at, @rows_read, @rows_written, @rows_quarantined, @reused, @error, @next_attempt_at)
@@ -234,5 +245,9 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
         return run with { Id = (long)id! };
     }
 
-    public async ValueTask DisposeAsync() => await _source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _listener.DisposeAsync();
+        await _source.DisposeAsync();
+    }
 }

@@ -60,6 +60,57 @@ internal static class PostgresSchema
         CREATE INDEX events_by_pipeline ON {S}.events (pipeline, id);
         CREATE TABLE {S}.pipelines (name text PRIMARY KEY, paused boolean NOT NULL, changed_at timestamptz NOT NULL);
         """,
+        // 2: what SQLite added in 4 to 6: pool slots, the worker queue, and dataset contracts.
+        """
+        CREATE TABLE {S}.pool_slots (
+            pool text NOT NULL,
+            run_id bigint NOT NULL REFERENCES {S}.runs (id),
+            task_id text NOT NULL,
+            claimed_at timestamptz NOT NULL,
+            PRIMARY KEY (pool, run_id, task_id)
+        );
+        CREATE TABLE {S}.task_queue (
+            run_id bigint NOT NULL REFERENCES {S}.runs (id),
+            task_id text NOT NULL,
+            -- Ties of available_at are taken in the order they were queued.
+            seq bigint GENERATED ALWAYS AS IDENTITY,
+            pipeline text NOT NULL,
+            pipeline_file text NOT NULL,
+            logical_date date NOT NULL,
+            available_at timestamptz NOT NULL,
+            worker text,
+            lease_token text,
+            lease_until timestamptz,
+            PRIMARY KEY (run_id, task_id)
+        );
+        CREATE INDEX task_queue_available ON {S}.task_queue (available_at, seq) WHERE lease_token IS NULL;
+        CREATE INDEX task_queue_by_lease ON {S}.task_queue (lease_until) WHERE lease_token IS NOT NULL;
+        CREATE TABLE {S}.contract_versions (
+            pipeline text NOT NULL,
+            dataset text NOT NULL,
+            version integer NOT NULL,
+            columns jsonb NOT NULL,
+            origin text NOT NULL,
+            created_at timestamptz NOT NULL,
+            run_id bigint,
+            logical_date date,
+            change text,
+            PRIMARY KEY (pipeline, dataset, version)
+        );
+        CREATE TABLE {S}.contract_observations (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            pipeline text NOT NULL,
+            dataset text NOT NULL,
+            task_id text NOT NULL,
+            run_id bigint NOT NULL,
+            logical_date date NOT NULL,
+            observed_at timestamptz NOT NULL,
+            row_count bigint NOT NULL,
+            columns jsonb NOT NULL,
+            drifted boolean NOT NULL
+        );
+        CREATE INDEX contract_observations_by_dataset ON {S}.contract_observations (pipeline, dataset, id);
+        """,
     ];
 
     /// <summary>A quoted identifier: any schema name is safe in SQL text.</summary>

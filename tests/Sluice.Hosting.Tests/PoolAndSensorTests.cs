@@ -2,46 +2,39 @@ using Microsoft.Extensions.Time.Testing;
 using Sluice.Connectors;
 using Sluice.Events;
 using Sluice.Execution;
-using Sluice.Metadata.Sqlite;
 using Sluice.Model;
 using Sluice.Sensors;
 using Sluice.State;
 using Sluice.Yaml;
+using Sluice.IntegrationTests.Infrastructure;
 
 namespace Sluice.Hosting.Tests;
 
 /// <summary>
-/// Pools and the pipeline sensor over a real SQLite store on a fake clock. Two stores opened on one
-/// file stand for two processes: pool slots are shared through the file, not through memory.
+/// Pools and the pipeline sensor over each real store on a fake clock. Two stores opened on one
+/// file (one schema) stand for two processes: pool slots are shared through the store, not through memory.
 /// </summary>
-public sealed class PoolAndSensorTests : IAsyncLifetime
+public abstract class PoolAndSensorTests(StoreKind kind) : IAsyncLifetime
 {
     private static readonly PoolDefinition Warehouse = new("warehouse", 2, SourceLocation.Code("pools.yaml"));
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("sluice-pools-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2024, 3, 2, 0, 0, 0, TimeSpan.Zero));
-    private SqliteMetadataStore _first = null!;
-    private SqliteMetadataStore _second = null!;
+    private TestStores _stores = null!;
+    private IMetadataStore _first = null!;
+    private IMetadataStore _second = null!;
     private NoopSource _source = null!;
-
-    private string DatabasePath => Path.Combine(_state.FullName, "sluice.db");
 
     public async Task InitializeAsync()
     {
-        _first = await SqliteMetadataStore.OpenAsync(DatabasePath, CancellationToken.None, _clock);
-        _second = await SqliteMetadataStore.OpenAsync(DatabasePath, CancellationToken.None, _clock);
+        _stores = new TestStores(kind, _clock, "sluice-pools-");
+        _first = await _stores.OpenAsync();
+        _second = await _stores.OpenAsync();
         _source = new NoopSource(_clock);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _first.DisposeAsync();
-        await _second.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _state.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _stores.DisposeAsync();
 
-    private PipelineRunner Runner(SqliteMetadataStore store) =>
-        new(new ConnectorCatalog().Add(_source).Add(new PipelineSensor()), store, _state.FullName, timeProvider: _clock);
+    private PipelineRunner Runner(IMetadataStore store) =>
+        new(new ConnectorCatalog().Add(_source).Add(new PipelineSensor()), store, _stores.State.FullName, timeProvider: _clock);
 
     private static PipelineDefinition Pipeline(string yaml) =>
         PipelineYamlLoader.Load(yaml, "pipeline.yaml", Path.GetTempPath()) with { Pools = [Warehouse], ProjectPipelines = ["orders_etl", "report"] };
@@ -94,15 +87,15 @@ public sealed class PoolAndSensorTests : IAsyncLifetime
         var live = await _first.StartRunAsync(
             new RunRecord { Pipeline = "alive", LogicalDate = new DateOnly(2024, 3, 1), IntervalStart = _clock.GetUtcNow(), IntervalEnd = _clock.GetUtcNow(), StartedAt = _clock.GetUtcNow(), HeartbeatAt = _clock.GetUtcNow(), Host = RunLiveness.HostName, ProcessId = Environment.ProcessId },
             CancellationToken.None);
-        Assert.True(await _first.TryClaimAsync("warehouse", 2, dead.Id, "a", CancellationToken.None));
-        Assert.True(await _first.TryClaimAsync("warehouse", 2, dead.Id, "b", CancellationToken.None));
-        Assert.False(await _second.TryClaimAsync("warehouse", 2, live.Id, "c", CancellationToken.None));
+        Assert.True(await ((IPoolSlots)_first).TryClaimAsync("warehouse", 2, dead.Id, "a", CancellationToken.None));
+        Assert.True(await ((IPoolSlots)_first).TryClaimAsync("warehouse", 2, dead.Id, "b", CancellationToken.None));
+        Assert.False(await ((IPoolSlots)_second).TryClaimAsync("warehouse", 2, live.Id, "c", CancellationToken.None));
 
         // The other host's run stops beating; once it is stale its claims lapse with it.
         _clock.Advance(RunLiveness.StaleAfter + TimeSpan.FromSeconds(1));
         await _first.HeartbeatAsync(live.Id, _clock.GetUtcNow(), CancellationToken.None);
 
-        Assert.True(await _second.TryClaimAsync("warehouse", 2, live.Id, "c", CancellationToken.None));
+        Assert.True(await ((IPoolSlots)_second).TryClaimAsync("warehouse", 2, live.Id, "c", CancellationToken.None));
         Assert.Equal(RunState.Abandoned, (await _first.GetRunAsync(dead.Id, CancellationToken.None))!.State);
     }
 
@@ -125,7 +118,7 @@ public sealed class PoolAndSensorTests : IAsyncLifetime
 
         await DriveAsync([waiting], async () =>
         {
-            var waits = await _first.ReadAsync(new EventQuery { Types = [EventTypes.SensorWaiting], Limit = 100 }, CancellationToken.None);
+            var waits = await ((IEventLog)_first).ReadAsync(new EventQuery { Types = [EventTypes.SensorWaiting], Limit = 100 }, CancellationToken.None);
             if (waits.Count >= 2 && !otherDateRan)
             {
                 // A success for another date does not satisfy the sensor.
@@ -140,9 +133,13 @@ public sealed class PoolAndSensorTests : IAsyncLifetime
 
         var result = await waiting;
         Assert.True(result.Succeeded, result.Run.Error);
-        var waited = await _first.ReadAsync(new EventQuery { RunId = result.Run.Id, Types = [EventTypes.SensorWaiting], Limit = 100 }, CancellationToken.None);
+        var waited = await ((IEventLog)_first).ReadAsync(new EventQuery { RunId = result.Run.Id, Types = [EventTypes.SensorWaiting], Limit = 100 }, CancellationToken.None);
         Assert.InRange(waited.Count, 4, 5);
         Assert.Equal("orders_etl for 2024-03-01 has not run yet", waited[0].Text("waiting_for"));
         Assert.Equal(TaskState.Success, result.Tasks.Single(t => t.TaskId == "build").State);
     }
 }
+
+public sealed class SqlitePoolAndSensorTests() : PoolAndSensorTests(StoreKind.Sqlite);
+
+public sealed class PostgresPoolAndSensorTests() : PoolAndSensorTests(StoreKind.Postgres);

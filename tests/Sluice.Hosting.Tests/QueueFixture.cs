@@ -1,54 +1,46 @@
 using Microsoft.Extensions.Time.Testing;
 using Sluice.Connectors;
 using Sluice.Execution;
-using Sluice.Metadata.Sqlite;
+using Sluice.Events;
 using Sluice.Model;
 using Sluice.Queue;
 using Sluice.State;
 using Sluice.Yaml;
+using Sluice.IntegrationTests.Infrastructure;
 
 namespace Sluice.Hosting.Tests;
 
-/// <summary>A state folder with a SQLite store on a fake clock, and queued runs in it, for the worker queue's tests.</summary>
+/// <summary>A store of either kind on a fake clock, and queued runs in it, for the worker queue's tests.</summary>
 internal sealed class QueueFixture : IAsyncDisposable
 {
-    private readonly List<SqliteMetadataStore> _stores = [];
+    private readonly TestStores _stores;
 
-    private QueueFixture(DirectoryInfo state, FakeTimeProvider clock, SqliteMetadataStore store)
+    private QueueFixture(TestStores stores, FakeTimeProvider clock, IMetadataStore store)
     {
-        State = state;
+        _stores = stores;
         Clock = clock;
         Store = store;
-        _stores.Add(store);
     }
 
-    public DirectoryInfo State { get; }
+    public DirectoryInfo State => _stores.State;
 
     public FakeTimeProvider Clock { get; }
 
-    public SqliteMetadataStore Store { get; }
+    public IMetadataStore Store { get; }
 
-    public string DatabasePath => Path.Combine(State.FullName, "sluice.db");
+    public ITaskQueue Queue => (ITaskQueue)Store;
 
-    public static async Task<QueueFixture> CreateAsync()
+    public IEventLog Events => (IEventLog)Store;
+
+    public static async Task<QueueFixture> CreateAsync(StoreKind kind)
     {
-        var state = Directory.CreateTempSubdirectory("sluice-queue-");
         var clock = new FakeTimeProvider(new DateTimeOffset(2024, 3, 2, 6, 0, 0, TimeSpan.Zero));
-        var store = await SqliteMetadataStore.OpenAsync(Path.Combine(state.FullName, "sluice.db"), CancellationToken.None, clock);
-        return new QueueFixture(state, clock, store);
+        var stores = new TestStores(kind, clock, "sluice-queue-");
+        return new QueueFixture(stores, clock, await stores.OpenAsync());
     }
 
-    /// <summary>Another connection to the same file, as another process would have.</summary>
-    public async Task<SqliteMetadataStore> OpenAnotherAsync()
-    {
-        var store = await SqliteMetadataStore.OpenAsync(DatabasePath, CancellationToken.None, Clock);
-        lock (_stores)
-        {
-            _stores.Add(store);
-        }
-
-        return store;
-    }
+    /// <summary>Another connection to the same store, as another process would have.</summary>
+    public Task<IMetadataStore> OpenAnotherAsync() => _stores.OpenAsync();
 
     public static PipelineDefinition Pipeline(string tasksYaml, string header = "") =>
         PipelineYamlLoader.Load($"name: q\n{header}\ntasks:\n{tasksYaml}", "q.yaml", Path.GetTempPath());
@@ -64,7 +56,7 @@ internal sealed class QueueFixture : IAsyncDisposable
         }
 
         var rules = new QueuedRunRules(pipeline, "q.yaml");
-        await Store.AdvanceAsync(run.Id, rules.Advance, CancellationToken.None);
+        await Queue.AdvanceAsync(run.Id, rules.Advance, CancellationToken.None);
         return (run, rules);
     }
 
@@ -74,14 +66,5 @@ internal sealed class QueueFixture : IAsyncDisposable
     public async Task<TaskInstanceRecord> TaskAsync(long runId, string taskId) =>
         (await Store.ListTasksAsync(runId, CancellationToken.None)).Single(t => t.TaskId == taskId);
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        State.Delete(recursive: true);
-    }
+    public ValueTask DisposeAsync() => _stores.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using Sluice.IntegrationTests.Infrastructure;
 using System.Text;
 using Sluice.Connectors;
 using Sluice.Events;
@@ -18,16 +19,16 @@ public sealed class ScopedQueueTests
     [Fact]
     public async Task A_hand_over_in_a_long_chain_reads_the_finished_task_and_its_successor_only()
     {
-        await using var q = await QueueFixture.CreateAsync();
+        await using var q = await QueueFixture.CreateAsync(StoreKind.Sqlite);
         var yaml = string.Concat(Enumerable.Range(0, 60).Select(i => $"  t{i}: {{ source: noop, output: d{i}{(i > 0 ? $", depends_on: [t{i - 1}]" : string.Empty)} }}\n"));
         var (run, rules) = await q.StartAsync(QueueFixture.Pipeline(yaml));
         var reads = new List<(string Task, bool Partial, int Tasks)>();
 
         for (var i = 0; i < 60; i++)
         {
-            var lease = (await QueueFixture.ClaimAsync(q.Store, "w"))!;
+            var lease = (await QueueFixture.ClaimAsync(q.Queue, "w"))!;
             Assert.Equal($"t{i}", lease.Item.TaskId);
-            Assert.True(await q.Store.FinishAsync(
+            Assert.True(await q.Queue.FinishAsync(
                 lease,
                 s =>
                 {
@@ -78,12 +79,12 @@ public sealed class ScopedQueueTests
     /// </summary>
     private static async Task<List<string>> DriveAsync(PipelineDefinition pipeline, int seed, bool wholeRun)
     {
-        await using var q = await QueueFixture.CreateAsync();
+        await using var q = await QueueFixture.CreateAsync(StoreKind.Sqlite);
         var (run, rules) = await q.StartAsync(pipeline);
         Func<RunSnapshot, RunChanges> Scope(Func<RunSnapshot, RunChanges> decide) => wholeRun ? s => s.Partial ? new RunChanges { ReadWholeRun = true } : decide(s) : decide;
         for (var step = 0; step < 500 && (await q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State == RunState.Running; step++)
         {
-            var lease = await QueueFixture.ClaimAsync(q.Store, "w", TimeSpan.FromSeconds(30));
+            var lease = await QueueFixture.ClaimAsync(q.Queue, "w", TimeSpan.FromSeconds(30));
             if (lease is null)
             {
                 q.Clock.Advance(TimeSpan.FromSeconds(5));
@@ -95,23 +96,23 @@ public sealed class ScopedQueueTests
             switch (new Random((seed * 100 + int.Parse(task[1..], System.Globalization.CultureInfo.InvariantCulture)) * 10 + attempt).Next(6))
             {
                 case 0:
-                    Assert.True(await q.Store.FinishAsync(lease, Scope(s => rules.AttemptFailed(s, task, "w", "boom", retryable: true)), CancellationToken.None));
+                    Assert.True(await q.Queue.FinishAsync(lease, Scope(s => rules.AttemptFailed(s, task, "w", "boom", retryable: true)), CancellationToken.None));
                     break;
                 case 1:
-                    Assert.True(await q.Store.FinishAsync(lease, Scope(s => rules.AttemptFailed(s, task, "w", "bad input", retryable: false)), CancellationToken.None));
+                    Assert.True(await q.Queue.FinishAsync(lease, Scope(s => rules.AttemptFailed(s, task, "w", "bad input", retryable: false)), CancellationToken.None));
                     break;
                 case 2:
                     q.Clock.Advance(TimeSpan.FromMinutes(1));
-                    var expired = Assert.Single(await q.Store.ExpiredLeasesAsync(CancellationToken.None));
-                    Assert.True(await q.Store.FinishAsync(expired, Scope(s => rules.LeaseLost(s, expired)), CancellationToken.None));
+                    var expired = Assert.Single(await q.Queue.ExpiredLeasesAsync(CancellationToken.None));
+                    Assert.True(await q.Queue.FinishAsync(expired, Scope(s => rules.LeaseLost(s, expired)), CancellationToken.None));
                     break;
                 default:
-                    Assert.True(await q.Store.FinishAsync(lease, Scope(s => rules.AttemptSucceeded(s, task, "w", new TaskOutcome())), CancellationToken.None));
+                    Assert.True(await q.Queue.FinishAsync(lease, Scope(s => rules.AttemptSucceeded(s, task, "w", new TaskOutcome())), CancellationToken.None));
                     break;
             }
         }
 
-        var events = await q.Store.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.TaskStateChanged, EventTypes.RunFinished], Limit = 10_000 }, CancellationToken.None);
+        var events = await q.Events.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.TaskStateChanged, EventTypes.RunFinished], Limit = 10_000 }, CancellationToken.None);
         var ended = (await q.Store.GetRunAsync(run.Id, CancellationToken.None))!;
         return events.Select(e => $"{e.Type} {e.TaskId} {e.Text("from")}->{e.Text("to")} {e.Text("state")} {e.Text("error")}")
             .Append($"run {StateNames.Of(ended.State)} {ended.Error}").ToList();

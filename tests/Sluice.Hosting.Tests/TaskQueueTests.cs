@@ -2,19 +2,20 @@ using Sluice.Connectors;
 using Sluice.Events;
 using Sluice.Queue;
 using Sluice.State;
+using Sluice.IntegrationTests.Infrastructure;
 
 namespace Sluice.Hosting.Tests;
 
 /// <summary>
-/// The SQLite task queue on a fake clock: one lease per task instance, expired leases come back as
+/// The task queue of each store on a fake clock: one lease per task instance, expired leases come back as
 /// counted attempts, heartbeats keep a lease, outcomes enqueue the downstream in the same transaction,
 /// and a stopping worker hands back what it cannot finish.
 /// </summary>
-public sealed class TaskQueueTests : IAsyncLifetime
+public abstract class TaskQueueTests(StoreKind kind) : IAsyncLifetime
 {
     private QueueFixture _q = null!;
 
-    public async Task InitializeAsync() => _q = await QueueFixture.CreateAsync();
+    public async Task InitializeAsync() => _q = await QueueFixture.CreateAsync(kind);
 
     public async Task DisposeAsync() => await _q.DisposeAsync();
 
@@ -27,7 +28,7 @@ public sealed class TaskQueueTests : IAsyncLifetime
         var queues = new List<ITaskQueue>();
         for (var i = 0; i < 4; i++)
         {
-            queues.Add(await _q.OpenAnotherAsync());
+            queues.Add((ITaskQueue)await _q.OpenAnotherAsync());
         }
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => QueueFixture.ClaimAsync(queues[i % 4], $"w{i}"))));
@@ -35,37 +36,37 @@ public sealed class TaskQueueTests : IAsyncLifetime
         var leases = claims.OfType<TaskLease>().ToList();
         Assert.Equal(["a", "b", "c"], leases.Select(l => l.Item.TaskId).Order());
         Assert.All(await _q.Store.ListTasksAsync(run.Id, CancellationToken.None), t => Assert.Equal((TaskState.Running, 1), (t.State, t.TryNumber)));
-        Assert.Null(await QueueFixture.ClaimAsync(_q.Store, "late"));
+        Assert.Null(await QueueFixture.ClaimAsync(_q.Queue, "late"));
     }
 
     [Fact]
     public async Task An_expired_lease_is_requeued_at_the_retry_time_as_a_counted_attempt_and_the_old_result_is_refused()
     {
         var (run, rules) = await _q.StartAsync(QueueFixture.Pipeline(Chain));
-        var first = (await QueueFixture.ClaimAsync(_q.Store, "w1"))!;
+        var first = (await QueueFixture.ClaimAsync(_q.Queue, "w1"))!;
 
         _q.Clock.Advance(TimeSpan.FromSeconds(29));
-        Assert.Empty(await _q.Store.ExpiredLeasesAsync(CancellationToken.None));
+        Assert.Empty(await _q.Queue.ExpiredLeasesAsync(CancellationToken.None));
         _q.Clock.Advance(TimeSpan.FromSeconds(2));
-        var expired = Assert.Single(await _q.Store.ExpiredLeasesAsync(CancellationToken.None));
-        Assert.True(await _q.Store.FinishAsync(expired, s => rules.LeaseLost(s, expired), CancellationToken.None));
+        var expired = Assert.Single(await _q.Queue.ExpiredLeasesAsync(CancellationToken.None));
+        Assert.True(await _q.Queue.FinishAsync(expired, s => rules.LeaseLost(s, expired), CancellationToken.None));
 
         var lost = await _q.TaskAsync(run.Id, "a");
         Assert.Equal(TaskState.UpForRetry, lost.State);
         Assert.Equal(1, lost.TryNumber);
         Assert.StartsWith("worker lost: worker 'w1' stopped renewing its lease on attempt 1", lost.Error, StringComparison.Ordinal);
         Assert.Equal(_q.Clock.GetUtcNow().AddSeconds(10), lost.NextAttemptAt);
-        Assert.Null(await QueueFixture.ClaimAsync(_q.Store, "w2"));
+        Assert.Null(await QueueFixture.ClaimAsync(_q.Queue, "w2"));
 
         _q.Clock.Advance(TimeSpan.FromSeconds(10));
-        var second = (await QueueFixture.ClaimAsync(_q.Store, "w2"))!;
+        var second = (await QueueFixture.ClaimAsync(_q.Queue, "w2"))!;
         Assert.Equal(2, (await _q.TaskAsync(run.Id, "a")).TryNumber);
         // The first worker comes back to life: its renewal and its result are refused.
-        Assert.False(await _q.Store.RenewAsync(first, TimeSpan.FromSeconds(30), CancellationToken.None));
-        Assert.False(await _q.Store.FinishAsync(first, s => rules.AttemptSucceeded(s, "a", "w1", new TaskOutcome()), CancellationToken.None));
-        Assert.True(await _q.Store.FinishAsync(second, s => rules.AttemptSucceeded(s, "a", "w2", new TaskOutcome()), CancellationToken.None));
+        Assert.False(await _q.Queue.RenewAsync(first, TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.False(await _q.Queue.FinishAsync(first, s => rules.AttemptSucceeded(s, "a", "w1", new TaskOutcome()), CancellationToken.None));
+        Assert.True(await _q.Queue.FinishAsync(second, s => rules.AttemptSucceeded(s, "a", "w2", new TaskOutcome()), CancellationToken.None));
 
-        var events = await _q.Store.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.TaskStateChanged] }, CancellationToken.None);
+        var events = await _q.Events.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.TaskStateChanged] }, CancellationToken.None);
         var successes = events.Where(e => e.TaskId == "a" && e.Text("to") == "success").ToList();
         Assert.Equal("w2", Assert.Single(successes).Text("worker"));
     }
@@ -74,11 +75,11 @@ public sealed class TaskQueueTests : IAsyncLifetime
     public async Task A_lost_worker_with_no_retries_left_fails_the_task_as_worker_lost_and_finishes_the_run()
     {
         var (run, rules) = await _q.StartAsync(QueueFixture.Pipeline("  a: { source: noop, output: a }\n  b: { source: noop, output: b, depends_on: [a] }\n"));
-        await QueueFixture.ClaimAsync(_q.Store, "w1");
+        await QueueFixture.ClaimAsync(_q.Queue, "w1");
         _q.Clock.Advance(TimeSpan.FromMinutes(1));
-        var expired = Assert.Single(await _q.Store.ExpiredLeasesAsync(CancellationToken.None));
+        var expired = Assert.Single(await _q.Queue.ExpiredLeasesAsync(CancellationToken.None));
 
-        await _q.Store.FinishAsync(expired, s => rules.LeaseLost(s, expired), CancellationToken.None);
+        await _q.Queue.FinishAsync(expired, s => rules.LeaseLost(s, expired), CancellationToken.None);
 
         var a = await _q.TaskAsync(run.Id, "a");
         Assert.Equal(TaskState.Failed, a.State);
@@ -93,32 +94,32 @@ public sealed class TaskQueueTests : IAsyncLifetime
     public async Task Heartbeats_keep_a_lease_past_its_length_and_it_expires_once_they_stop()
     {
         await _q.StartAsync(QueueFixture.Pipeline(Chain));
-        var lease = (await QueueFixture.ClaimAsync(_q.Store, "w1"))!;
+        var lease = (await QueueFixture.ClaimAsync(_q.Queue, "w1"))!;
         for (var beat = 0; beat < 12; beat++)
         {
             _q.Clock.Advance(TimeSpan.FromSeconds(10));
-            Assert.True(await _q.Store.RenewAsync(lease, TimeSpan.FromSeconds(30), CancellationToken.None));
-            Assert.Empty(await _q.Store.ExpiredLeasesAsync(CancellationToken.None));
+            Assert.True(await _q.Queue.RenewAsync(lease, TimeSpan.FromSeconds(30), CancellationToken.None));
+            Assert.Empty(await _q.Queue.ExpiredLeasesAsync(CancellationToken.None));
         }
 
         _q.Clock.Advance(TimeSpan.FromSeconds(31));
-        Assert.Single(await _q.Store.ExpiredLeasesAsync(CancellationToken.None));
+        Assert.Single(await _q.Queue.ExpiredLeasesAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task Finishing_a_task_enqueues_its_downstream_in_the_same_transaction_and_the_last_finishes_the_run()
     {
         var (run, rules) = await _q.StartAsync(QueueFixture.Pipeline(Chain));
-        var a = (await QueueFixture.ClaimAsync(_q.Store, "w1"))!;
-        Assert.Null(await QueueFixture.ClaimAsync(_q.Store, "w2"));
+        var a = (await QueueFixture.ClaimAsync(_q.Queue, "w1"))!;
+        Assert.Null(await QueueFixture.ClaimAsync(_q.Queue, "w2"));
 
-        await _q.Store.FinishAsync(a, s => rules.AttemptSucceeded(s, "a", "w1", new TaskOutcome()), CancellationToken.None);
-        var b = (await QueueFixture.ClaimAsync(_q.Store, "w2"))!;
+        await _q.Queue.FinishAsync(a, s => rules.AttemptSucceeded(s, "a", "w1", new TaskOutcome()), CancellationToken.None);
+        var b = (await QueueFixture.ClaimAsync(_q.Queue, "w2"))!;
         Assert.Equal("b", b.Item.TaskId);
-        await _q.Store.FinishAsync(b, s => rules.AttemptSucceeded(s, "b", "w2", new TaskOutcome()), CancellationToken.None);
+        await _q.Queue.FinishAsync(b, s => rules.AttemptSucceeded(s, "b", "w2", new TaskOutcome()), CancellationToken.None);
 
         Assert.Equal(RunState.Success, (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State);
-        var finished = await _q.Store.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.RunFinished] }, CancellationToken.None);
+        var finished = await _q.Events.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.RunFinished] }, CancellationToken.None);
         Assert.Equal("success", Assert.Single(finished).Text("state"));
     }
 
@@ -128,7 +129,7 @@ public sealed class TaskQueueTests : IAsyncLifetime
         var (run, _) = await _q.StartAsync(QueueFixture.Pipeline("  slow: { source: noop, output: a, with: { takes: 10m } }\n"));
         var source = new NoopSource(_q.Clock);
         var worker = new TaskWorker(
-            new ConnectorCatalog().Add(source), _q.Store, _q.Store, _q.State.FullName,
+            new ConnectorCatalog().Add(source), _q.Store, _q.Queue, _q.State.FullName,
             new WorkerOptions { Name = "w1", ShutdownGrace = TimeSpan.FromSeconds(30) }, time: _q.Clock, resolvePipeline: _ => QueueFixture.Pipeline("  slow: { source: noop, output: a, with: { takes: 10m } }\n"));
         using var stop = new CancellationTokenSource();
         var working = worker.RunAsync(stop.Token);
@@ -140,7 +141,7 @@ public sealed class TaskQueueTests : IAsyncLifetime
 
         var handedBack = await _q.TaskAsync(run.Id, "slow");
         Assert.Equal((TaskState.Pending, 0), (handedBack.State, handedBack.TryNumber));
-        var next = await QueueFixture.ClaimAsync(_q.Store, "w2");
+        var next = await QueueFixture.ClaimAsync(_q.Queue, "w2");
         Assert.Equal("slow", next?.Item.TaskId);
         Assert.Equal(1, (await _q.TaskAsync(run.Id, "slow")).TryNumber);
     }
@@ -150,12 +151,16 @@ public sealed class TaskQueueTests : IAsyncLifetime
     {
         var pipeline = QueueFixture.Pipeline("  quick: { source: noop, output: a, with: { takes: 20s } }\n");
         var (run, _) = await _q.StartAsync(pipeline);
+        var source = new NoopSource(_q.Clock);
         var worker = new TaskWorker(
-            new ConnectorCatalog().Add(new NoopSource(_q.Clock)), _q.Store, _q.Store, _q.State.FullName,
+            new ConnectorCatalog().Add(source), _q.Store, _q.Queue, _q.State.FullName,
             new WorkerOptions { Name = "w1", ShutdownGrace = TimeSpan.FromSeconds(30) }, time: _q.Clock, resolvePipeline: _ => pipeline);
         using var stop = new CancellationTokenSource();
         var working = worker.RunAsync(stop.Token);
-        await WorkerDriving.UntilAsync(_q.Clock, async () => (await _q.TaskAsync(run.Id, "quick")).State == TaskState.Running, step: TimeSpan.Zero);
+        // Until the attempt itself is under way (its 20 s counted from now), not only claimed: on a busy
+        // machine the clock could otherwise run through the grace period before the attempt starts.
+        await WorkerDriving.UntilAsync(_q.Clock, async () => source.MaxConcurrent == 1 && (await _q.TaskAsync(run.Id, "quick")).State == TaskState.Running, step: TimeSpan.Zero);
+        await Task.Delay(50);
 
         await stop.CancelAsync();
         // One jump past the attempt's end, still inside the grace period, then real time to record it:
@@ -168,4 +173,29 @@ public sealed class TaskQueueTests : IAsyncLifetime
         Assert.Equal(TaskState.Success, (await _q.TaskAsync(run.Id, "quick")).State);
         Assert.Equal(RunState.Success, (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State);
     }
+
+    [Fact]
+    public async Task A_scheduler_sending_its_runs_to_the_queue_leaves_their_tasks_to_the_workers()
+    {
+        var pipeline = QueueFixture.Pipeline("  a: { source: noop, output: a }\n", "schedule: \"0 2 * * *\"\nstart_date: 2024-03-01\nend_date: 2024-03-01");
+        var catalog = new ConnectorCatalog().Add(new NoopSource(_q.Clock));
+        var scheduler = new PipelineScheduler(_q.Store, _q.Events, new Execution.PipelineRunner(catalog, _q.Store, _q.State.FullName, timeProvider: _q.Clock), _q.Clock) { Queued = true };
+        var worker = new TaskWorker(catalog, _q.Store, _q.Queue, _q.State.FullName, new WorkerOptions { Name = "w1" }, time: _q.Clock, resolvePipeline: _ => pipeline);
+        using var stop = new CancellationTokenSource();
+        var working = worker.RunAsync(stop.Token);
+
+        var run = Assert.Single(await scheduler.TickAsync([pipeline], CancellationToken.None));
+        // Until the coordinating runner (which sleeps on the fake clock) has seen the end too.
+        await WorkerDriving.UntilAsync(_q.Clock, () => Task.FromResult(scheduler.Running.All(r => r.IsCompleted)));
+        await stop.CancelAsync();
+        await working;
+
+        Assert.Equal(RunState.Success, (await _q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State);
+        var events = await _q.Events.ReadAsync(new EventQuery { RunId = run.Id, Types = [EventTypes.TaskStateChanged] }, CancellationToken.None);
+        Assert.Equal("w1", Assert.Single(events, e => e.Text("to") == "success").Text("worker"));
+    }
 }
+
+public sealed class SqliteTaskQueueTests() : TaskQueueTests(StoreKind.Sqlite);
+
+public sealed class PostgresTaskQueueTests() : TaskQueueTests(StoreKind.Postgres);

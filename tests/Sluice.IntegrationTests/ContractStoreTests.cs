@@ -1,19 +1,43 @@
 using Microsoft.Data.Sqlite;
 using Sluice.Contracts;
+using Sluice.IntegrationTests.Infrastructure;
 using Sluice.Metadata.Sqlite;
 using Sluice.Model;
+using Sluice.State;
 
 namespace Sluice.IntegrationTests;
 
-/// <summary>The SQLite store's side of dataset contracts: versions added only over the version the writer saw, observations newest first.</summary>
-public sealed class ContractStoreTests : IDisposable
+/// <summary>Each store's side of dataset contracts: versions added only over the version the writer saw, observations newest first.</summary>
+public abstract class ContractStoreTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("sluice-contracts-");
+    private readonly List<IMetadataStore> _opened = [];
 
-    public void Dispose()
+    /// <summary>Another connection to the test's store, as another process would have.</summary>
+    protected abstract Task<IMetadataStore> OpenStoreAsync();
+
+    protected abstract Task DropAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        _folder.Delete(recursive: true);
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+
+        await DropAsync();
+    }
+
+    private async Task<IContractStore> OpenAsync()
+    {
+        var store = await OpenStoreAsync();
+        lock (_opened)
+        {
+            _opened.Add(store);
+        }
+
+        return (IContractStore)store;
     }
 
     private static ContractVersion Version(params string[] columns) => new()
@@ -30,7 +54,7 @@ public sealed class ContractStoreTests : IDisposable
     [Fact]
     public async Task A_version_is_added_only_over_the_current_one_the_writer_saw()
     {
-        await using var store = await SqliteMetadataStore.OpenAsync(Path.Combine(_folder.FullName, "sluice.db"));
+        var store = await OpenAsync();
 
         var first = await store.AddContractVersionAsync(Version("id BIGINT"), 0, CancellationToken.None);
         var raced = await store.AddContractVersionAsync(Version("id BIGINT"), 0, CancellationToken.None);
@@ -47,9 +71,24 @@ public sealed class ContractStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Writers_in_several_processes_racing_over_the_same_version_record_it_once()
+    {
+        var stores = new List<IContractStore>();
+        for (var i = 0; i < 4; i++)
+        {
+            stores.Add(await OpenAsync());
+        }
+
+        var added = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => stores[i % 4].AddContractVersionAsync(Version("id BIGINT"), 0, CancellationToken.None))));
+
+        Assert.Equal(1, Assert.Single(added.OfType<ContractVersion>()).Version);
+        Assert.Single(await stores[0].ContractVersionsAsync("shop", "raw", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Observations_come_back_newest_first_with_their_null_counts()
     {
-        await using var store = await SqliteMetadataStore.OpenAsync(Path.Combine(_folder.FullName, "sluice.db"));
+        var store = await OpenAsync();
         for (var day = 1; day <= 3; day++)
         {
             await store.RecordObservationAsync(
@@ -75,4 +114,27 @@ public sealed class ContractStoreTests : IDisposable
         Assert.Equal(30, recent[0].Rows);
         Assert.Equal(new ObservedColumn("amount", "DOUBLE", 3), recent[0].Columns.Single());
     }
+}
+
+public sealed class SqliteContractStoreTests : ContractStoreTests
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("sluice-contracts-");
+
+    protected override async Task<IMetadataStore> OpenStoreAsync() => await SqliteMetadataStore.OpenAsync(Path.Combine(_folder.FullName, "sluice.db"));
+
+    protected override Task DropAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresContractStoreTests : ContractStoreTests
+{
+    private readonly PgMetadataSchema _schema = new();
+
+    protected override async Task<IMetadataStore> OpenStoreAsync() => await _schema.OpenAsync();
+
+    protected override async Task DropAsync() => await _schema.DisposeAsync();
 }

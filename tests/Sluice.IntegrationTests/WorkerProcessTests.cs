@@ -3,21 +3,27 @@ using System.Globalization;
 using Sluice.Events;
 using Sluice.IntegrationTests.Infrastructure;
 using Sluice.Metadata.Sqlite;
+using Sluice.State;
 
 namespace Sluice.IntegrationTests;
 
 /// <summary>
-/// Real <c>sluice worker</c> processes sharing one SQLite state folder: a run started with
-/// <c>sluice run --queue</c> is carried out by them even when the worker holding a task is killed with
-/// SIGKILL, and SIGTERM stops an idle worker with exit code 0.
+/// Real <c>sluice worker</c> processes sharing one metadata store (a SQLite state folder, or a PostgreSQL
+/// schema with datasets passed through the S3 artifact store): a run started with <c>sluice run --queue</c>
+/// is carried out by them even when the worker holding a task is killed with SIGKILL, and SIGTERM stops
+/// an idle worker with exit code 0.
 /// </summary>
-public sealed class WorkerProcessTests : IDisposable
+public sealed class WorkerProcessTests : IAsyncLifetime
 {
     private readonly TestProject _project = new();
     private readonly HangsOnceServer _server = new();
     private readonly List<Process> _processes = [];
+    private readonly PgMetadataSchema _schema = new();
+    private Dictionary<string, string>? _environment;
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var process in _processes.Where(p => !p.HasExited))
         {
@@ -28,15 +34,39 @@ public sealed class WorkerProcessTests : IDisposable
         _processes.ForEach(p => p.Dispose());
         _server.Dispose();
         _project.Dispose();
+        await _schema.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Three_workers_finish_a_run_when_the_one_holding_a_task_is_killed_and_every_task_succeeds_once()
+    /// <summary>With PostgreSQL the processes share no folder, so datasets travel through s3rver (SLUICE_TEST_S3_*).</summary>
+    private string UseStore(StoreKind kind)
     {
+        if (kind == StoreKind.Sqlite)
+        {
+            return string.Empty;
+        }
+
+        _environment = _schema.Environment;
+        _project.Write("connections.yaml", $$"""
+            connections:
+              store:
+                type: s3
+                endpoint: {{Environment.GetEnvironmentVariable("SLUICE_TEST_S3_ENDPOINT")}}
+                access_key_id: ${SLUICE_TEST_S3_ACCESS_KEY}
+                secret_access_key: ${SLUICE_TEST_S3_SECRET_KEY}
+            """);
+        return $"artifacts: {{ connection: store, location: \"s3://{Environment.GetEnvironmentVariable("SLUICE_TEST_S3_BUCKET")}/workers-{_schema.Schema}\" }}\n";
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite, 3)]
+    [InlineData(StoreKind.Postgres, 2)]
+    public async Task Workers_finish_a_run_when_the_one_holding_a_task_is_killed_and_every_task_succeeds_once(StoreKind kind, int workerCount)
+    {
+        var artifacts = UseStore(kind);
         _project.Write("in/2024-03-01.csv", "id\n1\n2\n3\n");
         _project.Write("spread.yaml", $$$"""
             name: spread
-            tasks:
+            {{{artifacts}}}tasks:
               local: { source: files, output: raw, with: { path: "in/{{ ds }}.csv" } }
               api:
                 source: http
@@ -52,7 +82,7 @@ public sealed class WorkerProcessTests : IDisposable
               counted: { transform: sql, input: joined, output: counted, with: { sql: "SELECT count(*) AS n FROM joined" } }
             """);
         // One task per worker, so the one killed holds the hanging task only.
-        var workers = Enumerable.Range(1, 3).ToDictionary(i => $"w{i}", i => Start("worker", "--name", $"w{i}", "--lease", "4s", "--concurrency", "1"));
+        var workers = Enumerable.Range(1, workerCount).ToDictionary(i => $"w{i}", i => Start("worker", "--name", $"w{i}", "--lease", "4s", "--concurrency", "1"));
         var coordinator = Start("run", "spread.yaml", "--date", "2024-03-01", "--queue");
 
         // Kill whichever worker took the task whose first request never returns, while it holds it.
@@ -87,9 +117,12 @@ public sealed class WorkerProcessTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task A_worker_stopped_by_sigterm_mid_task_hands_it_back_after_its_grace_period_and_exits_0()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task A_worker_stopped_by_sigterm_mid_task_hands_it_back_after_its_grace_period_and_exits_0(StoreKind kind)
     {
+        UseStore(kind);
         _project.Write("hang.yaml", $$$"""
             name: hang
             tasks:
@@ -120,13 +153,19 @@ public sealed class WorkerProcessTests : IDisposable
 
     private Process Start(params string[] arguments)
     {
-        var process = CliProcess.Start(_project.Root, null, arguments);
+        var process = CliProcess.Start(_project.Root, _environment, arguments);
         _processes.Add(process);
         return process;
     }
 
     private async Task<IReadOnlyList<RunEvent>> EventsAsync()
     {
+        if (_environment is not null)
+        {
+            await using var shared = await _schema.OpenAsync();
+            return await shared.ReadAsync(new EventQuery { Limit = 100_000 }, CancellationToken.None);
+        }
+
         var path = Path.Combine(_project.StateDirectory, "sluice.db");
         if (!File.Exists(path))
         {

@@ -15,8 +15,9 @@ internal static class SchedulerCommand
         var tick = new Option<string>("--tick") { Description = "How often to look for due intervals, e.g. 5s.", DefaultValueFactory = _ => "5s" };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://<metrics-host>:<port>/metrics (default: SLUICE_METRICS_PORT; off when neither is set)." };
         var metricsHost = new Option<string>("--metrics-host") { Description = "Address the metrics endpoint binds; '*' for every interface.", DefaultValueFactory = _ => "127.0.0.1" };
+        var queue = new Option<bool>("--queue") { Description = "Send each run's tasks to the task queue for `sluice worker` processes instead of running them in this process." };
         var stateDir = CommonOptions.StateDirectory();
-        var command = new Command("scheduler", "Run pipelines on their cron schedules until stopped: catch-up, max_active_runs, SLA events; Ctrl+C stops.") { pipelines, tick, metricsPort, metricsHost, stateDir };
+        var command = new Command("scheduler", "Run pipelines on their cron schedules until stopped: catch-up, max_active_runs, SLA events; Ctrl+C stops.") { pipelines, tick, metricsPort, metricsHost, queue, stateDir };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var every = Connectors.OptionParsing.ParseDuration(parse.GetValue(tick)) ?? throw new SluiceException($"--tick '{parse.GetValue(tick)}' is not a duration such as 5s or 1m.");
@@ -37,6 +38,7 @@ internal static class SchedulerCommand
                     o.StateDirectory = state;
                     o.PipelinesPath = parse.GetValue(pipelines);
                     o.SchedulerTick = every;
+                    o.SchedulerQueued = parse.GetValue(queue);
                 })
                 .AddSluiceScheduler()
                 .AddHostedService<AlertsService>();

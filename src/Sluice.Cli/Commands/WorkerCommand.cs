@@ -41,13 +41,16 @@ internal static class WorkerCommand
                 options = options with { Name = given };
             }
 
+            var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
             var builder = Host.CreateApplicationBuilder();
+            // The queue is the metadata store's: --metadata or SLUICE_METADATA (PostgreSQL), else the state folder's sluice.db.
+            builder.Services.AddSingleton(SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state));
             builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = graceFor + TimeSpan.FromSeconds(15));
             builder.Services
                 .AddSluice(b => b.AddBuiltInConnectors(), o =>
                 {
-                    o.StateDirectory = SluiceHost.StateDirectory(parse.GetValue(stateDir));
+                    o.StateDirectory = state;
                     o.Worker = options;
                 })
                 .AddSluiceWorker();

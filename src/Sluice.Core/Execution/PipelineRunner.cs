@@ -43,10 +43,19 @@ public sealed class PipelineRunner(
     public async Task<RunResult> RunAsync(PipelineDefinition pipeline, RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         PipelineValidator.EnsureValid(pipeline, catalog);
-        var queue = request.Queued ? store as ITaskQueue ?? throw new SluiceException("this metadata store has no task queue, so runs cannot go to workers; use the SQLite state folder") : null;
+        var queue = request.Queued ? store as ITaskQueue ?? throw new SluiceException("this metadata store has no task queue, so runs cannot go to workers; use the SQLite state folder or the PostgreSQL metadata store") : null;
         if (queue is not null)
         {
-            WorkerRequirements.Ensure(pipeline, queue.SharesStateFolder);
+            try
+            {
+                WorkerRequirements.Ensure(pipeline, queue.SharesStateFolder);
+            }
+            catch (SluiceException e) when (request.Claimed is { } claimed)
+            {
+                // A scheduler claimed the interval before it knew: record why, or the run would stay "running".
+                await store.FinishRunAsync(claimed.Id, RunState.Failed, e.Message, cancellationToken);
+                throw;
+            }
         }
 
         observer ??= new NullObserver();

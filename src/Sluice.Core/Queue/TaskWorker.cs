@@ -73,8 +73,11 @@ public sealed class TaskWorker
         var running = new Dictionary<string, (Task Hold, Task Freed)>(StringComparer.Ordinal);
         using var handBack = new CancellationTokenSource();
         var lastReap = DateTimeOffset.MinValue;
+        var wakeup = _queue as IQueueWakeup;
         while (!stopping.IsCancellationRequested && !_crash.IsCancellationRequested)
         {
+            // Taken before looking, so work queued after the look (even before the wait) wakes the worker.
+            var mark = wakeup?.Mark() ?? 0;
             try
             {
                 if (_time.GetUtcNow() - lastReap >= _options.Poll)
@@ -113,6 +116,11 @@ public sealed class TaskWorker
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping, _crash.Token);
             var waits = running.Values.Select(r => r.Freed).Where(f => !f.IsCompleted).Append(Task.Delay(_options.Poll, _time, wake.Token)).ToList();
+            if (wakeup is not null && running.Values.Count(r => !r.Freed.IsCompleted) < Math.Max(1, _options.Concurrency))
+            {
+                waits.Add(wakeup.WaitForWorkAsync(mark, wake.Token));
+            }
+
             await Task.WhenAny(waits);
             await wake.CancelAsync();
             Forget(running);
