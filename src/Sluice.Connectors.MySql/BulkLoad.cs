@@ -30,7 +30,7 @@ internal static class BulkLoad
             var (name, type) = input.Columns[i];
             bulk.ColumnMappings.Add(MySqlTypes.IsBlob(type)
                 ? new MySqlBulkCopyColumnMapping(i, $"@sluice_{i}", $"{MySqlText.Identifier(name)} = UNHEX(@sluice_{i})")
-                : new MySqlBulkCopyColumnMapping(i, MySqlText.Identifier(name)));
+                : new MySqlBulkCopyColumnMapping(i, name));
         }
 
         var result = await bulk.WriteToServerAsync(rows, cancellationToken);

@@ -24,7 +24,10 @@ internal sealed class MySqlLoad(MySqlConnection connection, TaskContext context,
         {
             await target.CreateAsync(input.Columns, _key, null, cancellationToken);
             context.Log($"created table {target}");
-            return await DropOnFailureAsync(target.Quoted, () => InTransactionAsync(t => BulkLoad.RunAsync(connection, t, target.Quoted, input, where, cancellationToken), cancellationToken));
+            // An upsert still checks its keys (one row per key, none null) before anything is written.
+            return await DropOnFailureAsync(target.Quoted, () => mode == LoadMode.Upsert
+                ? UpsertAsync(input, cancellationToken)
+                : InTransactionAsync(t => BulkLoad.RunAsync(connection, t, target.Quoted, input, where, cancellationToken), cancellationToken));
         }
 
         CheckTargetHasColumns(input.Columns, existing);

@@ -60,7 +60,7 @@ public sealed class MySqlSource(DuckDbSettings? settings = null) : IConnector
 
     private async Task<long> StageAsync(TaskContext context, SourceQuery query, MySqlConnection connection, string outputPath, CancellationToken cancellationToken)
     {
-        await using var command = query.Command(connection);
+        await using var command = await query.CommandAsync(connection, cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var columns = Describe(reader, context);
         context.Log($"reading {columns.Count} column(s) from {connection.DataSource}:{connection.Database}");
