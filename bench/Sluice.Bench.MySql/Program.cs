@@ -36,8 +36,8 @@ var table = new List<string>
 };
 table.AddRange(results.Select(r => $"| {r.Key} | {Median(r.Value):0.00} | {rows / Median(r.Value):N0} | {Median(r.Value) / baseline:0.00}x |"));
 Console.WriteLine(string.Join('\n', table));
-var results_dir = Path.Combine(AppContext.BaseDirectory, "../../../../results");
-File.WriteAllLines(Path.Combine(results_dir, $"issue9-mysql-sink-{DateTime.UtcNow:yyyy-MM-dd}.md"), table);
+var resultsDirectory = Path.Combine(AppContext.BaseDirectory, "../../../../results");
+File.WriteAllLines(Path.Combine(resultsDirectory, $"issue9-mysql-sink-{DateTime.UtcNow:yyyy-MM-dd}.md"), table);
 
 static double Median(List<double> values)
 {
@@ -78,8 +78,15 @@ internal sealed class Server
 
     private string ConnectionString => new MySqlConnectionStringBuilder
     {
-        Server = _host, Port = uint.Parse(_port, CultureInfo.InvariantCulture), UserID = _user, Password = _password, Database = _database,
-        SslMode = MySqlSslMode.None, AllowLoadLocalInfile = true, DefaultCommandTimeout = 0, Pooling = false,
+        Server = _host,
+        Port = uint.Parse(_port, CultureInfo.InvariantCulture),
+        UserID = _user,
+        Password = _password,
+        Database = _database,
+        SslMode = MySqlSslMode.None,
+        AllowLoadLocalInfile = true,
+        DefaultCommandTimeout = 0,
+        Pooling = false,
     }.ConnectionString;
 
     /// <summary>Times one load into a fresh empty table, and checks every row arrived.</summary>
