@@ -2,6 +2,7 @@ using Sluice.Connectors.DuckDb;
 using Sluice.Connectors.Files;
 using Sluice.Connectors.Html;
 using Sluice.Connectors.Http;
+using Sluice.Connectors.MySql;
 using Sluice.Connectors.Parquet;
 using Sluice.Connectors.Postgres;
 using Sluice.Connectors.S3;
@@ -28,6 +29,7 @@ public static class BuiltInConnectors
             .AddHttp(settings)
             .AddHtml(settings)
             .AddPostgres(settings)
+            .AddMySql(settings)
             .AddSqlite(settings)
             .AddPipelineSensor();
 

@@ -9,14 +9,7 @@ internal sealed class WarehouseLoad(DuckDbSession session, TaskContext context)
     private readonly string _schema = context.Options.GetRequiredString("schema");
     private readonly string _table = context.Options.GetRequiredString("table");
 
-    public LoadMode Mode { get; } = context.Options.GetChoice("mode") switch
-    {
-        "replace" => LoadMode.Replace,
-        "upsert" or "scd1" => LoadMode.Upsert,
-        "scd2" => LoadMode.Scd2,
-        "delete_insert" => LoadMode.DeleteInsert,
-        _ => LoadMode.Append,
-    };
+    public LoadMode Mode { get; } = LoadModes.Parse(context.Options.GetChoice("mode"));
 
     public string TableName => $"{_schema}.{_table}";
 

@@ -30,15 +30,7 @@ public sealed class PostgresSink(DuckDbSettings? settings = null) : IConnector, 
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
-        var mode = context.Options.GetChoice("mode") switch
-        {
-            "replace" => LoadMode.Replace,
-            // Type 1 is an upsert: changed rows are overwritten in place, new keys added, nothing deleted.
-            "upsert" or "scd1" => LoadMode.Upsert,
-            "scd2" => LoadMode.Scd2,
-            "delete_insert" => LoadMode.DeleteInsert,
-            _ => LoadMode.Append,
-        };
+        var mode = LoadModes.Parse(context.Options.GetChoice("mode"));
         await using var input = await DatasetReader.OpenAsync(context.InputPath(context.Task.Inputs[0]), settings, cancellationToken);
         var (connection, endpoint) = await PostgresConnections.OpenAsync(context, cancellationToken);
         await using var _ = connection;
