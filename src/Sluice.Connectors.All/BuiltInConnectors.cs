@@ -1,3 +1,4 @@
+using Sluice.Cdc.Postgres;
 using Sluice.Connectors.DuckDb;
 using Sluice.Connectors.Files;
 using Sluice.Connectors.Html;
@@ -28,6 +29,7 @@ public static class BuiltInConnectors
             .AddHttp(settings)
             .AddHtml(settings)
             .AddPostgres(settings)
+            .AddPostgresCdc(settings)
             .AddSqlite(settings)
             .AddPipelineSensor();
 
