@@ -51,7 +51,7 @@ internal static class TargetState
             Parameters =
             {
                 new() { Value = slot },
-                new() { Value = lsn },
+                new() { Value = lsn, NpgsqlDbType = NpgsqlDbType.PgLsn },
                 new() { Value = commitAt is { } at ? at : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             },
         };
