@@ -80,7 +80,7 @@ internal sealed class MirrorTable(RelationItem relation, string targetSchema, IR
         {
             await using var type = new NpgsqlCommand("SELECT format_type($1, $2)", target, transaction)
             {
-                Parameters = { new() { Value = (long)column.TypeId, NpgsqlDbType = NpgsqlDbType.Oid }, new() { Value = column.TypeModifier } },
+                Parameters = { new() { Value = column.TypeId, NpgsqlDbType = NpgsqlDbType.Oid }, new() { Value = column.TypeModifier } },
             };
             var sqlType = (string)(await type.ExecuteScalarAsync(cancellationToken))!;
             await using var alter = new NpgsqlCommand($"ALTER TABLE {qualified} ADD COLUMN IF NOT EXISTS {SqlText.Identifier(column.Name)} {sqlType}", target, transaction);
