@@ -40,6 +40,9 @@ internal sealed class CdcSettings
     {
         var (source, sourceEndpoint) = PostgresConnections.Describe(context, "connection");
         var (target, targetEndpoint) = PostgresConnections.Describe(context, "target");
+        // The mirror runs the same few upserts and deletes over and over: prepared once, they skip parsing and planning.
+        target.MaxAutoPrepare = 64;
+        target.AutoPrepareMinUsages = 2;
         var tables = context.Options.GetList("tables").Select(TableName.Parse).ToList();
         var derived = DerivedName(context.Pipeline.Name, context.Task.Id);
         return new CdcSettings

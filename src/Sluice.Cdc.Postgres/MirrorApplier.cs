@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,6 +13,9 @@ namespace Sluice.Cdc.Postgres;
 internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings settings, NpgsqlLogSequenceNumber applied, Action<ChangeEvent, BeginItem, MirrorTable>? observe = null)
 {
     private const int StatementsPerRoundTrip = 500;
+
+    /// <summary>Under a steady stream the queue is never empty: commit at least this often, so lag stays bounded.</summary>
+    private static readonly TimeSpan MaxCommitInterval = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<uint, RelationItem> _relations = [];
     private readonly Dictionary<uint, MirrorTable> _tables = [];
     private readonly List<NpgsqlBatchCommand> _pending = [];
@@ -20,6 +24,7 @@ internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings setting
     private bool _skipping;
     private long _changesSinceCommit;
     private CommitItem? _lastCommit;
+    private long _transactionStarted;
 
     /// <summary>The last source commit position the target holds.</summary>
     public NpgsqlLogSequenceNumber Applied { get; private set; } = applied;
@@ -66,7 +71,7 @@ internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings setting
             case CommitItem commit:
                 _lastCommit = commit;
                 TransactionsApplied++;
-                if (_transaction is not null && moreQueued && _changesSinceCommit < settings.BatchChanges)
+                if (_transaction is not null && moreQueued && _changesSinceCommit < settings.BatchChanges && Stopwatch.GetElapsedTime(_transactionStarted) < MaxCommitInterval)
                 {
                     return null;
                 }
@@ -132,8 +137,14 @@ internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings setting
         return table;
     }
 
-    private async Task EnsureTransactionAsync(CancellationToken cancellationToken) =>
-        _transaction ??= await target.BeginTransactionAsync(cancellationToken);
+    private async Task EnsureTransactionAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is null)
+        {
+            _transaction = await target.BeginTransactionAsync(cancellationToken);
+            _transactionStarted = Stopwatch.GetTimestamp();
+        }
+    }
 
     private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
