@@ -11,13 +11,14 @@ namespace Sluice.Cdc.Postgres.Tests;
 public sealed class CrashTests
 {
     private const int Kills = 3;
+    private const string Applied = "SELECT applied_lsn::text FROM mirror.sluice_cdc_state";
 
     [Fact]
     public async Task Killing_the_apply_process_repeatedly_loses_nothing_and_duplicates_nothing()
     {
         await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop);
         await cdc.SetupAsync();
-        var snapshotAt = await cdc.Target.ScalarAsync<string>("SELECT applied_lsn::text FROM mirror.sluice_cdc_state");
+        var snapshotAt = await cdc.Target.ScalarAsync<string>(Applied);
         using var stopWriting = new CancellationTokenSource();
         var writer = WriteAsync(cdc.Source.ConnectionString, stopWriting.Token);
         var random = new Random(9);
@@ -26,7 +27,15 @@ public sealed class CrashTests
         while (killed < Kills)
         {
             using var process = Start(cdc.Project.PathOf("shop_cdc.yaml"), cdc.Project.Root, "run");
-            await Task.Delay(TimeSpan.FromMilliseconds(3000 + random.Next(3000)));
+            // Kill while it applies: once the target's position has moved under this process, after a random extra moment.
+            var before = await cdc.Target.ScalarAsync<string>(Applied);
+            var waiting = Stopwatch.StartNew();
+            while (!process.HasExited && waiting.Elapsed < TimeSpan.FromSeconds(60) && await cdc.Target.ScalarAsync<string>(Applied) == before)
+            {
+                await Task.Delay(50);
+            }
+
+            await Task.Delay(random.Next(400));
             if (process.HasExited)
             {
                 // The server may still count the killed process as the slot's holder for a moment.
