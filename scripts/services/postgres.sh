@@ -51,7 +51,7 @@ sluice_pg_start() {
   port="$("$here/scripts/free-port.sh")"
   # fsync off: the cluster is thrown away after the run, and tests create many databases.
   local options="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c wal_level=logical"
-  options+=" -c max_connections=200 -c fsync=off -c full_page_writes=off -c max_wal_senders=10 -c max_replication_slots=10"
+  options+=" -c max_connections=200 -c fsync=off -c full_page_writes=off -c max_wal_senders=20 -c max_replication_slots=20"
   if ! "${as[@]}" "$bin/pg_ctl" -D "$base/data" -l "$base/server.log" -o "$options" -w -t 60 start >/dev/null; then
     echo "postgres: the server did not start, see $base/server.log:" >&2
     tail -5 "$base/server.log" >&2

@@ -1,3 +1,4 @@
+using Sluice.Cdc.Postgres;
 using Sluice.Connectors.DuckDb;
 using Sluice.Connectors.Files;
 using Sluice.Connectors.Html;
@@ -30,6 +31,7 @@ public static class BuiltInConnectors
             .AddHtml(settings)
             .AddPostgres(settings)
             .AddMySql(settings)
+            .AddPostgresCdc(settings)
             .AddSqlite(settings)
             .AddPipelineSensor();
 

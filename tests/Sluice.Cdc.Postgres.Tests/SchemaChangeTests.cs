@@ -1,0 +1,40 @@
+namespace Sluice.Cdc.Postgres.Tests;
+
+/// <summary>A column added to a source table mid-stream follows on_new_columns.</summary>
+public sealed class SchemaChangeTests
+{
+    [Fact]
+    public async Task With_evolve_a_new_source_column_is_added_to_the_mirror_with_its_values()
+    {
+        await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop);
+        await cdc.SetupAsync();
+        await cdc.Source.ExecuteAsync("INSERT INTO customers VALUES (90, 'before the change', NULL)");
+        await cdc.Source.ExecuteAsync("ALTER TABLE customers ADD COLUMN tier varchar(10)");
+        await cdc.Source.ExecuteAsync("INSERT INTO customers VALUES (91, 'after', NULL, 'gold'); UPDATE customers SET tier = 'silver' WHERE id = 1");
+
+        await cdc.DrainAsync();
+
+        Assert.Equal("character varying(10)", await cdc.Target.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'mirror.customers'::regclass AND attname = 'tier'"));
+        await cdc.AssertMirroredAsync("customers");
+    }
+
+    [Fact]
+    public async Task With_fail_the_drain_stops_naming_the_column_and_the_slot_keeps_the_changes()
+    {
+        await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop, extraOptions: "\n      on_new_columns: fail");
+        await cdc.SetupAsync();
+        await cdc.Source.ExecuteAsync("ALTER TABLE customers ADD COLUMN tier text");
+        await cdc.Source.ExecuteAsync("INSERT INTO customers VALUES (91, 'after', NULL, 'gold')");
+
+        var error = await Assert.ThrowsAsync<SchemaDriftException>(cdc.DrainAsync);
+
+        Assert.Equal(
+            "public.customers gained column(s) tier in the source, and on_new_columns is 'fail'. Add them to \"mirror\".\"customers\" by hand (or set on_new_columns: evolve) and run again; the slot has kept every change since.",
+            error.Message);
+        Assert.Equal(0L, await cdc.Target.ScalarAsync<long>("SELECT count(*) FROM mirror.customers WHERE id = 91"));
+
+        await cdc.Target.ExecuteAsync("ALTER TABLE mirror.customers ADD COLUMN tier text");
+        await cdc.DrainAsync();
+        await cdc.AssertMirroredAsync("customers");
+    }
+}
