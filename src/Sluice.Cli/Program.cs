@@ -20,6 +20,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     PauseCommand.Create(pause: true),
     PauseCommand.Create(pause: false),
     ContractCommand.Create(),
+    StateCommand.Create(),
 };
 root.Options.Add(CommonOptions.Metadata);
 

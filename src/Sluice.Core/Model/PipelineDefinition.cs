@@ -89,6 +89,8 @@ public sealed record TaskDefinition
     /// written (see <see cref="NewFieldsPolicies.Effective"/>).
     /// </summary>
     public NewFieldsPolicy? OnNewFields { get; init; }
+    /// <summary><c>incremental:</c> read only what changed since the last committed load; null reads the whole query.</summary>
+    public IncrementalDefinition? Incremental { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
     /// <summary>Where each of the task's keys (<c>input</c>, <c>depends_on</c>...) was written.</summary>
     public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>();

@@ -24,6 +24,7 @@ public static partial class PipelineYamlLoader
         var trigger = TriggerRule.AllSuccess;
         EmptyPolicy? onEmpty = null;
         NewFieldsPolicy? onNewFields = null;
+        IncrementalDefinition? incremental = null;
         string? quarantine = null;
         string? pool = null;
         var priority = 0;
@@ -57,6 +58,7 @@ public static partial class PipelineYamlLoader
                     break;
                 case "on_empty": onEmpty = ReadEmptyPolicy(value, nodes); break;
                 case "on_new_fields": onNewFields = ReadNewFieldsPolicy(value, nodes); break;
+                case "incremental": incremental = ReadIncremental(value, nodes, id); break;
                 case "with":
                     if (nodes.Mapping(value, $"'with' of task '{id}'") is { } with)
                     {
@@ -92,6 +94,7 @@ public static partial class PipelineYamlLoader
             Pool = pool,
             Priority = priority,
             OnNewFields = onNewFields,
+            Incremental = incremental,
             Location = nodes.At(idNode),
             KeyLocations = keyLocations,
         };
