@@ -208,7 +208,6 @@ internal sealed class RunExecution(
             if (watermarks is not null)
             {
                 // Only now are this task's loads committed: a watermark whose loads have all succeeded may move.
-                await Incremental.TestHold.ReachedAsync("before-watermark", cancellationToken);
                 await watermarks.CommitReadyAsync(recorder.Tasks, cancellationToken);
             }
         }

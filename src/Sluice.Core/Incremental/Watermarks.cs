@@ -67,6 +67,7 @@ internal sealed class Watermarks(PipelineDefinition pipeline, long runId, ICurso
                 continue;
             }
 
+            await TestHold.ReachedAsync("before-watermark", cancellationToken);
             var state = new CursorState { Pipeline = pipeline.Name, TaskId = pending.Task.Id, Column = pending.Column, Value = pending.Next, UpdatedAt = time.GetUtcNow(), RunId = runId };
             if (await store!.AdvanceCursorAsync(state, pending.Expected, cancellationToken))
             {
