@@ -106,8 +106,25 @@ public sealed record CursorValue(CursorKind Kind, string Text) : IComparable<Cur
         (CursorKind.Date, DateOnly day) when duration is { } d => From(day.ToDateTime(TimeOnly.MinValue) - d),
         (CursorKind.Integer, long n) when units is { } u => From(n - (long)Math.Ceiling(u)),
         (CursorKind.Decimal, decimal n) when units is { } u => From(n - u),
+        (CursorKind.Text, string text) when duration is { } d => TextTimeMinus(text, d),
         _ => this,
     };
+
+    /// <summary>
+    /// SQLite keeps timestamps as text: moved back in the same layout (space or T, Z kept), so it still
+    /// compares as text with the column. The fraction is dropped, which only moves the bound earlier.
+    /// </summary>
+    private CursorValue TextTimeMinus(string text, TimeSpan duration)
+    {
+        var zulu = text.EndsWith('Z');
+        if (text.Length < 19 || !DateTime.TryParse(zulu ? text[..^1] : text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return this;
+        }
+
+        var layout = text[10] == 'T' ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd HH:mm:ss";
+        return new(CursorKind.Text, (time - duration).ToString(layout, CultureInfo.InvariantCulture) + (zulu ? "Z" : string.Empty));
+    }
 
     /// <summary>Orders two values of the same kind; values of different kinds order by their text.</summary>
     public int CompareTo(CursorValue? other)
