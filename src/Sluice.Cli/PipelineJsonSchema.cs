@@ -41,6 +41,22 @@ internal static class PipelineJsonSchema
             ["on_empty"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "warn", "ok") }, "Empty data. Sink: fail (default) refuses a load that would remove rows with zero rows; warn or ok allow it. Source: warn (default) logs zero rows extracted; fail fails the task; ok says nothing."),
             ["on_new_fields"] = Describe(new JsonObject { ["enum"] = new JsonArray("fail", "evolve", "ignore") }, "Columns an output's contract does not name. fail (default for datasets with declared columns) fails the task; evolve (default for inferred contracts) publishes them and records the next contract version; ignore publishes them and records nothing. Removed columns and changed types always fail."),
             ["quarantine_output"] = Name(),
+            ["incremental"] = Describe(
+                new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["required"] = new JsonArray("cursor"),
+                    ["properties"] = new JsonObject
+                    {
+                        ["cursor"] = new JsonObject { ["type"] = "string" },
+                        ["initial"] = new JsonObject { ["type"] = new JsonArray("string", "number") },
+                        ["lookback"] = new JsonObject { ["type"] = new JsonArray("string", "number") },
+                        ["primary_key"] = names.DeepClone(),
+                        ["parameter"] = new JsonObject { ["type"] = "string" },
+                    },
+                },
+                "Read only rows whose cursor reached the last committed watermark (docs/incremental.md)."),
             ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
         };
         foreach (var (key, value) in retry)
