@@ -45,6 +45,22 @@ internal static class PipelineJsonSchema
             ["metrics"] = Describe(
                 new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
                 "Sinks (duckdb, postgres): name to DuckDB aggregate expression over the target table, recorded every run."),
+            ["incremental"] = Describe(
+                new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["required"] = new JsonArray("cursor"),
+                    ["properties"] = new JsonObject
+                    {
+                        ["cursor"] = new JsonObject { ["type"] = "string" },
+                        ["initial"] = new JsonObject { ["type"] = new JsonArray("string", "number") },
+                        ["lookback"] = new JsonObject { ["type"] = new JsonArray("string", "number") },
+                        ["primary_key"] = names.DeepClone(),
+                        ["parameter"] = new JsonObject { ["type"] = "string" },
+                    },
+                },
+                "Read only rows whose cursor reached the last committed watermark (docs/incremental.md)."),
             ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The connector's options." },
         };
         foreach (var (key, value) in retry)

@@ -21,6 +21,7 @@ var root = new RootCommand("Sluice: data pipelines that extract, transform, load
     PauseCommand.Create(pause: false),
     ContractCommand.Create(),
     CdcCommand.Create(),
+    StateCommand.Create(),
 };
 root.Options.Add(CommonOptions.Metadata);
 

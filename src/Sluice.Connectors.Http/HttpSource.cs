@@ -23,6 +23,8 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
 
     public IReadOnlyList<OptionSpec> Options => HttpSourceOptions.Specs;
 
+    public bool SupportsIncremental => true;
+
     public IEnumerable<string> Validate(TaskDefinition task) => HttpSourceOptions.Validate(task);
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
@@ -31,7 +33,7 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
         var options = context.Options;
         var client = HttpClientSettings.For(context);
         var paging = PagingOptions.Read(options);
-        var first = client.FirstUrl(options.GetRequiredString("url"), options.GetMap("query"), where);
+        var first = client.FirstUrl(options.GetRequiredString("url"), [.. options.GetMap("query"), .. BoundQuery(context.Incremental, where)], where);
         var method = options.GetChoice("method") == "post" ? HttpMethod.Post : HttpMethod.Get;
         var body = method == HttpMethod.Post ? options.GetString("body") ?? string.Empty : null;
         var template = new HttpRequestSpec(method, first, body, options.GetString("content_type")) { Headers = options.GetMap("headers") };
@@ -67,7 +69,19 @@ public sealed class HttpSource(DuckDbSettings? settings = null) : IConnector
         var declared = DeclaredColumns(context, output);
         DeclaredColumnsCheck.ThrowIfAbsent(declared, dataset.Fields, dataset.Rows, "record", where);
         var rows = await dataset.CompleteAsync(context.OutputPath(output), declared, where, cancellationToken);
-        return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
+        var cursor = context.Incremental is { } read && rows > 0 ? await StagedCursor.MaxAsync(context.OutputPath(output), read, where, settings, cancellationToken) : null;
+        return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows }, Cursor = cursor };
+    }
+
+    /// <summary>The API's own filter: the lower bound as a query parameter (<c>updated_since</c> unless named).</summary>
+    private static IEnumerable<KeyValuePair<string, string>> BoundQuery(Incremental.IncrementalRead? read, string where)
+    {
+        if (read?.Upper is not null)
+        {
+            throw new NonRetryableException($"{where}: an HTTP source sends only a lower bound ('{read.QueryParameter}'), so it cannot replay a range that ends; replay with --cursor-from alone, or use --full-refresh.");
+        }
+
+        return read?.Lower is { } lower ? [new(read.QueryParameter, lower.Text)] : [];
     }
 
     /// <summary>The task's columns option, else the output dataset's declared columns, else none (inferred).</summary>

@@ -26,6 +26,8 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
         OptionSpec.Text("schema", "Schema of 'table'.", @default: "public"),
     ];
 
+    public bool SupportsIncremental => true;
+
     public IEnumerable<string> Validate(TaskDefinition task)
     {
         var hasQuery = task.Options.Find("query") is not null;
@@ -45,9 +47,13 @@ public sealed class PostgresSource(DuckDbSettings? settings = null) : IConnector
         var where = $"task '{context.Task.Id}' reading from {endpoint}";
         try
         {
-            context.Log($"reading from {endpoint.Host}:{endpoint.Port}/{endpoint.Database}");
-            var rows = await ExtractAsync(context, command, context.OutputPath(output), where, cancellationToken);
-            return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
+            var columns = await DescribeAsync(command, where, cancellationToken);
+            await using var snapshot = context.Incremental is null ? null : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            var cursor = context.Incremental is { } read ? await PostgresIncremental.ApplyAsync(read, command, snapshot!, columns, where, cancellationToken) : null;
+            command.UnknownResultTypeList = columns.Select(c => c.AsText).ToArray();
+            context.Log($"reading {columns.Count} column(s) from {endpoint.Host}:{endpoint.Port}/{endpoint.Database}");
+            var rows = await StageAsync(context, command, columns, context.OutputPath(output), cancellationToken);
+            return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows }, Cursor = cursor };
         }
         catch (Exception e) when (PostgresErrors.IsTranslatable(e, cancellationToken))
         {

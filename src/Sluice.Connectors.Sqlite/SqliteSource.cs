@@ -20,6 +20,8 @@ public sealed class SqliteSource(DuckDbSettings? settings = null) : IConnector
         OptionSpec.Text("table", "A table (or view) to read whole, instead of a query."),
     ];
 
+    public bool SupportsIncremental => true;
+
     public IEnumerable<string> Validate(TaskDefinition task)
     {
         if ((task.Options.Find("query") is null) == (task.Options.Find("table") is null))
@@ -52,6 +54,9 @@ public sealed class SqliteSource(DuckDbSettings? settings = null) : IConnector
         long row = 0;
         try
         {
+            // One read transaction: the highest cursor and the rows come from the same snapshot of the file.
+            await using var snapshot = context.Incremental is null ? null : connection.BeginTransaction(deferred: true);
+            var cursor = context.Incremental is { } read ? await SqliteIncremental.ApplyAsync(read, command, snapshot!, where, Parameter, cancellationToken) : null;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             // Before the first Read the reader already holds the first row, so undeclared columns get its storage class.
             var declared = await DeclaredTypesAsync(connection, reader, cancellationToken);
@@ -72,7 +77,7 @@ public sealed class SqliteSource(DuckDbSettings? settings = null) : IConnector
             }
 
             var rows = await writer.CompleteAsync(context.OutputPath(output), cancellationToken);
-            return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
+            return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows }, Cursor = cursor };
         }
         catch (SqliteException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -129,7 +134,7 @@ public sealed class SqliteSource(DuckDbSettings? settings = null) : IConnector
         }
     }
 
-    private static object Parameter(object? value) => value switch
+    internal static object Parameter(object? value) => value switch
     {
         null => DBNull.Value,
         DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),

@@ -111,6 +111,19 @@ internal static class PostgresSchema
         );
         CREATE INDEX contract_observations_by_dataset ON {S}.contract_observations (pipeline, dataset, id);
         """,
+        // 3: incremental cursors (watermarks): the last cursor value a committed load saw, per pipeline and task.
+        """
+        CREATE TABLE {S}.cursors (
+            pipeline text NOT NULL,
+            task_id text NOT NULL,
+            column_name text NOT NULL,
+            kind text NOT NULL,
+            value text NOT NULL,
+            updated_at timestamptz NOT NULL,
+            run_id bigint,
+            PRIMARY KEY (pipeline, task_id)
+        );
+        """,
     ];
 
     /// <summary>A quoted identifier: any schema name is safe in SQL text.</summary>

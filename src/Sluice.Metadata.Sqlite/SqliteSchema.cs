@@ -129,5 +129,18 @@ internal static class SqliteSchema
         """
         CREATE INDEX task_instances_by_state ON task_instances (run_id, state);
         """,
+        // 8: incremental cursors (watermarks): the last cursor value a committed load saw, per pipeline and task.
+        """
+        CREATE TABLE cursors (
+            pipeline TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            column_name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            run_id INTEGER,
+            PRIMARY KEY (pipeline, task_id)
+        );
+        """,
     ];
 }

@@ -18,12 +18,13 @@ internal static class RunCommand
         var queue = CommonOptions.Queue();
         var report = new Option<string?>("--report") { Description = "Also write the run's JSON report (always kept in <state>/reports/) to this file." };
         var stateDir = CommonOptions.StateDirectory();
-        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, wait, queue, report, stateDir };
+        var (fullRefresh, cursorFrom, cursorTo) = CursorOptions.Create();
+        var command = new Command("run", "Run a pipeline's DAG for one data interval.") { pipeline, date, resume, parallel, wait, queue, report, stateDir, fullRefresh, cursorFrom, cursorTo };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var definition = PipelineLocator.Load(parse.GetValue(pipeline)!);
             var logicalDate = CommonOptions.ParseDate(parse.GetValue(date) ?? "yesterday", "--date");
-            var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait), Queued = parse.GetValue(queue) };
+            var request = new RunRequest { LogicalDate = logicalDate, Resume = parse.GetValue(resume), MaxParallelTasks = parse.GetValue(parallel), WaitForOtherRun = parse.GetValue(wait), Queued = parse.GetValue(queue), Cursors = CursorOptions.Read(parse, fullRefresh, cursorFrom, cursorTo) };
             var state = SluiceHost.StateDirectory(parse.GetValue(stateDir));
             var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), state);
             using var telemetry = SluiceHost.StartTelemetry();

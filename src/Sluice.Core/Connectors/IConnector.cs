@@ -23,6 +23,9 @@ public interface IConnector
     /// <summary>Whether the task may set <c>on_bad_rows: quarantine</c>: it finds bad rows and can set them aside.</summary>
     bool SupportsQuarantine => Kind == TaskKind.Source;
 
+    /// <summary>Whether the source applies <see cref="TaskContext.Incremental"/> and reports <see cref="TaskOutcome.Cursor"/>.</summary>
+    bool SupportsIncremental => false;
+
     Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken);
 }
 
@@ -38,6 +41,9 @@ public sealed record TaskOutcome
     /// later (<see cref="Sensors.SensorSettings"/>) and this attempt does not count as a try.
     /// </summary>
     public string? Waiting { get; init; }
+
+    /// <summary>An incremental source's highest cursor value among the rows it read; null when it read none.</summary>
+    public Incremental.CursorValue? Cursor { get; init; }
 
     public long TotalRows => RowsWritten.Values.Sum();
 }

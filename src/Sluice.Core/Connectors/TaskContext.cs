@@ -22,6 +22,9 @@ public sealed class TaskContext
     /// <summary>The run history, for tasks that look at other runs (the <c>pipeline</c> sensor); null when there is none.</summary>
     public State.IMetadataStore? Store { get; init; }
 
+    /// <summary>For a task with <c>incremental:</c>, the cursor bounds to read between; null reads everything.</summary>
+    public Incremental.IncrementalRead? Incremental { get; init; }
+
     /// <summary>The clock of the run, so time-dependent checks follow a test's fake clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

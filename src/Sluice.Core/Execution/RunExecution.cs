@@ -17,7 +17,8 @@ internal sealed class RunExecution(
     RunRecorder recorder,
     TaskAttempt attempts,
     PoolGate pools,
-    TimeProvider time)
+    TimeProvider time,
+    Incremental.Watermarks? watermarks = null)
 {
     private readonly PipelineGraph _graph = PipelineGraph.Of(pipeline);
 
@@ -202,6 +203,12 @@ internal sealed class RunExecution(
             if (outcome.RowsQuarantined > 0)
             {
                 recorder.Log(task.Id, $"{outcome.RowsQuarantined} row(s) quarantined to dataset '{task.EffectiveQuarantineOutput}'", "warning");
+            }
+
+            if (watermarks is not null)
+            {
+                // Only now are this task's loads committed: a watermark whose loads have all succeeded may move.
+                await watermarks.CommitReadyAsync(recorder.Tasks, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -19,6 +19,9 @@ public sealed record RunRequest
 
     /// <summary>Run the tasks through the task queue, on <c>sluice worker</c> processes, instead of in this process.</summary>
     public bool Queued { get; init; }
+
+    /// <summary>How incremental sources choose their bounds: from the watermark, a full refresh, or a replayed range.</summary>
+    public Incremental.CursorRequest Cursors { get; init; } = Incremental.CursorRequest.Default;
 }
 
 public sealed record RunResult(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks)

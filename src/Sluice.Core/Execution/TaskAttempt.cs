@@ -28,7 +28,8 @@ internal sealed class TaskAttempt(
     State.IMetadataStore? store = null,
     ICheckRunner? checkRunner = null,
     IEventLog? history = null,
-    IContractStore? contractStore = null)
+    IContractStore? contractStore = null,
+    Incremental.Watermarks? watermarks = null)
 {
     private readonly ContractEnforcement? _contracts =
         inspector is null ? null : new(pipeline, runId, interval, inspector, contractStore, time, emit);
@@ -69,7 +70,13 @@ internal sealed class TaskAttempt(
             Catalog = catalog,
             Store = store,
             Time = time,
+            Incremental = watermarks is null ? null : await watermarks.ReadForAsync(task, token),
         };
+        if (context.Incremental is { } read)
+        {
+            context.Log(read.Describe());
+        }
+
         await artifacts.FetchAsync(task.Inputs, token);
         var outcome = await connector.ExecuteAsync(context, token);
         EmptySourceCheck.Apply(task, outcome, interval, context.Log, payload => emit(EventTypes.EmptyInterval, task.Id, payload));
@@ -84,6 +91,11 @@ internal sealed class TaskAttempt(
 
         await artifacts.UploadStagedAsync(task.AllOutputs, token);
         await contracts.SaveAsync(token);
+        if (context.Incremental is { } incremental)
+        {
+            watermarks!.Extracted(task, incremental, outcome);
+        }
+
         return outcome;
     }
 

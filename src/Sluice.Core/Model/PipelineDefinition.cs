@@ -93,6 +93,8 @@ public sealed record TaskDefinition
     public IReadOnlyList<CheckDefinition> Checks { get; init; } = [];
     /// <summary>Sinks: metrics of the target table, recorded after the load commits.</summary>
     public IReadOnlyList<MetricDefinition> Metrics { get; init; } = [];
+    /// <summary><c>incremental:</c> read only what changed since the last committed load; null reads the whole query.</summary>
+    public IncrementalDefinition? Incremental { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.Code("<code>");
     /// <summary>Where each of the task's keys (<c>input</c>, <c>depends_on</c>...) was written.</summary>
     public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>();

@@ -12,13 +12,16 @@ public static class WorkerRequirements
     /// <summary>One error per task that reads another task's dataset, at that task, when nothing shares the datasets.</summary>
     public static IReadOnlyList<PipelineError> Check(PipelineDefinition pipeline, bool sharedStateFolder)
     {
+        // Workers do not carry a source's new watermark to the loads that commit it yet: refused, not silently never advanced.
+        var errors = pipeline.Tasks.Where(t => t.Incremental is not null)
+            .Select(t => new PipelineError(t.LocationOf("incremental"), $"task '{t.Id}' is incremental, and incremental sources run in the local mode only for now; run without --queue."))
+            .ToList();
         if (sharedStateFolder || pipeline.ArtifactStore is not null)
         {
-            return [];
+            return errors;
         }
 
         var graph = PipelineGraph.Of(pipeline);
-        var errors = new List<PipelineError>();
         foreach (var task in pipeline.Tasks)
         {
             var read = task.Inputs.FirstOrDefault(i => graph.ProducerOf(i) is not null);

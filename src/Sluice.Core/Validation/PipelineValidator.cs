@@ -158,6 +158,11 @@ public static partial class PipelineValidator
             errors.Add(new(task.LocationOf("on_bad_rows"), $"task '{task.Id}': on_bad_rows: quarantine applies to tasks that find bad rows (sources, and transform 'steps'); {OptionValidator.KindWord(task.Kind)} '{task.Connector}' cannot set rows aside."));
         }
 
+        if (task.Incremental is not null && connector is not null && !connector.SupportsIncremental)
+        {
+            errors.Add(new(task.LocationOf("incremental"), $"task '{task.Id}': incremental applies to sources that read by a cursor (postgres, sqlite, http); {OptionValidator.KindWord(task.Kind)} '{task.Connector}' cannot. Remove 'incremental', or read with one of those sources."));
+        }
+
         if (task.OnEmpty is not null && task.Kind == TaskKind.Transform)
         {
             // Said and ignored would be worse than refused: the user expects it to guard something.

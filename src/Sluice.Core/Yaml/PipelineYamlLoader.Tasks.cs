@@ -24,6 +24,7 @@ public static partial class PipelineYamlLoader
         var trigger = TriggerRule.AllSuccess;
         EmptyPolicy? onEmpty = null;
         NewFieldsPolicy? onNewFields = null;
+        IncrementalDefinition? incremental = null;
         string? quarantine = null;
         string? pool = null;
         var priority = 0;
@@ -61,6 +62,7 @@ public static partial class PipelineYamlLoader
                 case "on_new_fields": onNewFields = ReadNewFieldsPolicy(value, nodes); break;
                 case "checks": checks.AddRange(ReadChecks(value, nodes, $"the table of task '{id}'")); break;
                 case "metrics": metrics.AddRange(ReadMetrics(value, nodes, $"the table of task '{id}'")); break;
+                case "incremental": incremental = ReadIncremental(value, nodes, id); break;
                 case "with":
                     if (nodes.Mapping(value, $"'with' of task '{id}'") is { } with)
                     {
@@ -98,6 +100,7 @@ public static partial class PipelineYamlLoader
             OnNewFields = onNewFields,
             Checks = checks,
             Metrics = metrics,
+            Incremental = incremental,
             Location = nodes.At(idNode),
             KeyLocations = keyLocations,
         };

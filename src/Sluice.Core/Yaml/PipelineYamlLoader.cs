@@ -19,7 +19,7 @@ public static partial class PipelineYamlLoader
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
     private static readonly string[] TaskKeys =
-        [.. RetryKeys, "source", "transform", "sink", "sensor", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "on_empty", "on_new_fields", "quarantine_output", "trigger_rule", "pool", "priority", "with", "description", "checks", "metrics"];
+        [.. RetryKeys, "source", "transform", "sink", "sensor", "input", "inputs", "output", "outputs", "depends_on", "on_bad_rows", "on_empty", "on_new_fields", "quarantine_output", "trigger_rule", "pool", "priority", "with", "description", "checks", "metrics", "incremental"];
 
     public static PipelineDefinition LoadFile(string path)
     {

@@ -31,12 +31,12 @@ internal sealed class TestProject : IDisposable
     }
 
     /// <summary>Loads pipeline.yaml as the CLI does, with connections.yaml and secrets.env beside it.</summary>
-    public async Task<RunResult> RunAsync(string date = "2024-03-01", IRunObserver? observer = null, ConnectorCatalog? catalog = null)
+    public async Task<RunResult> RunAsync(string date = "2024-03-01", IRunObserver? observer = null, ConnectorCatalog? catalog = null, Incremental.CursorRequest? cursors = null)
     {
         var pipeline = PipelineYamlLoader.LoadFile(PathOf("pipeline.yaml"));
         await using var store = await SqliteMetadataStore.OpenAsync(MetadataFile);
         var runner = SluiceHost.Runner(catalog ?? SluiceHost.Catalog(), store, StateDirectory);
-        return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture) }, observer);
+        return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), Cursors = cursors ?? Incremental.CursorRequest.Default }, observer);
     }
 
     public async Task<RunResult> RunOkAsync(string date = "2024-03-01", IRunObserver? observer = null)

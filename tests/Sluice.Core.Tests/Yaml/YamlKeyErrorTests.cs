@@ -7,7 +7,7 @@ public sealed class YamlKeyErrorTests
 {
     private const string TopLevelKeys = "anomalies, artifacts, catchup, datasets, defaults, description, end_date, interval, max_active_runs, max_parallel_tasks, name, params, schedule, sla, start_date, tasks, timezone";
     private const string TaskKeys =
-        "checks, depends_on, description, input, inputs, max_retry_delay, metrics, on_bad_rows, on_empty, on_new_fields, output, outputs, pool, priority, quarantine_output, retries, retry_backoff, retry_delay, sensor, sink, source, timeout, transform, trigger_rule, with";
+        "checks, depends_on, description, incremental, input, inputs, max_retry_delay, metrics, on_bad_rows, on_empty, on_new_fields, output, outputs, pool, priority, quarantine_output, retries, retry_backoff, retry_delay, sensor, sink, source, timeout, transform, trigger_rule, with";
 
     [Fact]
     public void Unknown_top_level_key_is_located_and_suggests_the_near_miss()
