@@ -111,7 +111,7 @@ public sealed class CliTests : IDisposable
         var result = await CliProcess.RunAsync(_project.Root, null, "run", "pipeline.yaml", "--date", "2024-03-01");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("pipeline.yaml:3:22: task 'extract': unknown source connector 'filez'. Did you mean 'files'? Valid: duckdb, files, html, http, mysql, postgres, s3, sqlite.", result.Error);
+        Assert.Contains("pipeline.yaml:3:22: task 'extract': unknown source connector 'filez'. Did you mean 'files'? Valid: duckdb, files, html, http, mysql, postgres, postgres_cdc, s3, sqlite.", result.Error);
         Assert.False(Directory.Exists(Path.Combine(_project.Root, ".sluice", "artifacts")));
     }
 
