@@ -1,3 +1,4 @@
+using Sluice.Connectors;
 using System.Net.Sockets;
 using MySqlConnector;
 
@@ -118,25 +119,7 @@ public static class MySqlConnections
 
         // Unreachable is transient (the server may be restarting), so this one stays retryable.
         return new SluiceException(
-            $"{endpoint}: could not connect to {endpoint.Host}:{endpoint.Port}: {Reason(e)}. " +
+            $"{endpoint}: could not connect to {endpoint.Host}:{endpoint.Port}: {NetworkFailure.Reason(e)}. " +
             "Check that MySQL/MariaDB is running and listening there (bind-address, port, firewall) and that the connection's host and port are right.");
-    }
-
-    internal static string Reason(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is SocketException socket)
-            {
-                return socket.Message.TrimEnd('.');
-            }
-
-            if (inner is TimeoutException)
-            {
-                return "timed out";
-            }
-        }
-
-        return e.Message.TrimEnd('.');
     }
 }

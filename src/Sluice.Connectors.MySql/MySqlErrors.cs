@@ -35,6 +35,6 @@ internal static class MySqlErrors
 
         // The connection broke (server restart, KILL, network): the open transaction died with it, so
         // nothing was committed and a retry starts clean.
-        return new SluiceException($"{where}: the connection to the server was lost ({MySqlConnections.Reason(e)}). Nothing was committed; " + RetryNote.For(context));
+        return new SluiceException($"{where}: the connection to the server was lost ({NetworkFailure.Reason(e)}). Nothing was committed; " + RetryNote.For(context));
     }
 }

@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Sluice.Connectors;
 using Npgsql;
 
 namespace Sluice.Connectors.Postgres;
@@ -114,28 +114,10 @@ public static class PostgresConnections
             return check is null ? new SluiceException($"{message} {RetryNote.For(context)}") : new NonRetryableException($"{message} {check}");
         }
 
-        var reason = Reason(e);
+        var reason = NetworkFailure.Reason(e);
         // Unreachable is transient (the server may be restarting), so this one stays retryable.
         return new SluiceException(
             $"{endpoint}: could not connect to {endpoint.Host}:{endpoint.Port}: {reason}. " +
             "Check that PostgreSQL is running and listening there (listen_addresses, port, firewall) and that the connection's host and port are right.");
-    }
-
-    internal static string Reason(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is SocketException socket)
-            {
-                return socket.Message.TrimEnd('.');
-            }
-
-            if (inner is TimeoutException)
-            {
-                return "timed out";
-            }
-        }
-
-        return e.Message.TrimEnd('.');
     }
 }

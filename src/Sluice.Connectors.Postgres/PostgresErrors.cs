@@ -31,7 +31,7 @@ internal static class PostgresErrors
 
         // The connection broke (server restart, pg_terminate_backend, network): the open transaction
         // died with it, so nothing was committed and a retry starts clean.
-        return new SluiceException($"{where}: the connection to PostgreSQL was lost ({PostgresConnections.Reason(e)}). Nothing was committed; " + RetryNote.For(context));
+        return new SluiceException($"{where}: the connection to PostgreSQL was lost ({NetworkFailure.Reason(e)}). Nothing was committed; " + RetryNote.For(context));
     }
 
     /// <summary>Connection exceptions, shutdowns, serialization failures, deadlocks and resource shortages.</summary>

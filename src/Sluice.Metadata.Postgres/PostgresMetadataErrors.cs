@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Sluice.Connectors;
 using Npgsql;
 using Sluice.State;
 using Sluice.Templating;
@@ -30,25 +30,7 @@ internal static class PostgresMetadataErrors
         }
 
         return new MetadataStoreUnavailableException(
-            masker.Apply($"cannot reach the metadata store at {settings.Host}:{settings.Port} ({Reason(e)}; {settings}). Check that PostgreSQL is running and listening there, or fix SLUICE_METADATA / --metadata."),
+            masker.Apply($"cannot reach the metadata store at {settings.Host}:{settings.Port} ({NetworkFailure.Reason(e)}; {settings}). Check that PostgreSQL is running and listening there, or fix SLUICE_METADATA / --metadata."),
             e);
-    }
-
-    private static string Reason(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is SocketException socket)
-            {
-                return socket.Message.TrimEnd('.');
-            }
-
-            if (inner is TimeoutException)
-            {
-                return "timed out";
-            }
-        }
-
-        return e.Message.TrimEnd('.');
     }
 }
