@@ -25,13 +25,7 @@ public static class MySqlConnections
             new("mysqlconnector", OptionKind.StringMap, "Extra MySqlConnector connection string options, e.g. { 'Default Command Timeout': '0' }."),
         ]);
 
-    /// <summary>Where a connection points, for messages: never the password.</summary>
-    internal sealed record Endpoint(string Name, string Host, int Port, string Database, string Username)
-    {
-        public override string ToString() => $"connection '{Name}' (mysql at {Host}:{Port}, database '{Database}', user '{Username}')";
-    }
-
-    internal static (MySqlConnectionStringBuilder Builder, Endpoint Endpoint) Describe(TaskContext context, string option = "connection")
+    internal static (MySqlConnectionStringBuilder Builder, ServerEndpoint Endpoint) Describe(TaskContext context, string option = "connection")
     {
         var name = context.Options.GetRequiredString(option);
         var options = context.Connection(option);
@@ -77,11 +71,11 @@ public static class MySqlConnections
             }
         }
 
-        return (builder, new Endpoint(name, builder.Server, (int)builder.Port, builder.Database, builder.UserID));
+        return (builder, new ServerEndpoint("mysql", name, builder.Server, (int)builder.Port, builder.Database, builder.UserID));
     }
 
     /// <summary>Opens the task's connection; failures name the connection and what to check, never the password.</summary>
-    internal static async Task<(MySqlConnection Connection, Endpoint Endpoint)> OpenAsync(TaskContext context, CancellationToken cancellationToken)
+    internal static async Task<(MySqlConnection Connection, ServerEndpoint Endpoint)> OpenAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var (builder, endpoint) = Describe(context);
         var connection = new MySqlConnection(builder.ConnectionString);
@@ -101,25 +95,21 @@ public static class MySqlConnections
         }
     }
 
-    private static SluiceException OpenFailure(Exception e, Endpoint endpoint, TaskContext context)
+    private static SluiceException OpenFailure(Exception e, ServerEndpoint endpoint, TaskContext context)
     {
         if (e is MySqlException { ErrorCode: not MySqlErrorCode.UnableToConnectToHost } my && my.Number != 0)
         {
             var check = my.ErrorCode switch
             {
                 MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied =>
-                    $"Check the username and the password (set it as ${{VAR}}, e.g. SLUICE_CONNECTION__{endpoint.Name.ToUpperInvariant()}__PASSWORD), and that the user may connect from this host.",
+                    $"Check the username and the password ({endpoint.PasswordHint}), and that the user may connect from this host.",
                 MySqlErrorCode.UnknownDatabase => "Check the database name, or create the database.",
                 MySqlErrorCode.ConnectionCountError or MySqlErrorCode.TooManyUserConnections => null,
                 _ => "Check the connection's options.",
             };
-            var message = $"{endpoint}: the server refused the connection: {my.Message.TrimEnd('.')} ({my.Number}).";
-            return check is null ? new SluiceException($"{message} {RetryNote.For(context)}") : new NonRetryableException($"{message} {check}");
+            return endpoint.Refused(my.Message, my.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), check, context);
         }
 
-        // Unreachable is transient (the server may be restarting), so this one stays retryable.
-        return new SluiceException(
-            $"{endpoint}: could not connect to {endpoint.Host}:{endpoint.Port}: {NetworkFailure.Reason(e)}. " +
-            "Check that MySQL/MariaDB is running and listening there (bind-address, port, firewall) and that the connection's host and port are right.");
+        return endpoint.Unreachable(e, "MySQL/MariaDB", "bind-address");
     }
 }

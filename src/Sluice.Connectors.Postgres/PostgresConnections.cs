@@ -24,13 +24,7 @@ public static class PostgresConnections
             new("npgsql", OptionKind.StringMap, "Extra Npgsql connection string keywords, e.g. { 'Command Timeout': '0', 'Application Name': 'sluice' }."),
         ]);
 
-    /// <summary>Where a connection points, for messages: never the password.</summary>
-    internal sealed record Endpoint(string Name, string Host, int Port, string Database, string Username)
-    {
-        public override string ToString() => $"connection '{Name}' (postgres at {Host}:{Port}, database '{Database}', user '{Username}')";
-    }
-
-    internal static (NpgsqlConnectionStringBuilder Builder, Endpoint Endpoint) Describe(TaskContext context, string option = "connection")
+    internal static (NpgsqlConnectionStringBuilder Builder, ServerEndpoint Endpoint) Describe(TaskContext context, string option = "connection")
     {
         var name = context.Options.GetRequiredString(option);
         var options = context.Connection(option);
@@ -78,11 +72,11 @@ public static class PostgresConnections
             }
         }
 
-        return (builder, new Endpoint(name, builder.Host!, builder.Port, builder.Database!, builder.Username!));
+        return (builder, new ServerEndpoint("postgres", name, builder.Host!, builder.Port, builder.Database!, builder.Username!));
     }
 
     /// <summary>Opens the task's connection; failures name the connection and what to check, never the password.</summary>
-    internal static async Task<(NpgsqlConnection Connection, Endpoint Endpoint)> OpenAsync(TaskContext context, CancellationToken cancellationToken)
+    internal static async Task<(NpgsqlConnection Connection, ServerEndpoint Endpoint)> OpenAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var (builder, endpoint) = Describe(context);
         var connection = new NpgsqlConnection(builder.ConnectionString);
@@ -98,26 +92,21 @@ public static class PostgresConnections
         }
     }
 
-    private static SluiceException OpenFailure(Exception e, Endpoint endpoint, TaskContext context)
+    private static SluiceException OpenFailure(Exception e, ServerEndpoint endpoint, TaskContext context)
     {
         if (e is PostgresException pg)
         {
             var check = pg.SqlState switch
             {
                 PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification =>
-                    $"Check the username and the password (set it as ${{VAR}}, e.g. SLUICE_CONNECTION__{endpoint.Name.ToUpperInvariant()}__PASSWORD).",
+                    $"Check the username and the password ({endpoint.PasswordHint}).",
                 PostgresErrorCodes.InvalidCatalogName => "Check the database name, or create the database.",
                 PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.CannotConnectNow => null,
                 _ => "Check the connection's options.",
             };
-            var message = $"{endpoint}: the server refused the connection: {pg.MessageText} ({pg.SqlState}).";
-            return check is null ? new SluiceException($"{message} {RetryNote.For(context)}") : new NonRetryableException($"{message} {check}");
+            return endpoint.Refused(pg.MessageText, pg.SqlState, check, context);
         }
 
-        var reason = NetworkFailure.Reason(e);
-        // Unreachable is transient (the server may be restarting), so this one stays retryable.
-        return new SluiceException(
-            $"{endpoint}: could not connect to {endpoint.Host}:{endpoint.Port}: {reason}. " +
-            "Check that PostgreSQL is running and listening there (listen_addresses, port, firewall) and that the connection's host and port are right.");
+        return endpoint.Unreachable(e, "PostgreSQL", "listen_addresses");
     }
 }
