@@ -66,7 +66,9 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
 
             if (relation != "s0" && step.RereadsInput(new StepInput(relation, columns, _values)))
             {
-                relation = await StoreAsync(relation, cancellationToken);
+                var needed = Needed(steps, i, columns);
+                relation = await StoreAsync(relation, needed, cancellationToken);
+                columns = needed is null ? columns : columns.Where(c => needed.Contains(c.Name)).ToList();
             }
 
             var input = new StepInput(relation, columns, _values);
@@ -106,12 +108,53 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     /// step above, once per query. The staged input itself (s0) is only a scan and is never stored.
     /// A table keeps the order it was filled in, so steps that keep row order still do.
     /// </summary>
-    private async Task<string> StoreAsync(string relation, CancellationToken cancellationToken)
+    private async Task<string> StoreAsync(string relation, IReadOnlyList<string>? columns, CancellationToken cancellationToken)
     {
         await PublishValuesAsync(cancellationToken);
         var table = relation + "_stored";
-        await session.ExecuteAsync($"CREATE TEMP TABLE {table} AS SELECT * FROM {relation}", [], cancellationToken);
+        var select = columns is null ? "*" : string.Join(", ", columns.Select(StepInput.Q));
+        await session.ExecuteAsync($"CREATE TEMP TABLE {table} AS SELECT {select} FROM {relation}", [], cancellationToken);
         return table;
+    }
+
+    /// <summary>
+    /// The columns of <paramref name="columns"/> that the steps from <paramref name="from"/> on can
+    /// still read, when an aggregate or a select ahead keeps only the ones named and no step before it
+    /// may read others (user SQL, a duplicate check over every column); else null, for all of them.
+    /// A stored copy then leaves out what nothing reads, and DuckDB does not compute it. Rows set aside
+    /// for quarantine keep every column, so a task that quarantines stores everything.
+    /// The steps in between create no columns, so every name they read is already there.
+    /// </summary>
+    private IReadOnlyList<string>? Needed(IReadOnlyList<Step> steps, int from, IReadOnlyList<(string Name, string Type)> columns)
+    {
+        if (context.Task.EffectiveQuarantineOutput is not null)
+        {
+            return null;
+        }
+
+        var read = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var step in steps.Skip(from))
+        {
+            if (!step.ReadsOnlyReferencedColumns)
+            {
+                return null;
+            }
+
+            read.UnionWith(step.ReferencedColumns);
+            if (step.KeepsOnlyReferencedColumns)
+            {
+                if (read.Any(r => !columns.Any(c => string.Equals(c.Name, r, StringComparison.OrdinalIgnoreCase))))
+                {
+                    // A misspelt column: its error lists every column there is, to suggest the right one.
+                    return null;
+                }
+
+                var kept = columns.Select(c => c.Name).Where(n => StepInput.IsHidden(n) || read.Contains(n)).ToList();
+                return kept.Count == columns.Count ? null : kept;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

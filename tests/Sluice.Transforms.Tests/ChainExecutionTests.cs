@@ -93,6 +93,34 @@ public sealed class ChainExecutionTests : IDisposable
         Assert.Equal(InputRows, _probed);
     }
 
+    [Fact]
+    public async Task A_stored_copy_leaves_out_the_columns_no_later_step_reads_and_they_are_never_computed()
+    {
+        // The median fill stores its input; only day and amount reach the aggregate, so 'seen' (whose
+        // probe counts every row it is computed for) is neither stored nor computed.
+        _h.Write(OrdersCsv, Orders, """
+            - derive: { seen: "probe(id)" }
+            - fill_null: { amount: { strategy: median } }
+            - aggregate: { by: [day], metrics: { total: sum(amount) } }
+            """);
+        var output = await RunAsync();
+        Assert.Equal(["03/02/2024", "2024-03-01", "2024-03-02", "2024-03-03"], output.Column("day"));
+        Assert.Equal([7.5, 20.5, 23.0, 919.5], output.Column("total")); // 2 got the median, 10.5
+        Assert.Equal(0, _probed);
+    }
+
+    [Fact]
+    public async Task Without_an_aggregate_or_select_ahead_a_stored_copy_keeps_every_column()
+    {
+        _h.Write(OrdersCsv, Orders, """
+            - derive: { seen: "probe(id)" }
+            - fill_null: { amount: { strategy: median } }
+            """);
+        var output = await RunAsync();
+        Assert.Equal(Enumerable.Repeat((object?)true, InputRows), output.Column("seen"));
+        Assert.Equal(InputRows, _probed);
+    }
+
     private async Task<Table> RunAsync()
     {
         var settings = new DuckDbSettings { ConfigureSession = RegisterProbe };

@@ -21,6 +21,10 @@ internal sealed partial class AggregateStep : Step
     public override IEnumerable<string> ReferencedColumns =>
         By.Concat(Metrics.Where(m => m.Column != "*").Select(m => m.Column)).Concat(Bucket is { } b ? [b.Column] : []);
 
+    public override bool ReadsOnlyReferencedColumns => true;
+
+    public override bool KeepsOnlyReferencedColumns => true;
+
     public static Step Parse(StepArguments args)
     {
         args.RejectUnknown("by", "time_bucket", "metrics", "keep_null_groups");

@@ -18,6 +18,9 @@ internal sealed class DropDuplicatesStep : Step
 
     public override IEnumerable<string> ReferencedColumns => OrderBy is null ? Subset : Subset.Append(OrderBy);
 
+    // Over every column (no subset) it reads them all.
+    public override bool ReadsOnlyReferencedColumns => Subset.Count > 0;
+
     public static Step Parse(StepArguments args)
     {
         args.RejectUnknown("subset", "keep", "order_by");

@@ -9,6 +9,8 @@ internal sealed class DropNullStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Columns;
 
+    public override bool ReadsOnlyReferencedColumns => true;
+
     public override bool KeepsRowOrder => true;
 
     public static Step Parse(StepArguments args)

@@ -17,6 +17,8 @@ internal sealed class FillNullStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Fills.Select(f => f.Column).Concat(By);
 
+    public override bool ReadsOnlyReferencedColumns => true;
+
     /// <summary>Constants only: a plain projection. Statistics and previous/next read other rows.</summary>
     public override bool KeepsRowOrder => Fills.All(f => f.Strategy == "value");
 

@@ -24,6 +24,9 @@ internal sealed class MapValuesStep : Step
 
     public override IEnumerable<string> ReferencedColumns => [Column];
 
+    // A new output column would meet a column of that name left out of a stored copy, and not fail as it should.
+    public override bool ReadsOnlyReferencedColumns => Output is null || string.Equals(Output, Column, StringComparison.OrdinalIgnoreCase);
+
     public override bool KeepsRowOrder => true;
 
     public static Step Parse(StepArguments args)

@@ -31,6 +31,8 @@ internal sealed class NormalizeStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Columns;
 
+    public override bool ReadsOnlyReferencedColumns => true;
+
     public override bool KeepsRowOrder => true;
 
     public bool Parses => ParseAs != "none";

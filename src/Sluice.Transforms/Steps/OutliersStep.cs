@@ -21,6 +21,8 @@ internal sealed class OutliersStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Columns.Concat(By);
 
+    public override bool ReadsOnlyReferencedColumns => true;
+
     public static Step Parse(StepArguments args)
     {
         args.RejectUnknown("column", "columns", "method", "factor", "action", "by");

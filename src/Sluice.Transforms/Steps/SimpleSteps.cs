@@ -30,6 +30,10 @@ internal sealed class SelectStep : Step
 
     public override IEnumerable<string> ReferencedColumns => Columns;
 
+    public override bool ReadsOnlyReferencedColumns => true;
+
+    public override bool KeepsOnlyReferencedColumns => true;
+
     public override bool KeepsRowOrder => true;
 
     public static Step Parse(StepArguments args) => new SelectStep
@@ -86,6 +90,8 @@ internal sealed partial class CastStep : Step
     public bool Try { get; init; }
 
     public override IEnumerable<string> ReferencedColumns => Types.Select(t => t.Column);
+
+    public override bool ReadsOnlyReferencedColumns => true;
 
     public override bool KeepsRowOrder => true;
 

@@ -61,6 +61,17 @@ internal abstract partial class Step
     /// </summary>
     public virtual bool NeedsInputOrder => false;
 
+    /// <summary>
+    /// True when the step reads no column of its input but <see cref="ReferencedColumns"/> and passes
+    /// the others through untouched, so a column no later step names can be left out of a stored copy
+    /// above it. False for steps whose SQL the user writes (a filter, a derive, an assertion), which may
+    /// read any column, and for steps whose result depends on every column or on the names present.
+    /// </summary>
+    public virtual bool ReadsOnlyReferencedColumns => false;
+
+    /// <summary>True when only <see cref="ReferencedColumns"/> (and the new ones) leave the step: an aggregate, a select.</summary>
+    public virtual bool KeepsOnlyReferencedColumns => false;
+
     /// <summary>User SQL keeps the row order unless it could hold a window function or a subquery.</summary>
     protected static bool PlainExpression(string sql) => !WindowOrSubquery().IsMatch(sql);
 
