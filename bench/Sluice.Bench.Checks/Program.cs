@@ -89,9 +89,9 @@ for (var i = 0; i < options.Repeat; i++)
     foreach (var (name, dataFile, checks) in variants)
     {
         var (seconds, result) = await ChecksAsync(dataFile, checks);
-        if (result.Scans != 1 || result.Results.Any(r => r.Outcome != CheckOutcome.Pass))
+        if (result.Scans != 1 + checks.Count(c => c.Type == "unique") || result.Results.Any(r => r.Outcome != CheckOutcome.Pass))
         {
-            throw new InvalidOperationException($"{name}: expected one scan and every check passing, got {result.Scans} scan(s): {string.Join("; ", result.Results.Where(r => r.Outcome != CheckOutcome.Pass).Select(r => r.Message))}");
+            throw new InvalidOperationException($"{name}: expected one scan (and one per unique check) and every check passing, got {result.Scans} scan(s): {string.Join("; ", result.Results.Where(r => r.Outcome != CheckOutcome.Pass).Select(r => r.Message))}");
         }
 
         timed[name].Add(seconds);
@@ -115,7 +115,7 @@ var lines = new List<string>
     string.Create(invariant, $"{options.Rows:N0}-row Parquet file (7 columns, snappy, {new FileInfo(sorted).Length / 1e6:0} MB), median of {options.Repeat} interleaved repetitions, warm page cache, {Environment.ProcessorCount} cores, DuckDB defaults of `DuckDbSession` (memory limit 2GB). Command: `dotnet run -c Release --project bench/Sluice.Bench.Checks -- --rows {options.Rows} --repeat {options.Repeat}`."),
     string.Empty,
     "Plain scan: open a session, bind the file as view `orders`, `" + Plain + "` (every column read; the time includes the session, as the checks' does).",
-    "Checks: `DuckDbCheckRunner.RunAsync` (a session, DESCRIBE of the footer, one aggregate query): row_count, not_null on all 7 columns, accepted_values(category), range(amount), range(quantity), freshness(ordered_at), metrics sum(amount) and sum(quantity); the first two variants add unique(order_id) (`count(DISTINCT order_id)` over as many distinct keys as rows), over the file with keys ascending and over the same rows with keys in random order.",
+    "Checks: `DuckDbCheckRunner.RunAsync` (a session, DESCRIBE of the footer, one aggregate query): row_count, not_null on all 7 columns, accepted_values(category), range(amount), range(quantity), freshness(ordered_at), metrics sum(amount) and sum(quantity); the first two variants add unique(order_id) (a second query: the keys sorted, each compared with the one before; as many distinct keys as rows), over the file with keys ascending and over the same rows with keys in random order.",
     string.Empty,
     "| Variant | Median seconds | Ratio to plain scan |",
     "| --- | ---: | ---: |",

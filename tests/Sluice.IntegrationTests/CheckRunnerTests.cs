@@ -26,7 +26,7 @@ public sealed class CheckRunnerTests : IDisposable
     private static CheckDefinition Check(string type, params string[] columns) => new() { Type = type, Name = $"{type}({string.Join(",", columns)})", Columns = columns };
 
     [Fact]
-    public async Task All_standard_checks_and_metrics_of_a_dataset_take_one_scan()
+    public async Task All_standard_checks_and_metrics_of_a_dataset_take_one_scan_and_each_unique_key_one_sorted_pass()
     {
         var dataset = new DatasetDefinition
         {
@@ -48,11 +48,32 @@ public sealed class CheckRunnerTests : IDisposable
 
         var report = await new DuckDbCheckRunner().RunAsync(request, CancellationToken.None);
 
-        Assert.Equal(1, report.Scans);
+        Assert.Equal(3, report.Scans);
         Assert.Equal(500, report.Rows);
         Assert.All(report.Results, r => Assert.True(r.Outcome == CheckOutcome.Pass, $"{r.Check.Name}: {r.Message}"));
         Assert.Equal(dataset.Checks.Count, report.Results.Count);
         Assert.Equal([("revenue", (double?)187125), ("customers", 7)], report.Metrics);
+    }
+
+    [Fact]
+    public async Task Unique_counts_each_row_repeating_a_whole_key_in_any_order_and_skips_rows_missing_part_of_it()
+    {
+        var path = _project.PathOf("keys.parquet");
+        // id 3 three times (2 repeats), (id, part) repeated once; NULLs never collide.
+        Warehouse.InMemory().Query($"""
+            COPY (SELECT * FROM (VALUES (3, 'a'), (1, 'a'), (3, 'b'), (2, NULL), (3, 'a'), (NULL, 'x'), (NULL, 'x'), (2, NULL)) t(id, part))
+            TO '{path}' (FORMAT parquet)
+            """);
+        var dataset = new DatasetDefinition { Name = "keys", Checks = [Check("unique", "id"), Check("unique", "id", "part"), Check("unique", "part")] };
+        var request = new DatasetCheckRequest(dataset, path, new Dictionary<string, string>(), DataInterval.For(new DateOnly(2024, 3, 1), IntervalUnit.Day, "UTC"), []);
+
+        var report = await new DuckDbCheckRunner().RunAsync(request, CancellationToken.None);
+
+        Assert.Equal(
+            ["3 duplicate row(s) of 6 with a id", "1 duplicate row(s) of 4 with a (id, part)", "3 duplicate row(s) of 6 with a part"],
+            report.Results.Select(r => r.Observed));
+        Assert.Equal("1 row(s) repeat a (id, part) already seen", report.Results[1].Message);
+        Assert.All(report.Results, r => Assert.Equal(CheckOutcome.Fail, r.Outcome));
     }
 
     [Fact]

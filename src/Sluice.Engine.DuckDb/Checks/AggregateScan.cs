@@ -6,10 +6,10 @@ using Sluice.Templating;
 namespace Sluice.Engine.DuckDb.Checks;
 
 /// <summary>
-/// Compiles a dataset's standard checks and metrics into the select list of ONE aggregate query
-/// (count(*), count(col), count(DISTINCT ...), count(*) FILTER (...), min/max, the metrics'
-/// expressions), so a dataset is read once however many of them it declares. Each check keeps the
-/// positions of its values and turns the result row into its verdict.
+/// Compiles a dataset's standard checks (but unique, see <see cref="UniqueKeys"/>) and metrics into
+/// the select list of ONE aggregate query (count(*), count(col), count(*) FILTER (...), min/max, the
+/// metrics' expressions), so a dataset is read once however many of them it declares. Each check
+/// keeps the positions of its values and turns the result row into its verdict.
 /// </summary>
 internal sealed class AggregateScan(string relation, IReadOnlyList<(string Name, string Type)> columns)
 {
@@ -41,7 +41,6 @@ internal sealed class AggregateScan(string relation, IReadOnlyList<(string Name,
         {
             case "row_count": _verdicts.Add((_, rows) => RowCount.Evaluate(check, rows, request.RowHistory)); break;
             case "not_null": AddNotNull(check); break;
-            case "unique": AddUnique(check); break;
             case "accepted_values": AddAcceptedValues(check); break;
             case "range": AddRange(check); break;
             case "freshness": AddFreshness(check, request); break;
@@ -60,23 +59,6 @@ internal sealed class AggregateScan(string relation, IReadOnlyList<(string Name,
             return bad.Count == 0
                 ? new(check, CheckOutcome.Pass, observed, "no NULLs")
                 : new(check, CheckOutcome.Fail, observed, string.Join("; ", bad.Select(b => $"{b.Nulls} of {rows} rows have no {b.Column}")));
-        });
-    }
-
-    private void AddUnique(CheckDefinition check)
-    {
-        var allPresent = string.Join(" AND ", check.Columns.Select(c => $"{Q(c)} IS NOT NULL"));
-        var key = check.Columns.Count == 1 ? Q(check.Columns[0]) : $"({string.Join(", ", check.Columns.Select(Q))})";
-        var keyed = Add($"count(*) FILTER (WHERE {allPresent})");
-        var distinct = Add($"count(DISTINCT {key}) FILTER (WHERE {allPresent})");
-        var what = check.Columns.Count == 1 ? check.Columns[0] : $"({string.Join(", ", check.Columns)})";
-        _verdicts.Add((row, _) =>
-        {
-            var duplicates = Long(row[keyed]) - Long(row[distinct]);
-            var observed = $"{duplicates} duplicate row(s) of {Long(row[keyed])} with a {what}";
-            return duplicates == 0
-                ? new(check, CheckOutcome.Pass, observed, $"{what} is unique")
-                : new(check, CheckOutcome.Fail, observed, $"{duplicates} row(s) repeat a {what} already seen");
         });
     }
 

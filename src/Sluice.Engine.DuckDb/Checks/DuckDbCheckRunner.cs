@@ -8,7 +8,7 @@ namespace Sluice.Engine.DuckDb.Checks;
 /// <summary>
 /// Runs a dataset's checks and metrics over its staged Parquet file with DuckDB: the standard checks
 /// and the metrics in one aggregate scan (<see cref="AggregateScan"/>), then one query per
-/// <c>relationships</c>, <c>reconcile</c> and <c>sql</c> check. The dataset, and each other dataset a
+/// <c>unique</c> (<see cref="UniqueKeys"/>), <c>relationships</c>, <c>reconcile</c> and <c>sql</c> check. The dataset, and each other dataset a
 /// check names, is a view named after it.
 /// </summary>
 public sealed class DuckDbCheckRunner(DuckDbSettings? settings = null) : ICheckRunner
@@ -43,7 +43,7 @@ public sealed class DuckDbCheckRunner(DuckDbSettings? settings = null) : ICheckR
         }
 
         var scan = new AggregateScan(relation, columns);
-        foreach (var check in runnable.Where(c => c.IsStandard))
+        foreach (var check in runnable.Where(c => c.IsStandard && c.Type != "unique"))
         {
             scan.Add(check, request);
         }
@@ -68,10 +68,11 @@ public sealed class DuckDbCheckRunner(DuckDbSettings? settings = null) : ICheckR
         var scans = 1;
         var rows = AggregateScan.Long(row[0]);
         results.AddRange(scan.Verdicts(row));
-        foreach (var check in runnable.Where(c => !c.IsStandard))
+        foreach (var check in runnable.Where(c => !c.IsStandard || c.Type == "unique"))
         {
             var (result, queries) = check.Type switch
             {
+                "unique" => (await UniqueKeys.RunAsync(session, relation, check, cancellationToken), 1),
                 "relationships" => await RelationshipsAsync(session, relation, check, cancellationToken),
                 "reconcile" => await ReconcileAsync(session, check, rows, check.SumColumn is { } s ? row[sums[s]] : null, cancellationToken),
                 _ => await SqlAsync(session, check, cancellationToken),
