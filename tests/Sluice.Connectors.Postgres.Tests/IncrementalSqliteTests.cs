@@ -169,5 +169,23 @@ public sealed class IncrementalSqliteTests : IDisposable
         Assert.Equal(["1|a", "2|b"], Target());
     }
 
+    [Fact]
+    public async Task A_queued_run_refuses_an_incremental_source_at_its_key_and_records_nothing()
+    {
+        Source("INSERT INTO items VALUES (1, 'a', '2024-01-02 10:00:00')");
+        var pipeline = Yaml.PipelineYamlLoader.LoadFile(_project.PathOf("pipeline.yaml"));
+        await using var store = await SqliteMetadataStore.OpenAsync(_project.MetadataFile);
+        var runner = Cli.SluiceHost.Runner(Cli.SluiceHost.Catalog(), store, _project.StateDirectory);
+
+        var refused = await Assert.ThrowsAsync<Validation.PipelineValidationException>(() =>
+            runner.RunAsync(pipeline, new Execution.RunRequest { LogicalDate = new DateOnly(2024, 3, 1), Queued = true }));
+
+        Assert.Contains("pipeline.yaml:8:18: task 'extract' is incremental, and a run through workers cannot commit its watermark yet", refused.Message);
+        Assert.Contains("Run this pipeline without --queue", refused.Message);
+        Assert.Empty(await store.ListRunsAsync("inc", 10, CancellationToken.None));
+        Assert.Null(await WatermarkAsync());
+        Assert.False(File.Exists(_project.PathOf("data/target.db")));
+    }
+
     public void Dispose() => _project.Dispose();
 }
