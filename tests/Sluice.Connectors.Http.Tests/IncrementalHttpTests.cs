@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
 using Sluice.Cli;
 using Sluice.Connectors.Http.Tests.Infrastructure;
 using Sluice.Incremental;
@@ -45,21 +44,7 @@ public sealed class IncrementalHttpTests : IDisposable
           dst: { type: sqlite, path: "{{Path.Combine(_project.Root, "target.db")}}" }
         """;
 
-    private List<string> Target()
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_project.Root, "target.db")};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name FROM orders ORDER BY id";
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add($"{reader.GetValue(0)}|{reader.GetValue(1)}");
-        }
-
-        return rows;
-    }
+    private List<string> Target() => Testing.SqliteRows.Read(Path.Combine(_project.Root, "target.db"), "SELECT id, name FROM orders ORDER BY id");
 
     private async Task<CursorValue?> WatermarkAsync()
     {

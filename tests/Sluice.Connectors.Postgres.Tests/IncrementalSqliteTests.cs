@@ -47,21 +47,7 @@ public sealed class IncrementalSqliteTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private List<string> Target()
-    {
-        using var connection = new SqliteConnection($"Data Source={_project.PathOf("data/target.db")};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, v FROM items ORDER BY id";
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add($"{reader.GetValue(0)}|{reader.GetValue(1)}");
-        }
-
-        return rows;
-    }
+    private List<string> Target() => Testing.SqliteRows.Read(_project.PathOf("data/target.db"), "SELECT id, v FROM items ORDER BY id");
 
     private async Task<CursorState?> WatermarkAsync()
     {
