@@ -1,5 +1,6 @@
 using MySqlConnector;
 using Sluice.Engine.DuckDb;
+using Sluice.Incremental;
 using Sluice.Model;
 using Sluice.Validation;
 
@@ -26,6 +27,8 @@ public sealed class MySqlSource(DuckDbSettings? settings = null) : IConnector
         OptionSpec.Text("schema", "Database of 'table' (default: the connection's database)."),
     ];
 
+    public bool SupportsIncremental => true;
+
     public IEnumerable<string> Validate(TaskDefinition task)
     {
         var hasQuery = task.Options.Find("query") is not null;
@@ -45,8 +48,15 @@ public sealed class MySqlSource(DuckDbSettings? settings = null) : IConnector
         var where = $"task '{context.Task.Id}' reading from {endpoint}";
         try
         {
-            var rows = await StageAsync(context, query, connection, context.OutputPath(output), cancellationToken);
-            return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows } };
+            await using var snapshot = context.Incremental is null ? null : await MySqlIncremental.SnapshotAsync(connection, cancellationToken);
+            CursorValue? cursor = null;
+            if (context.Incremental is { } read)
+            {
+                (query, cursor) = await MySqlIncremental.ApplyAsync(read, query, connection, snapshot!, where, cancellationToken);
+            }
+
+            var rows = await StageAsync(context, query, connection, snapshot, context.OutputPath(output), cancellationToken);
+            return new TaskOutcome { RowsRead = rows, RowsWritten = new Dictionary<string, long> { [output] = rows }, Cursor = cursor };
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.NoSuchTable && query.Table is { } table && !cancellationToken.IsCancellationRequested)
         {
@@ -58,9 +68,9 @@ public sealed class MySqlSource(DuckDbSettings? settings = null) : IConnector
         }
     }
 
-    private async Task<long> StageAsync(TaskContext context, SourceQuery query, MySqlConnection connection, string outputPath, CancellationToken cancellationToken)
+    private async Task<long> StageAsync(TaskContext context, SourceQuery query, MySqlConnection connection, MySqlTransaction? snapshot, string outputPath, CancellationToken cancellationToken)
     {
-        await using var command = await query.CommandAsync(connection, cancellationToken);
+        await using var command = await query.CommandAsync(connection, snapshot, cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var columns = Describe(reader, context);
         context.Log($"reading {columns.Count} column(s) from {connection.DataSource}:{connection.Database}");

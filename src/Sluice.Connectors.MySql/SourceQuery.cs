@@ -6,7 +6,8 @@ namespace Sluice.Connectors.MySql;
 /// The statement a <c>source: mysql</c> task runs, built in one place: a table read whole, or the
 /// user's query with its templates bound as <c>@name</c> parameters. A row filter (an incremental
 /// cursor's <c>cursor &gt;= @bound</c>) is added in <see cref="Build"/> by wrapping the base select,
-/// so it applies the same way to a table and to a query.
+/// so it applies the same way to a table and to a query: <see cref="MySqlIncremental"/> wraps it
+/// through <see cref="With"/>, the bounds bound as parameters beside the query's own.
 /// </summary>
 internal sealed record SourceQuery(string Sql, IReadOnlyList<MySqlParameter> Parameters, string? Table, bool PipesConcat = false)
 {
@@ -34,15 +35,19 @@ internal sealed record SourceQuery(string Sql, IReadOnlyList<MySqlParameter> Par
         return new SourceQuery(text, sql.Parameters.Select(p => new MySqlParameter(p.Name, p.Value ?? DBNull.Value)).ToList(), null, quotedTemplates);
     }
 
-    public async Task<MySqlCommand> CommandAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>This statement rewritten (the base select wrapped), with more parameters bound beside its own.</summary>
+    public SourceQuery With(string sql, IReadOnlyList<(string Name, object Value)> more) =>
+        this with { Sql = sql, Parameters = [.. Parameters.Select(p => new MySqlParameter(p.ParameterName, p.Value)), .. more.Select(p => new MySqlParameter(p.Name, p.Value))] };
+
+    public async Task<MySqlCommand> CommandAsync(MySqlConnection connection, MySqlTransaction? transaction, CancellationToken cancellationToken)
     {
         if (PipesConcat)
         {
-            await using var mode = new MySqlCommand("SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT')", connection);
+            await using var mode = new MySqlCommand("SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT')", connection, transaction);
             await mode.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var command = new MySqlCommand(Sql, connection);
+        var command = new MySqlCommand(Sql, connection, transaction);
         command.Parameters.AddRange(Parameters.ToArray());
         return command;
     }

@@ -47,21 +47,7 @@ public sealed class IncrementalSqliteTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private List<string> Target()
-    {
-        using var connection = new SqliteConnection($"Data Source={_project.PathOf("data/target.db")};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, v FROM items ORDER BY id";
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add($"{reader.GetValue(0)}|{reader.GetValue(1)}");
-        }
-
-        return rows;
-    }
+    private List<string> Target() => Testing.SqliteRows.Read(_project.PathOf("data/target.db"), "SELECT id, v FROM items ORDER BY id");
 
     private async Task<CursorState?> WatermarkAsync()
     {
@@ -167,6 +153,24 @@ public sealed class IncrementalSqliteTests : IDisposable
         Assert.True(full.Succeeded, full.Run.Error);
         Assert.Equal(2, Read(full));
         Assert.Equal(["1|a", "2|b"], Target());
+    }
+
+    [Fact]
+    public async Task A_queued_run_refuses_an_incremental_source_at_its_key_and_records_nothing()
+    {
+        Source("INSERT INTO items VALUES (1, 'a', '2024-01-02 10:00:00')");
+        var pipeline = Yaml.PipelineYamlLoader.LoadFile(_project.PathOf("pipeline.yaml"));
+        await using var store = await SqliteMetadataStore.OpenAsync(_project.MetadataFile);
+        var runner = Cli.SluiceHost.Runner(Cli.SluiceHost.Catalog(), store, _project.StateDirectory);
+
+        var refused = await Assert.ThrowsAsync<Validation.PipelineValidationException>(() =>
+            runner.RunAsync(pipeline, new Execution.RunRequest { LogicalDate = new DateOnly(2024, 3, 1), Queued = true }));
+
+        Assert.Contains("pipeline.yaml:8:18: task 'extract' is incremental, and a run through workers cannot commit its watermark yet", refused.Message);
+        Assert.Contains("Run this pipeline without --queue", refused.Message);
+        Assert.Empty(await store.ListRunsAsync("inc", 10, CancellationToken.None));
+        Assert.Null(await WatermarkAsync());
+        Assert.False(File.Exists(_project.PathOf("data/target.db")));
     }
 
     public void Dispose() => _project.Dispose();

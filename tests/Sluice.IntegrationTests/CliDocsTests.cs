@@ -7,7 +7,8 @@ namespace Sluice.IntegrationTests;
 /// The examples of docs pages (docs/cli.md and others) are run through the built CLI and their documented output compared with
 /// the real one, so the page cannot drift. A block takes part when an HTML comment right above it
 /// says <c>&lt;!-- doc-test ... --&gt;</c>; its directives (separated by ';') are <c>fresh</c> (a new
-/// project: examples/sales and docs/examples as in the repository), <c>in FOLDER</c> (where the
+/// project: examples/sales and docs/examples as in the repository), <c>copy FOLDER</c> (another folder of the
+/// repository copied into the project, such as examples/incremental), <c>in FOLDER</c> (where the
 /// commands run) and <c>replace FILE: OLD =&gt; NEW</c> (an edit before the commands). Each
 /// <c>$ ...</c> line is run; the lines after it are its documented output. Times, durations, process
 /// ids and the project's path are normalised; a line <c>...</c> stands for lines left out, and a
@@ -23,6 +24,7 @@ public sealed partial class CliDocsTests : IDisposable
     [InlineData("transforms/sql.md", 1)]
     [InlineData("csharp-builder.md", 1)]
     [InlineData("checks.md", 1)]
+    [InlineData("incremental.md", 2)]
     public async Task The_marked_examples_of_a_docs_page_print_what_the_page_shows(string name, int blocksAtLeast)
     {
         var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", name));
@@ -41,7 +43,12 @@ public sealed partial class CliDocsTests : IDisposable
                     project = NewProject();
                 }
 
-                if (directive.StartsWith("in ", StringComparison.Ordinal))
+                if (directive.StartsWith("copy ", StringComparison.Ordinal))
+                {
+                    var folderToCopy = directive[5..].Trim();
+                    project.CopyFromOutput(folderToCopy, into: folderToCopy);
+                }
+                else if (directive.StartsWith("in ", StringComparison.Ordinal))
                 {
                     folder = directive[3..].Trim();
                 }

@@ -24,6 +24,9 @@ public sealed class TestProject : IDisposable
 
     public string StateDirectory => Path.Combine(Root, ".sluice");
 
+    /// <summary>The SQLite metadata store of the runs (run history, watermarks).</summary>
+    public string MetadataFile => Path.Combine(StateDirectory, "sluice.db");
+
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
     public string Write(string relative, string content)
@@ -52,11 +55,12 @@ public sealed class TestProject : IDisposable
     public async Task<RunResult> RunAsync(string relative, string date, ConnectorCatalog? catalog = null, bool resume = false, IRunObserver? observer = null) =>
         await RunAsync(Load(relative), date, catalog, resume, observer);
 
-    public async Task<RunResult> RunAsync(PipelineDefinition pipeline, string date, ConnectorCatalog? catalog = null, bool resume = false, IRunObserver? observer = null)
+    public async Task<RunResult> RunAsync(PipelineDefinition pipeline, string date, ConnectorCatalog? catalog = null, bool resume = false, IRunObserver? observer = null, Incremental.CursorRequest? cursors = null)
     {
-        await using var store = await SqliteMetadataStore.OpenAsync(Path.Combine(StateDirectory, "sluice.db"));
+        await using var store = await SqliteMetadataStore.OpenAsync(MetadataFile);
         var runner = SluiceHost.Runner(catalog ?? SluiceHost.Catalog(), store, StateDirectory);
-        return await runner.RunAsync(pipeline, new RunRequest { LogicalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), Resume = resume }, observer);
+        var request = new RunRequest { LogicalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), Resume = resume, Cursors = cursors ?? Incremental.CursorRequest.Default };
+        return await runner.RunAsync(pipeline, request, observer);
     }
 
     /// <summary>The staged Parquet file of a dataset written by a run of <paramref name="pipeline"/>.</summary>
@@ -64,6 +68,13 @@ public sealed class TestProject : IDisposable
         Path.Combine(StateDirectory, "artifacts", pipeline, date, dataset + ".parquet");
 
     public Warehouse Warehouse(string relative) => new(PathOf(relative));
+
+    /// <summary>The committed watermark of an incremental task, or null when none is stored.</summary>
+    public async Task<Incremental.CursorState?> WatermarkAsync(string pipeline, string task)
+    {
+        await using var store = await SqliteMetadataStore.OpenAsync(MetadataFile);
+        return await store.GetCursorAsync(pipeline, task, CancellationToken.None);
+    }
 
     public void Dispose()
     {

@@ -23,8 +23,8 @@ internal static class Runs
     }
 
     /// <summary>Loads pipeline.yaml as the CLI does, with connections.yaml beside it.</summary>
-    public static Task<RunResult> RunFileAsync(this TestProject project, string date = "2024-03-01") =>
-        project.RunAsync(PipelineYamlLoader.LoadFile(project.PathOf("pipeline.yaml")), date);
+    public static Task<RunResult> RunFileAsync(this TestProject project, string date = "2024-03-01", Incremental.CursorRequest? cursors = null) =>
+        project.RunAsync(PipelineYamlLoader.LoadFile(project.PathOf("pipeline.yaml")), date, cursors: cursors);
 
     /// <summary>Rows of a staged dataset, through DuckDB.</summary>
     public static List<object?[]> Rows(this TestProject project, string pipeline, string date, string dataset, string select = "*") =>
