@@ -49,7 +49,8 @@ if (options.Runs("load"))
         {
             await server.ExecuteAsync(Db, "TRUNCATE orders_psql");
             return Psql(await server.PsqlAsync(Db, $"\\copy orders_psql FROM '{big}' CSV HEADER"));
-        }),
+        }
+    ),
         dll => async () =>
         {
             await server.ExecuteAsync(Db, "TRUNCATE orders_sluice");
@@ -77,7 +78,8 @@ if (options.Runs("extract"))
             var time = await server.PsqlAsync(Db, "COPY (SELECT * FROM orders_psql) TO STDOUT (FORMAT csv)", outCsv);
             File.Delete(outCsv);
             return Psql(time);
-        }),
+        }
+    ),
         dll => () => Measure.SluiceAsync(dll, extractPipeline, "extract", server)));
     await extractSides.RunAsync(repeats, Say);
 }
@@ -92,7 +94,8 @@ if (options.Runs("upsert"))
         {
             await server.ExecuteAsync(Db, "TRUNCATE orders_copy");
             return Psql(await server.PsqlAsync(Db, $"\\copy orders_copy FROM '{changes}' CSV HEADER"));
-        }),
+        }
+    ),
         dll => async () =>
         {
             await server.ExecuteAsync(Db, "DROP TABLE IF EXISTS orders_up; CREATE TABLE orders_up AS SELECT * FROM orders_psql; ALTER TABLE orders_up ADD PRIMARY KEY (order_id)");

@@ -69,7 +69,7 @@ internal static class SourceCsvCopy
         {
             // Npgsql's text export is a StreamReader over the raw COPY stream: copying its bytes skips
             // decoding UTF-8 to characters and encoding them back, which cost as much as the transfer.
-            await raw.CopyToAsync(file, BufferSize, cancellationToken);
+            await FillCopyAsync(raw, file, cancellationToken);
             return;
         }
 
@@ -79,6 +79,32 @@ internal static class SourceCsvCopy
         while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
         {
             await text.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Npgsql's COPY stream returns at most one row (one CopyData message) per read, so a plain
+    /// CopyTo makes one file write per row; filling a buffer first makes one write per megabyte
+    /// (measured at 3M rows: the copy phase 5.5 s instead of 6.7 s, psql 3.7-5.5 s in the same runs).
+    /// </summary>
+    private static async Task FillCopyAsync(Stream raw, Stream file, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = await raw.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+
+            if (filled == 0)
+            {
+                return;
+            }
+
+            await file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
         }
     }
 
