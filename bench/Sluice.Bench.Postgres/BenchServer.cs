@@ -87,11 +87,17 @@ internal sealed class BenchServer : IDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Runs psql with one meta-command (\copy) and returns its wall time.</summary>
-    public async Task<TimeSpan> PsqlAsync(string database, string command)
+    /// <summary>Runs psql with one command (a \copy, or a COPY ... TO STDOUT whose output goes to <paramref name="output"/>) and returns its wall time.</summary>
+    public async Task<TimeSpan> PsqlAsync(string database, string command, string? output = null)
     {
+        List<string> args = ["-h", Host, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", User, "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", command];
+        if (output is not null)
+        {
+            args.AddRange(["-o", output]);
+        }
+
         var watch = Stopwatch.StartNew();
-        await Shell.RunAsync("psql", ["-h", Host, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", User, "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", command], null, new() { ["PGPASSWORD"] = Password });
+        await Shell.RunAsync("psql", args, null, new() { ["PGPASSWORD"] = Password });
         return watch.Elapsed;
     }
 

@@ -36,10 +36,24 @@ internal static class SourceCsvCopy
         Directory.CreateDirectory(settings.TempDirectory);
         var csvPath = Path.Combine(settings.TempDirectory, $"pg-extract-{Guid.NewGuid():N}.csv");
         var copy = $"COPY ({query.TrimEnd().TrimEnd(';')}\n) TO STDOUT (FORMAT csv)";
+        // Loading DuckDB's native library and its first connection take a noticeable part of a second
+        // that the client would otherwise spend idle while the server formats the COPY, so it happens then.
+        var opening = Task.Run(() => DuckDbSession.OpenAsync(settings, cancellationToken), cancellationToken);
         try
         {
-            await CopyOutAsync(connection, copy, csvPath, cancellationToken);
-            return await ConvertAsync(csvPath, columns, outputPath, settings, cancellationToken);
+            try
+            {
+                await CopyOutAsync(connection, copy, csvPath, cancellationToken);
+            }
+            catch
+            {
+                // The session opened meanwhile (if it did) is not used: close it; the copy's error is the one to report.
+                await opening.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.DisposeAsync().AsTask() : Task.CompletedTask, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+                throw;
+            }
+
+            await using var session = await opening;
+            return await ConvertAsync(session, csvPath, columns, outputPath, cancellationToken);
         }
         finally
         {
@@ -55,7 +69,7 @@ internal static class SourceCsvCopy
         {
             // Npgsql's text export is a StreamReader over the raw COPY stream: copying its bytes skips
             // decoding UTF-8 to characters and encoding them back, which cost as much as the transfer.
-            await raw.CopyToAsync(file, BufferSize, cancellationToken);
+            await FillCopyAsync(raw, file, cancellationToken);
             return;
         }
 
@@ -68,9 +82,34 @@ internal static class SourceCsvCopy
         }
     }
 
-    private static async Task<long> ConvertAsync(string csvPath, IReadOnlyList<SourceColumn> columns, string outputPath, DuckDbSettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Npgsql's COPY stream returns at most one row (one CopyData message) per read, so a plain
+    /// CopyTo makes one file write per row; filling a buffer first makes one write per megabyte
+    /// (measured at 3M rows: the copy phase 5.5 s instead of 6.7 s, psql 3.7-5.5 s in the same runs).
+    /// </summary>
+    private static async Task FillCopyAsync(Stream raw, Stream file, CancellationToken cancellationToken)
     {
-        await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = await raw.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+
+            if (filled == 0)
+            {
+                return;
+            }
+
+            await file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+        }
+    }
+
+    private static async Task<long> ConvertAsync(DuckDbSession session, string csvPath, IReadOnlyList<SourceColumn> columns, string outputPath, CancellationToken cancellationToken)
+    {
         await session.BindViewAsync("extracted", "read_csv", csvPath, cancellationToken, ReadOptions(columns));
         var projection = string.Join(", ", columns.Select((c, i) => $"{Generated(i)} AS {SqlText.Identifier(c.Name)}"));
         return await session.CopyToParquetAsync($"SELECT {projection} FROM extracted", [], outputPath, cancellationToken);

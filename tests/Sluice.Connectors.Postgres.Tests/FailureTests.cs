@@ -84,6 +84,23 @@ public sealed class FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_row_the_server_rejects_far_into_a_streamed_load_fails_it_promptly_with_the_servers_reason_and_the_table_unchanged()
+    {
+        // DuckDB writes the CSV into a pipe while COPY reads it: row 100,000 (amount 150000.0) comes long
+        // after the pipe's buffer is full, so DuckDB is blocked mid-write when the server says no.
+        await _db.ExecuteAsync("CREATE TABLE t (id bigint, label text, amount numeric(38,1) CONSTRAINT small_amount CHECK (amount < 150000)); INSERT INTO t VALUES (-1, 'old', 0)");
+        var before = await _db.SnapshotAsync("t");
+        LargeLoad(200_000, "append");
+
+        var result = await _project.RunAsync().WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("violates check constraint \"small_amount\"", result.Run.Error);
+        Assert.DoesNotContain("   at ", result.Run.Error);
+        Assert.Equal(before, await _db.SnapshotAsync("t"));
+    }
+
+    [Fact]
     public async Task A_replace_killed_mid_copy_keeps_the_old_table_and_a_rerun_swaps_it()
     {
         await _db.ExecuteAsync("CREATE TABLE t (id bigint, label text, amount numeric(38,1)); INSERT INTO t SELECT g, 'old', 0 FROM generate_series(1, 1000) g");
