@@ -64,4 +64,33 @@ public sealed class IncidentKindTests : IAsyncLifetime
         Assert.Empty(_receiver.Requests);
         Assert.DoesNotContain(setup.Log.Events, e => e.Type.StartsWith("alert_", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_cdc_drift_that_stopped_the_stream_alerts_outside_any_run_and_one_the_mirror_absorbed_does_not()
+    {
+        using var setup = new AlertsSetup($"""
+            channels:
+              ops: {"{"} type: webhook, url: "{_receiver.Url}/hook" {"}"}
+            routes:
+              - channels: [ops]
+            """);
+        using var router = setup.CreateRouter();
+        // As `sluice cdc run` writes them: a pipeline and task, no run and no logical date.
+        RunEvent Drift(string severity, string summary) => new()
+        {
+            Timestamp = setup.Clock.GetUtcNow(),
+            Type = EventTypes.ContractDrift,
+            Pipeline = "shop_cdc",
+            TaskId = "mirror",
+            Payload = new JsonObject { ["dataset"] = "mirror.customers", ["source_table"] = "public.customers", ["summary"] = summary, ["policy"] = severity == "info" ? "evolve" : "fail", ["severity"] = severity },
+        };
+        await setup.Log.AppendAsync(Drift("info", "public.customers gained column(s) tier text in the source; added to mirror.customers (on_new_columns: evolve)."), CancellationToken.None);
+        await setup.Log.AppendAsync(Drift("error", "public.customers gained column(s) tier in the source, and on_new_columns is 'fail'. Add them to mirror.customers by hand (or set on_new_columns: evolve) and run again."), CancellationToken.None);
+
+        await router.FlushAsync(CancellationToken.None);
+
+        var alert = Assert.Single(_receiver.To("/hook")).Json;
+        Assert.Equal(("contract_drift", "mirror.customers", "error"), (alert["kind"]!.ToString(), alert["subject"]!.ToString(), alert["severity"]!.ToString()));
+        Assert.Contains("on_new_columns is 'fail'", alert.ToJsonString(), StringComparison.Ordinal);
+    }
 }

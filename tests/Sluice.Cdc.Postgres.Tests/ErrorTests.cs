@@ -26,7 +26,7 @@ public sealed class ErrorTests
     {
         await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop);
 
-        var error = await Assert.ThrowsAsync<NonRetryableException>(cdc.DrainAsync);
+        var error = await Assert.ThrowsAsync<NonRetryableException>(() => cdc.DrainAsync());
 
         Assert.Contains($"replication slot '{cdc.Slot}' does not exist", error.Message, StringComparison.Ordinal);
         Assert.Contains("`sluice cdc setup shop_cdc`", error.Message, StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public sealed class ErrorTests
             await Task.Delay(50);
         }
 
-        var error = await Assert.ThrowsAsync<NonRetryableException>(cdc.DrainAsync);
+        var error = await Assert.ThrowsAsync<NonRetryableException>(() => cdc.DrainAsync());
 
         Assert.Contains($"replication slot '{cdc.Slot}' is in use by server process", error.Message, StringComparison.Ordinal);
         Assert.Contains("Stop that process first, or give this task its own slot with option 'slot'", error.Message, StringComparison.Ordinal);
