@@ -20,12 +20,7 @@ public sealed class SchemaChangeTests
         Assert.Equal("character varying(10)", await cdc.Target.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'mirror.customers'::regclass AND attname = 'tier'"));
         await cdc.AssertMirroredAsync("customers");
         // Drift the pipeline absorbed by design: info, which the alert router records but does not alert on.
-        var drift = Assert.Single(recorder.OfType(EventTypes.ContractDrift));
-        Assert.Equal("info", drift.Text("severity"));
-        Assert.Equal("evolve", drift.Text("policy"));
-        Assert.Equal("mirror.customers", drift.Text("dataset"));
-        Assert.Equal("public.customers", drift.Text("source_table"));
-        Assert.Equal("[{\"name\":\"tier\",\"type\":\"character varying(10)\"}]", drift.Payload["added"]!.ToJsonString());
+        var drift = AssertDrift(recorder, "info", "evolve", "character varying(10)");
         Assert.Equal("public.customers gained column(s) tier character varying(10) in the source; added to \"mirror\".\"customers\" (on_new_columns: evolve).", drift.Text("summary"));
     }
 
@@ -45,16 +40,21 @@ public sealed class SchemaChangeTests
             error.Message);
         Assert.Equal(0L, await cdc.Target.ScalarAsync<long>("SELECT count(*) FROM mirror.customers WHERE id = 91"));
         // An event an alert is raised from: an error naming the table, the columns (with their types) and the fix.
-        var drift = Assert.Single(recorder.OfType(EventTypes.ContractDrift));
-        Assert.Equal("error", drift.Text("severity"));
-        Assert.Equal("fail", drift.Text("policy"));
-        Assert.Equal("mirror.customers", drift.Text("dataset"));
-        Assert.Equal("public.customers", drift.Text("source_table"));
-        Assert.Equal("[{\"name\":\"tier\",\"type\":\"text\"}]", drift.Payload["added"]!.ToJsonString());
+        var drift = AssertDrift(recorder, "error", "fail", "text");
         Assert.Equal(error.Message, drift.Text("summary"));
 
         await cdc.Target.ExecuteAsync("ALTER TABLE mirror.customers ADD COLUMN tier text");
         await cdc.DrainAsync();
         await cdc.AssertMirroredAsync("customers");
+    }
+
+    /// <summary>The one contract_drift event recorded: customers gained column tier of <paramref name="type"/>.</summary>
+    private static RunEvent AssertDrift(CdcEventRecorder recorder, string severity, string policy, string type)
+    {
+        var drift = Assert.Single(recorder.OfType(EventTypes.ContractDrift));
+        Assert.Equal((severity, policy), (drift.Text("severity"), drift.Text("policy")));
+        Assert.Equal(("mirror.customers", "public.customers"), (drift.Text("dataset"), drift.Text("source_table")));
+        Assert.Equal($"[{{\"name\":\"tier\",\"type\":\"{type}\"}}]", drift.Payload["added"]!.ToJsonString());
+        return drift;
     }
 }
