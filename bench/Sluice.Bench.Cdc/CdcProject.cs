@@ -68,9 +68,9 @@ internal sealed class CdcProject : IAsyncDisposable
     }
 
     /// <summary>Starts `sluice cdc run` (until stopped); its output is drained so it never blocks.</summary>
-    public void StartRun()
+    public void StartRun(IReadOnlyDictionary<string, string> environment)
     {
-        _run = Start(Folder, "run");
+        _run = Start(Folder, "run", environment);
         _ = _run.StandardOutput.ReadToEndAsync();
         _ = _run.StandardError.ReadToEndAsync();
     }
@@ -90,7 +90,7 @@ internal sealed class CdcProject : IAsyncDisposable
 
     public bool RunExited => _run is { HasExited: true };
 
-    private static Process Start(string folder, string verb)
+    private static Process Start(string folder, string verb, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "sluice.dll"), "cdc", verb, Path.Combine(folder, "cdc_bench.yaml") })
@@ -100,6 +100,10 @@ internal sealed class CdcProject : IAsyncDisposable
 
         info.Environment["SLUICE_STATE_DIR"] = Path.Combine(folder, ".sluice");
         info.Environment["SLUICE_PLAIN"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet sluice.dll");
     }
 

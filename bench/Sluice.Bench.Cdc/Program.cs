@@ -35,7 +35,7 @@ async Task<CdcProject> ProjectAsync(string variant) =>
 async Task<Measurement> SustainedAsync(string variant, int rate)
 {
     await using var project = await ProjectAsync(variant);
-    project.StartRun();
+    project.StartRun(CdcBenchOptions.VariantEnvironment(variant));
     var observer = new LagObserver(project.TargetConnection, CdcProject.Slot);
     using var stop = new CancellationTokenSource();
     var observing = observer.RunAsync(stop.Token);
@@ -71,7 +71,7 @@ async Task<Measurement> DrainAsync(string variant)
     var observer = new LagObserver(project.TargetConnection, CdcProject.Slot);
     using var stop = new CancellationTokenSource();
     var observing = observer.RunAsync(stop.Token);
-    project.StartRun();
+    project.StartRun(CdcBenchOptions.VariantEnvironment(variant));
     await observer.WaitForAsync(committed.Max(c => c.At), TimeSpan.FromSeconds(600));
     var cpu = project.RunCpuSeconds();
     await stop.CancelAsync();
@@ -116,12 +116,22 @@ namespace Sluice.Bench.Cdc
                 Value("--results") ?? "bench/results");
         }
 
-        /// <summary>The postgres_cdc options a variant adds to the task (indented for its <c>with:</c> block).</summary>
-        public static string VariantOptions(string variant) => variant switch
+        /// <summary>
+        /// The postgres_cdc options a variant adds to the task (indented for its <c>with:</c> block): parts
+        /// joined by '+', <c>commit&lt;ms&gt;</c> setting commit_interval_ms.
+        /// </summary>
+        public static string VariantOptions(string variant) => string.Join('\n', variant.Split('+').Select(part => part switch
         {
-            "default" => string.Empty,
-            _ when variant.StartsWith("commit", StringComparison.Ordinal) && int.TryParse(variant["commit".Length..], CultureInfo.InvariantCulture, out var ms) => $"      commit_interval_ms: {ms}",
-            _ => throw new ArgumentException($"unknown variant '{variant}'; known: default, commit<ms> (commit_interval_ms)"),
-        };
+            "default" or "nospin" => null,
+            _ when part.StartsWith("commit", StringComparison.Ordinal) && int.TryParse(part["commit".Length..], CultureInfo.InvariantCulture, out var ms) => $"      commit_interval_ms: {ms}",
+            _ => throw new ArgumentException($"unknown variant part '{part}'; known: default, commit<ms> (commit_interval_ms), nospin"),
+        }).OfType<string>());
+
+        /// <summary>
+        /// Environment of `sluice cdc run` for a variant: <c>nospin</c> stops the .NET thread pool's idle
+        /// threads from spin-waiting before they sleep, which costs CPU when work arrives in many small wake-ups.
+        /// </summary>
+        public static IReadOnlyDictionary<string, string> VariantEnvironment(string variant) =>
+            variant.Split('+').Contains("nospin") ? new Dictionary<string, string> { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" } : new Dictionary<string, string>();
     }
 }

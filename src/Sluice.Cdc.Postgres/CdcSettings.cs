@@ -40,8 +40,10 @@ internal sealed class CdcSettings
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(DefaultCommitIntervalMs);
 
     /// <summary>
-    /// 100 ms: at 10,000 changes/s that is still ~1,000 changes per target commit, and it took the p99 lag
-    /// well under the 500 ms the old interval alone added (bench/results/issue9-cdc-*.md, same run).
+    /// 100 ms (500 ms was fixed before): under a steady stream the interval is added to every
+    /// transaction's lag, and 500 ms would spend half of a 1 s lag budget; at 10,000 changes/s 100 ms
+    /// still commits ~1,000 changes at a time. The bench (bench/Sluice.Bench.Cdc) found no CPU cost, and
+    /// on its loaded machine no lag difference it could separate from noise (bench/README.md).
     /// </summary>
     public const int DefaultCommitIntervalMs = 100;
 

@@ -75,6 +75,8 @@ internal static class CdcStreamer
         {
             await stop.CancelAsync();
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            // On a failure the sampler may still be reading the slot: let it end before its connection closes.
+            await Task.WhenAny(sampling, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         }
 
         log($"applied {applier.ChangesApplied} change(s) in {applier.TransactionsApplied} transaction(s), skipped {applier.TransactionsSkipped} already applied; target at {applier.Applied}");
