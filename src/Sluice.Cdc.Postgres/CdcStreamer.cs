@@ -15,7 +15,7 @@ internal static class CdcStreamer
 {
     public sealed record Result(long Changes, long Transactions, long Skipped, string Applied);
 
-    public static async Task<Result> RunAsync(CdcSettings settings, string pipeline, bool bounded, Action<string> log, Action<ChangeEvent, BeginItem, MirrorTable>? observe, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(CdcSettings settings, string pipeline, bool bounded, Action<string> log, Action<ChangeEvent, BeginItem, MirrorTable>? observe, CancellationToken cancellationToken, CdcEvents? events = null)
     {
         await using var source = new NpgsqlConnection(settings.Source.ConnectionString);
         await source.OpenAsync(cancellationToken);
@@ -51,14 +51,21 @@ internal static class CdcStreamer
             log($"draining slot '{settings.Slot}' from {slot.ConfirmedLsn} up to {await mark.ExecuteScalarAsync(cancellationToken)}");
         }
 
-        var applier = new MirrorApplier(target, settings, applied, observe);
+        var applier = new MirrorApplier(target, settings, applied, observe, events);
         var queue = Channel.CreateBounded<StreamItem>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = ReplicationReader.ReadAsync(replication, settings.Slot, settings.Publication, queue.Writer, stop.Token);
+        var reading = ReplicationReader.ReadAsync(replication, settings.Slot, settings.Publication, queue.Writer, events, stop.Token);
+        var sampling = events is null ? Task.CompletedTask : SampleLagAsync(source, settings, events, applier, stop.Token);
         try
         {
             await ApplyAsync(replication, applier, queue.Reader, token, cancellationToken);
             await replication.SendStatusUpdate(cancellationToken);
+            await stop.CancelAsync();
+            await sampling;
+            if (events is not null && await SourceChecks.SlotAsync(source, settings.Slot, cancellationToken) is { } last)
+            {
+                events.Lag(settings, last, applier.Applied.ToString(), final: true);
+            }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
         {
@@ -68,10 +75,32 @@ internal static class CdcStreamer
         {
             await stop.CancelAsync();
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            // On a failure the sampler may still be reading the slot: let it end before its connection closes.
+            await Task.WhenAny(sampling, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         }
 
         log($"applied {applier.ChangesApplied} change(s) in {applier.TransactionsApplied} transaction(s), skipped {applier.TransactionsSkipped} already applied; target at {applier.Applied}");
         return new Result(applier.ChangesApplied, applier.TransactionsApplied, applier.TransactionsSkipped, applier.Applied.ToString());
+    }
+
+    /// <summary>The slot's retained WAL and lag, as a cdc_lag event every <see cref="CdcEvents.LagEvery"/> until stopped.</summary>
+    private static async Task SampleLagAsync(NpgsqlConnection source, CdcSettings settings, CdcEvents events, MirrorApplier applier, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(events.LagEvery, events.Time, stop);
+                if (await SourceChecks.SlotAsync(source, settings.Slot, stop) is { } slot)
+                {
+                    events.Lag(settings, slot, applier.Applied.ToString(), final: false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The stream ended; the caller takes the last sample.
+        }
     }
 
     private static async Task ApplyAsync(LogicalReplicationConnection replication, MirrorApplier applier, ChannelReader<StreamItem> queue, string? token, CancellationToken cancellationToken)

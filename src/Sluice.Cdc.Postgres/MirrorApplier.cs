@@ -10,12 +10,9 @@ namespace Sluice.Cdc.Postgres;
 /// also writes the last applied commit position: a crash anywhere leaves the target at a source
 /// transaction boundary that it knows, and a transaction at or below it is skipped on replay.
 /// </summary>
-internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings settings, NpgsqlLogSequenceNumber applied, Action<ChangeEvent, BeginItem, MirrorTable>? observe = null)
+internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings settings, NpgsqlLogSequenceNumber applied, Action<ChangeEvent, BeginItem, MirrorTable>? observe = null, CdcEvents? events = null)
 {
     private const int StatementsPerRoundTrip = 500;
-
-    /// <summary>Under a steady stream the queue is never empty: commit at least this often, so lag stays bounded.</summary>
-    private static readonly TimeSpan MaxCommitInterval = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<uint, RelationItem> _relations = [];
     private readonly Dictionary<uint, MirrorTable> _tables = [];
     private readonly List<NpgsqlBatchCommand> _pending = [];
@@ -25,6 +22,7 @@ internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings setting
     private long _changesSinceCommit;
     private CommitItem? _lastCommit;
     private long _transactionStarted;
+    private long _transactionsSinceCommit;
 
     /// <summary>The last source commit position the target holds.</summary>
     public NpgsqlLogSequenceNumber Applied { get; private set; } = applied;
@@ -67,11 +65,19 @@ internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings setting
                 return null;
             case CommitItem commit when _skipping:
                 TransactionsSkipped++;
-                return _transaction is null ? commit.EndLsn : null;
+                if (_transaction is null)
+                {
+                    events?.Applied(1);
+                    return commit.EndLsn;
+                }
+
+                _transactionsSinceCommit++;
+                return null;
             case CommitItem commit:
                 _lastCommit = commit;
                 TransactionsApplied++;
-                if (_transaction is not null && moreQueued && _changesSinceCommit < settings.BatchChanges && Stopwatch.GetElapsedTime(_transactionStarted) < MaxCommitInterval)
+                _transactionsSinceCommit++;
+                if (_transaction is not null && moreQueued && _changesSinceCommit < settings.BatchChanges && Stopwatch.GetElapsedTime(_transactionStarted) < settings.CommitInterval)
                 {
                     return null;
                 }
@@ -132,7 +138,7 @@ internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings setting
         var relation = _relations.TryGetValue(relationId, out var r) ? r : throw new SluiceException($"the replication stream sent a change for relation {relationId} before describing it; run again.");
         // A column added to the target changes the statements: send what was built for the old shape first.
         await SendPendingAsync(cancellationToken);
-        table = await MirrorTable.ResolveAsync(target, _transaction!, relation, settings.TargetSchema, settings.EvolveNewColumns, cancellationToken);
+        table = await MirrorTable.ResolveAsync(target, _transaction!, relation, settings.TargetSchema, settings.EvolveNewColumns, events, cancellationToken);
         _tables[relationId] = table;
         return table;
     }
@@ -173,6 +179,8 @@ internal sealed class MirrorApplier(NpgsqlConnection target, CdcSettings setting
         await _transaction.DisposeAsync();
         _transaction = null;
         _changesSinceCommit = 0;
+        events?.Applied(_transactionsSinceCommit);
+        _transactionsSinceCommit = 0;
         Applied = commit.CommitLsn;
         LastCommitAt = commit.CommitAt;
     }

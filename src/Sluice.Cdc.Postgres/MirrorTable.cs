@@ -21,7 +21,7 @@ internal sealed class MirrorTable(RelationItem relation, string targetSchema, IR
 
     public string Describe => $"{Relation.Schema}.{Relation.Table}";
 
-    public static async Task<MirrorTable> ResolveAsync(NpgsqlConnection target, NpgsqlTransaction transaction, RelationItem relation, string targetSchema, bool evolve, CancellationToken cancellationToken)
+    public static async Task<MirrorTable> ResolveAsync(NpgsqlConnection target, NpgsqlTransaction transaction, RelationItem relation, string targetSchema, bool evolve, CdcEvents? events, CancellationToken cancellationToken)
     {
         var qualified = SqlText.Qualified(targetSchema, relation.Table);
         var present = new HashSet<string>(StringComparer.Ordinal);
@@ -51,7 +51,7 @@ internal sealed class MirrorTable(RelationItem relation, string targetSchema, IR
         var added = relation.Columns.Where(c => !present.Contains(c.Name)).ToList();
         if (added.Count > 0)
         {
-            await EvolveAsync(target, transaction, relation, qualified, added, evolve, cancellationToken);
+            await EvolveAsync(target, transaction, relation, qualified, added, evolve, events, $"{targetSchema}.{relation.Table}", cancellationToken);
         }
 
         var positions = key.Select(k => relation.Columns.ToList().FindIndex(c => c.Name == k)).ToList();
@@ -63,29 +63,40 @@ internal sealed class MirrorTable(RelationItem relation, string targetSchema, IR
         return new MirrorTable(relation, targetSchema, positions);
     }
 
-    /// <summary>A column added to the source mid-stream: added to the mirror (evolve), or the stream stops with the fix named.</summary>
-    private static async Task EvolveAsync(NpgsqlConnection target, NpgsqlTransaction transaction, RelationItem relation, string qualified, List<RelationColumn> added, bool evolve, CancellationToken cancellationToken)
+    /// <summary>
+    /// A column added to the source mid-stream: added to the mirror (evolve), or the stream stops with the
+    /// fix named. Either way a contract_drift event records it (an error that alerts, or info).
+    /// </summary>
+    private static async Task EvolveAsync(NpgsqlConnection target, NpgsqlTransaction transaction, RelationItem relation, string qualified, List<RelationColumn> added, bool evolve, CdcEvents? events, string mirror, CancellationToken cancellationToken)
     {
-        var names = string.Join(", ", added.Select(c => c.Name));
-        if (!evolve)
-        {
-            throw new SchemaDriftException(
-                $"{relation.Schema}.{relation.Table} gained column(s) {names} in the source, and on_new_columns is 'fail'. " +
-                $"Add them to {qualified} by hand (or set on_new_columns: evolve) and run again; the slot has kept every change since.",
-                relation.Schema + "." + relation.Table,
-                added.Select(c => c.Name).ToList());
-        }
-
+        var typed = new List<(string Name, string Type)>();
         foreach (var column in added)
         {
             await using var type = new NpgsqlCommand("SELECT format_type($1, $2)", target, transaction)
             {
                 Parameters = { new() { Value = column.TypeId, NpgsqlDbType = NpgsqlDbType.Oid }, new() { Value = column.TypeModifier } },
             };
-            var sqlType = (string)(await type.ExecuteScalarAsync(cancellationToken))!;
-            await using var alter = new NpgsqlCommand($"ALTER TABLE {qualified} ADD COLUMN IF NOT EXISTS {SqlText.Identifier(column.Name)} {sqlType}", target, transaction);
+            typed.Add((column.Name, (string)(await type.ExecuteScalarAsync(cancellationToken))!));
+        }
+
+        var names = string.Join(", ", added.Select(c => c.Name));
+        var source = relation.Schema + "." + relation.Table;
+        if (!evolve)
+        {
+            var message =
+                $"{source} gained column(s) {names} in the source, and on_new_columns is 'fail'. " +
+                $"Add them to {qualified} by hand (or set on_new_columns: evolve) and run again; the slot has kept every change since.";
+            events?.Drift(source, mirror, typed, evolved: false, message);
+            throw new SchemaDriftException(message, source, added.Select(c => c.Name).ToList());
+        }
+
+        foreach (var (name, sqlType) in typed)
+        {
+            await using var alter = new NpgsqlCommand($"ALTER TABLE {qualified} ADD COLUMN IF NOT EXISTS {SqlText.Identifier(name)} {sqlType}", target, transaction);
             await alter.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        events?.Drift(source, mirror, typed, evolved: true, $"{source} gained column(s) {string.Join(", ", typed.Select(c => $"{c.Name} {c.Type}"))} in the source; added to {qualified} (on_new_columns: evolve).");
     }
 
     /// <summary>An insert or the new image of an update, as an upsert by key; unchanged large values are left as they are.</summary>

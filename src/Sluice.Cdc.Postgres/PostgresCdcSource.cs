@@ -29,6 +29,7 @@ public sealed class PostgresCdcSource(DuckDbSettings? settings = null) : IConnec
         OptionSpec.Text("slot", "Replication slot name; default sluice_<pipeline>_<task>."),
         OptionSpec.OneOf("on_new_columns", "A column added to a source table: evolve adds it to the mirror, fail stops with a message.", "evolve", "evolve", "fail"),
         new("batch_changes", OptionKind.Integer, "Source transactions that arrive back to back are committed to the target together, up to this many changes.") { Default = "5000" },
+        new("commit_interval_ms", OptionKind.Integer, "Under a steady stream, commit to the target at least this often (milliseconds): lower means less lag, higher fewer commits.") { Default = CdcSettings.DefaultCommitIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture) },
     ];
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
@@ -36,7 +37,8 @@ public sealed class PostgresCdcSource(DuckDbSettings? settings = null) : IConnec
         var cdc = CdcSettings.From(context);
         var output = context.Task.Outputs[0];
         await using var changes = await ChangeLog.CreateAsync(settings, cancellationToken);
-        var result = await CdcStreamer.RunAsync(cdc, context.Pipeline.Name, bounded: true, context.Log, changes.Append, cancellationToken);
+        var events = context.Emit is { } emit ? new CdcEvents(emit, context.Time) : null;
+        var result = await CdcStreamer.RunAsync(cdc, context.Pipeline.Name, bounded: true, context.Log, changes.Append, cancellationToken, events);
         var rows = await changes.CompleteAsync(context.OutputPath(output), cancellationToken);
         return new TaskOutcome { RowsRead = result.Changes, RowsWritten = new Dictionary<string, long> { [output] = rows } };
     }

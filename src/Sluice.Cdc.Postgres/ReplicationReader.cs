@@ -15,7 +15,7 @@ internal static class ReplicationReader
 {
     public const string MarkerPrefix = "sluice.cdc.drain";
 
-    public static async Task ReadAsync(LogicalReplicationConnection connection, string slot, string publication, ChannelWriter<StreamItem> queue, CancellationToken cancellationToken)
+    public static async Task ReadAsync(LogicalReplicationConnection connection, string slot, string publication, ChannelWriter<StreamItem> queue, CdcEvents? events, CancellationToken cancellationToken)
     {
         var options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false, streamingMode: PgOutputStreamingMode.Off, messages: true);
         try
@@ -24,6 +24,11 @@ internal static class ReplicationReader
             {
                 if (await ToItemAsync(message, cancellationToken) is { } item)
                 {
+                    if (item is BeginItem begin)
+                    {
+                        events?.Received(begin.CommitAt);
+                    }
+
                     await queue.WriteAsync(item, cancellationToken);
                 }
             }

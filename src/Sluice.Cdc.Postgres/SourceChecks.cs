@@ -58,6 +58,11 @@ internal static class SourceChecks
                     ? $"table {table} has no primary key and REPLICA IDENTITY NOTHING, so its updates and deletes cannot be captured. Add a primary key (ALTER TABLE {table} ADD PRIMARY KEY (...))."
                     : $"table {table} has no primary key, so its rows cannot be mirrored (updates and deletes are applied by key). Add a primary key (ALTER TABLE {table} ADD PRIMARY KEY (...)).");
             }
+            else if (identity == "n")
+            {
+                // Published with no replica identity, the source itself would refuse the table's UPDATEs and DELETEs.
+                problems.Add($"table {table} has REPLICA IDENTITY NOTHING, so once published its updates and deletes would fail in the source and could not be captured. Run ALTER TABLE {table} REPLICA IDENTITY DEFAULT (the primary key).");
+            }
         }
 
         if (problems.Count > 0)

@@ -23,12 +23,7 @@ public sealed class IncidentKindTests : IAsyncLifetime
     [InlineData(EventTypes.SlaMissed, """{"kind":"deadline","deadline":"2024-03-03T06:00:00Z","late_by":"45m","severity":"critical"}""", "sla_missed", "deadline", "critical", "sales_etl: missed its SLA (deadline) for 2024-03-02")]
     public async Task An_event_opens_an_incident_of_its_kind_and_severity(string type, string payload, string kind, string subject, string severity, string summary)
     {
-        using var setup = new AlertsSetup($"""
-            channels:
-              ops: {"{"} type: webhook, url: "{_receiver.Url}/hook" {"}"}
-            routes:
-              - channels: [ops]
-            """);
+        using var setup = WebhookSetup();
         using var router = setup.CreateRouter();
         await setup.Log.AppendAsync(new RunEvent { Timestamp = setup.Clock.GetUtcNow(), Type = type, Pipeline = "sales_etl", RunId = 7, LogicalDate = Saturday, Payload = JsonNode.Parse(payload)!.AsObject() }, CancellationToken.None);
 
@@ -42,12 +37,7 @@ public sealed class IncidentKindTests : IAsyncLifetime
     [Fact]
     public async Task Routine_events_open_no_incident()
     {
-        using var setup = new AlertsSetup($"""
-            channels:
-              ops: {"{"} type: webhook, url: "{_receiver.Url}/hook" {"}"}
-            routes:
-              - channels: [ops]
-            """);
+        using var setup = WebhookSetup();
         using var router = setup.CreateRouter();
         var run = setup.Events.NewRun();
         await setup.Events.Task(run, Saturday, "extract_orders", "up_for_retry", "timeout");
@@ -64,4 +54,38 @@ public sealed class IncidentKindTests : IAsyncLifetime
         Assert.Empty(_receiver.Requests);
         Assert.DoesNotContain(setup.Log.Events, e => e.Type.StartsWith("alert_", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_cdc_drift_that_stopped_the_stream_alerts_outside_any_run_and_one_the_mirror_absorbed_does_not()
+    {
+        using var setup = WebhookSetup();
+        using var router = setup.CreateRouter();
+        // As `sluice cdc run` writes them: a pipeline and task, no run and no logical date.
+        RunEvent Drift(string severity, string summary) => new()
+        {
+            Timestamp = setup.Clock.GetUtcNow(),
+            Type = EventTypes.ContractDrift,
+            Pipeline = "shop_cdc",
+            TaskId = "mirror",
+            Payload = new JsonObject { ["dataset"] = "mirror.customers", ["source_table"] = "public.customers", ["summary"] = summary, ["policy"] = severity == "info" ? "evolve" : "fail", ["severity"] = severity },
+        };
+        await setup.Log.AppendAsync(Drift("info", "public.customers gained column(s) tier text in the source; added to mirror.customers (on_new_columns: evolve)."), CancellationToken.None);
+        await router.FlushAsync(CancellationToken.None);
+        Assert.Empty(_receiver.Requests);
+        await setup.Log.AppendAsync(Drift("error", "public.customers gained column(s) tier in the source, and on_new_columns is 'fail'. Add them to mirror.customers by hand (or set on_new_columns: evolve) and run again."), CancellationToken.None);
+
+        await router.FlushAsync(CancellationToken.None);
+
+        var alert = Assert.Single(_receiver.To("/hook")).Json;
+        Assert.Equal(("contract_drift", "mirror.customers", "error"), (alert["kind"]!.ToString(), alert["subject"]!.ToString(), alert["severity"]!.ToString()));
+        Assert.Contains("Add them to mirror.customers by hand (or set on_new_columns: evolve)", alert.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every incident routed to one webhook.</summary>
+    private AlertsSetup WebhookSetup() => new($"""
+        channels:
+          ops: {"{"} type: webhook, url: "{_receiver.Url}/hook" {"}"}
+        routes:
+          - channels: [ops]
+        """);
 }

@@ -61,7 +61,7 @@ internal sealed class CdcHarness : IAsyncDisposable
 
     public Task<CdcSetup.Result> SetupAsync() => CdcSetup.SetupAsync(Settings(), "shop_cdc", _ => { }, CancellationToken.None);
 
-    public Task<CdcStreamer.Result> DrainAsync() => CdcStreamer.RunAsync(Settings(), "shop_cdc", bounded: true, _ => { }, null, CancellationToken.None);
+    public Task<CdcStreamer.Result> DrainAsync(CdcEvents? events = null) => CdcStreamer.RunAsync(Settings(), "shop_cdc", bounded: true, _ => { }, null, CancellationToken.None, events);
 
     /// <summary>Source and mirror hold the same rows (compared as sorted row texts).</summary>
     public async Task AssertMirroredAsync(params string[] tables)

@@ -114,7 +114,7 @@ public sealed class CrashTests
         return (-1, output);
     }
 
-    private static Process Start(string pipeline, string folder, params string[] arguments)
+    internal static Process Start(string pipeline, string folder, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sluice.dll"));

@@ -26,7 +26,7 @@ public sealed class ErrorTests
     {
         await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop);
 
-        var error = await Assert.ThrowsAsync<NonRetryableException>(cdc.DrainAsync);
+        var error = await Assert.ThrowsAsync<NonRetryableException>(() => cdc.DrainAsync());
 
         Assert.Contains($"replication slot '{cdc.Slot}' does not exist", error.Message, StringComparison.Ordinal);
         Assert.Contains("`sluice cdc setup shop_cdc`", error.Message, StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public sealed class ErrorTests
             await Task.Delay(50);
         }
 
-        var error = await Assert.ThrowsAsync<NonRetryableException>(cdc.DrainAsync);
+        var error = await Assert.ThrowsAsync<NonRetryableException>(() => cdc.DrainAsync());
 
         Assert.Contains($"replication slot '{cdc.Slot}' is in use by server process", error.Message, StringComparison.Ordinal);
         Assert.Contains("Stop that process first, or give this task its own slot with option 'slot'", error.Message, StringComparison.Ordinal);
@@ -77,5 +77,33 @@ public sealed class ErrorTests
         await connection.OpenAsync();
 
         await SourceChecks.WalLevelAsync(connection, cdc.Settings(), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_table_with_a_primary_key_but_replica_identity_nothing_is_refused_naming_the_fix_and_nothing_is_created()
+    {
+        await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop + "ALTER TABLE orders REPLICA IDENTITY NOTHING;");
+
+        var error = await Assert.ThrowsAsync<NonRetryableException>(cdc.SetupAsync);
+
+        Assert.Equal(
+            $"task 'mirror_{cdc.Source.Name}' of pipeline 'shop_cdc': table public.orders has REPLICA IDENTITY NOTHING, so once published its updates and deletes would fail in the source and could not be captured. " +
+            "Run ALTER TABLE public.orders REPLICA IDENTITY DEFAULT (the primary key). Nothing was created.",
+            error.Message);
+        Assert.Equal(0L, await cdc.Source.ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{cdc.Slot}'"));
+        Assert.Equal(0L, await cdc.Source.ScalarAsync<long>("SELECT count(*) FROM pg_publication"));
+        // The source still takes updates (it would not, had the table been published without an identity).
+        await cdc.Source.ExecuteAsync("UPDATE orders SET note = 'still writable' WHERE id = 1");
+    }
+
+    [Fact]
+    public async Task A_table_without_a_primary_key_and_with_replica_identity_nothing_names_both()
+    {
+        await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop + "CREATE TABLE events (at timestamptz, what text); ALTER TABLE events REPLICA IDENTITY NOTHING;", tables: "[public.events]");
+
+        var error = await Assert.ThrowsAsync<NonRetryableException>(cdc.SetupAsync);
+
+        Assert.Contains("table public.events has no primary key and REPLICA IDENTITY NOTHING, so its updates and deletes cannot be captured. Add a primary key (ALTER TABLE public.events ADD PRIMARY KEY (...)).", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await cdc.Source.ScalarAsync<long>("SELECT count(*) FROM pg_publication"));
     }
 }

@@ -47,6 +47,9 @@ internal static class ObservationReader
                     "pass" => new Cleared(e.Id, pipeline, e.LogicalDate, e.RunId, e.Timestamp, IncidentKinds.CheckFailed, check),
                     _ => null,
                 };
+            case EventTypes.ContractDrift when string.Equals(e.Text("severity"), "info", StringComparison.OrdinalIgnoreCase):
+                // A change the pipeline absorbed by design (a CDC mirror evolving with its source): recorded, not alerted.
+                return null;
             case EventTypes.ContractDrift:
                 var dataset = e.Text("dataset") ?? "?";
                 var diff = e.Text("summary") ?? e.Payload.ToJsonString();

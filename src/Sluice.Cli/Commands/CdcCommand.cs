@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Npgsql;
 using Sluice.Cdc.Postgres;
+using Sluice.Model;
 using Sluice.Templating;
 
 namespace Sluice.Cli.Commands;
@@ -24,11 +25,13 @@ internal static class CdcCommand
 
     private delegate Task<int> Action(CdcSettings settings, string pipeline, CancellationToken cancellationToken);
 
+    private delegate Task<int> TaskAction(CdcSettings settings, PipelineDefinition pipeline, string task, CancellationToken cancellationToken);
+
     private static Command Sub(string name, string description, Action action)
     {
         var pipeline = CommonOptions.Pipeline();
         var command = new Command(name, description) { pipeline, TaskOption };
-        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() => ForEachAsync(parse.GetValue(pipeline)!, parse.GetValue(TaskOption), action, cancellationToken)));
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() => ForEachAsync(parse.GetValue(pipeline)!, parse.GetValue(TaskOption), (settings, definition, _, token) => action(settings, definition.Name, token), cancellationToken)));
         return command;
     }
 
@@ -36,20 +39,45 @@ internal static class CdcCommand
     {
         var pipeline = CommonOptions.Pipeline();
         var once = new Option<bool>("--once") { Description = "Drain what was committed up to now, then stop (what the scheduled task does), instead of running until Ctrl+C." };
-        var command = new Command("run", "Stream changes into the target until Ctrl+C (or, with --once, up to the WAL position current at the start).") { pipeline, TaskOption, once };
-        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() => ForEachAsync(
-            parse.GetValue(pipeline)!,
-            parse.GetValue(TaskOption),
-            async (settings, name, token) =>
+        var stateDir = CommonOptions.StateDirectory();
+        var command = new Command("run", "Stream changes into the target until Ctrl+C (or, with --once, up to the WAL position current at the start).")
+        {
+            pipeline, TaskOption, once, stateDir, CommonOptions.Metadata,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
+        {
+            // Slot lag and schema drift go to the event log (and this process's metrics, exported when
+            // OTEL_* configures it); a drift that stopped the stream is alerted through alerts.yaml.
+            var metadata = SluiceHost.Metadata(parse.GetValue(CommonOptions.Metadata), SluiceHost.StateDirectory(parse.GetValue(stateDir)));
+            using var telemetry = SluiceHost.StartTelemetry();
+            PipelineDefinition? definition = null;
+            try
             {
-                await Translate(settings, () => CdcStreamer.RunAsync(settings, name, bounded: parse.GetValue(once), Console.WriteLine, null, token));
-                return 0;
-            },
-            cancellationToken)));
+                await using var events = await CdcEventLog.OpenAsync(metadata, cancellationToken);
+                return await ForEachAsync(
+                    parse.GetValue(pipeline)!,
+                    parse.GetValue(TaskOption),
+                    async (settings, loaded, task, token) =>
+                    {
+                        definition = loaded;
+                        var emit = new CdcEvents(events.For(loaded.Name, task), TimeProvider.System);
+                        await Translate(settings, () => CdcStreamer.RunAsync(settings, loaded.Name, bounded: parse.GetValue(once), Console.WriteLine, null, token, emit));
+                        return 0;
+                    },
+                    cancellationToken);
+            }
+            finally
+            {
+                if (definition is not null)
+                {
+                    await AlertDispatch.FlushAsync(definition, metadata, CancellationToken.None);
+                }
+            }
+        }));
         return command;
     }
 
-    private static async Task<int> ForEachAsync(string pipelineArgument, string? taskId, Action action, CancellationToken cancellationToken)
+    private static async Task<int> ForEachAsync(string pipelineArgument, string? taskId, TaskAction action, CancellationToken cancellationToken)
     {
         var definition = PipelineLocator.Load(pipelineArgument);
         var catalog = SluiceHost.Catalog();
@@ -60,7 +88,7 @@ internal static class CdcCommand
             foreach (var task in CdcTasks.Of(definition, taskId))
             {
                 var settings = CdcTasks.Settings(definition, task, catalog, scratch, new SecretMasker());
-                status = Math.Max(status, await action(settings, definition.Name, cancellationToken));
+                status = Math.Max(status, await action(settings, definition, task.Id, cancellationToken));
             }
 
             return status;

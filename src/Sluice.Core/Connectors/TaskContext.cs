@@ -25,6 +25,13 @@ public sealed class TaskContext
     /// <summary>For a task with <c>incremental:</c>, the cursor bounds to read between; null reads everything.</summary>
     public Incremental.IncrementalRead? Incremental { get; init; }
 
+    /// <summary>
+    /// Appends an event of this task to the run's event log (type from <see cref="Events.EventTypes"/>, payload
+    /// fields as documented there): what a connector observes beyond rows, such as a CDC slot's lag or a
+    /// source's schema drift. Null outside a run.
+    /// </summary>
+    public Action<string, System.Text.Json.Nodes.JsonObject>? Emit { get; init; }
+
     /// <summary>The clock of the run, so time-dependent checks follow a test's fake clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

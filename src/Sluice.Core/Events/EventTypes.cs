@@ -27,6 +27,13 @@ public static class EventTypes
     /// <summary>dataset, added, removed, retyped, renamed, always_null, summary, policy (on_new_fields), severity (error when the task failed, else warning).</summary>
     public const string ContractDrift = "contract_drift";
 
+    /// <summary>
+    /// slot, publication, retained_bytes (WAL the source keeps for the slot), lag_bytes (WAL not yet confirmed),
+    /// lag_seconds (age of the oldest source commit received but not yet in the target; 0 when caught up),
+    /// applied_lsn, final (true for the figure taken when a CDC drain or `sluice cdc run` ends): docs/cdc.md.
+    /// </summary>
+    public const string CdcLag = "cdc_lag";
+
     /// <summary>dataset, check, severity (warn, error), outcome (pass, fail, error), observed, message.</summary>
     public const string CheckResult = "check_result";
 

@@ -70,6 +70,7 @@ internal sealed class TaskAttempt(
             Catalog = catalog,
             Store = store,
             Time = time,
+            Emit = (type, payload) => emit(type, task.Id, payload),
             Incremental = watermarks is null ? null : await watermarks.ReadForAsync(task, token),
         };
         if (context.Incremental is { } read)

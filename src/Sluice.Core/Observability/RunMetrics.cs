@@ -26,6 +26,7 @@ public sealed class RunMetrics : IRunEventListener, IDisposable
     private readonly ConcurrentDictionary<long, RunStart> _runsInProgress = new();
     private readonly ConcurrentDictionary<(long Run, string Task), DateTimeOffset> _attemptsInProgress = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _freshThrough = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Pipeline, string Task, string Slot), RunEvent> _slots = new();
 
     /// <param name="time">The clock the freshness lag is measured on.</param>
     /// <param name="meters">The host's meter factory, when it has one (a generic host does); else the meter is this object's own.</param>
@@ -42,6 +43,9 @@ public sealed class RunMetrics : IRunEventListener, IDisposable
         _checks = Meter.CreateCounter<long>(SluiceInstruments.Checks, "{check}", "Data check results by outcome and severity.");
         _alerts = Meter.CreateCounter<long>(SluiceInstruments.Alerts, "{alert}", "Alert deliveries, sent or failed.");
         Meter.CreateObservableGauge(SluiceInstruments.FreshnessLag, ObserveLag, "s", "Seconds since the end of the latest data interval that succeeded, per pipeline.");
+        Meter.CreateObservableGauge(SluiceInstruments.CdcRetainedWal, () => ObserveSlots("retained_bytes"), "By", "WAL the source keeps for a CDC task's replication slot.");
+        Meter.CreateObservableGauge(SluiceInstruments.CdcLagBytes, () => ObserveSlots("lag_bytes"), "By", "WAL a CDC task's slot has not yet confirmed.");
+        Meter.CreateObservableGauge(SluiceInstruments.CdcLagSeconds, () => ObserveSlots("lag_seconds"), "s", "Age of the oldest source commit a CDC task has received but not yet applied.");
     }
 
     /// <summary>The meter the instruments belong to; tests listen to this one instance.</summary>
@@ -70,6 +74,10 @@ public sealed class RunMetrics : IRunEventListener, IDisposable
                 break;
             case EventTypes.Rows:
                 Rows(runEvent, pipeline);
+                break;
+            case EventTypes.CdcLag when runEvent.Text("slot") is { } slot:
+                // The latest figure per slot: a gauge shows where the slot is now, not a history.
+                _slots[(pipeline, runEvent.TaskId ?? string.Empty, slot)] = runEvent;
                 break;
             case EventTypes.CheckResult:
                 _checks.Add(1, Tag("pipeline", pipeline), Tag("check", runEvent.Text("check")), Tag("outcome", runEvent.Text("outcome")), Tag("severity", runEvent.Text("severity")));
@@ -165,6 +173,19 @@ public sealed class RunMetrics : IRunEventListener, IDisposable
         foreach (var (pipeline, end) in _freshThrough)
         {
             yield return new Measurement<double>(Math.Max(0, (now - end).TotalSeconds), Tag("pipeline", pipeline));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveSlots(string field)
+    {
+        foreach (var ((pipeline, task, slot), runEvent) in _slots)
+        {
+            // Read as JSON text: a value written as a long does not convert to double through TryGetValue.
+            if (runEvent.Payload.TryGetPropertyValue(field, out var node) && node is System.Text.Json.Nodes.JsonValue value
+                && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                yield return new Measurement<double>(number, Tag("pipeline", pipeline), Tag("task", task), Tag("slot", slot));
+            }
         }
     }
 

@@ -27,6 +27,15 @@ public static class SluiceInstruments
     /// <summary>Gauge, seconds: now minus the end of the latest data interval that succeeded; tag pipeline.</summary>
     public const string FreshnessLag = "sluice.freshness.lag";
 
+    /// <summary>Gauge, bytes: WAL the source keeps for a CDC task's replication slot; tags pipeline, task, slot.</summary>
+    public const string CdcRetainedWal = "sluice.cdc.retained_wal";
+
+    /// <summary>Gauge, bytes: WAL a CDC task's slot has not confirmed yet (not yet committed to the target); tags pipeline, task, slot.</summary>
+    public const string CdcLagBytes = "sluice.cdc.lag.bytes";
+
+    /// <summary>Gauge, seconds: age of the oldest source commit a CDC task has received but not yet committed to the target; tags pipeline, task, slot.</summary>
+    public const string CdcLagSeconds = "sluice.cdc.lag.seconds";
+
     /// <summary>
     /// Histogram bucket bounds for the durations, in seconds: from a quick task to a six-hour run
     /// (exporters' defaults suit milliseconds).

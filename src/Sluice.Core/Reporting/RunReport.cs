@@ -62,6 +62,7 @@ public static class RunReport
             ["tasks"] = new JsonArray(tasks.Select(t => (JsonNode)TaskEntry(t, events)).ToArray()),
             ["checks"] = Payloads(events, EventTypes.CheckResult),
             ["drift"] = Payloads(events, EventTypes.ContractDrift),
+            ["cdc_lag"] = Payloads(events, EventTypes.CdcLag),
             ["anomalies"] = Payloads(events, EventTypes.Anomaly),
             ["metrics"] = Payloads(events, EventTypes.MetricObserved),
             ["empty_intervals"] = Payloads(events, EventTypes.EmptyInterval),
