@@ -5,13 +5,18 @@ namespace Sluice.Bench.Workers;
 
 /// <summary>
 /// The same N-task chain and N independent tasks on SQLite with one worker (the baseline), PostgreSQL
-/// with one worker and PostgreSQL with three, sides rotating in each repetition, medians, ratios against
+/// with one worker and PostgreSQL with three (and both again reading whole runs, as before), sides rotating in each repetition, medians, ratios against
 /// the baseline. Returns the report's markdown.
 /// </summary>
 internal static class BackendComparison
 {
-    private static readonly (string Name, bool Postgres, int Workers)[] Sides =
-        [("SQLite, 1 worker (baseline)", false, 1), ("PostgreSQL, 1 worker", true, 1), ("PostgreSQL, 3 workers", true, 3)];
+    // "Whole-run reads" is the PostgreSQL store as it was before it read by scope: every outcome reads the
+    // whole run (WholeRunQueue answers each partial snapshot with that), measured in the same run.
+    private static readonly (string Name, bool Postgres, int Workers, bool WholeRun)[] Sides =
+    [
+        ("SQLite, 1 worker (baseline)", false, 1, false), ("PostgreSQL, 1 worker", true, 1, false), ("PostgreSQL, 3 workers", true, 3, false),
+        ("PostgreSQL, 1 worker, whole-run reads (before)", true, 1, true), ("PostgreSQL, 3 workers, whole-run reads (before)", true, 3, true),
+    ];
 
     public static async Task<string> RunAsync(int tasks, int repeat, int slots)
     {
@@ -24,7 +29,7 @@ internal static class BackendComparison
                 foreach (var side in Sides.Skip(r % Sides.Length).Concat(Sides.Take(r % Sides.Length)))
                 {
                     var stores = side.Postgres ? BenchStores.Postgres() : BenchStores.Sqlite();
-                    var f = await QueueRun.MeasureAsync(stores, side.Workers, tasks, linear, linear ? 1 : slots);
+                    var f = await QueueRun.MeasureAsync(stores, side.Workers, tasks, linear, linear ? 1 : slots, side.WholeRun);
                     figures[side.Name].Add(f);
                     Console.WriteLine($"{(linear ? "chain" : "independent")} {tasks} {side.Name}: total lag {f.TotalLagS:0.00} s, lag median/p99 {f.LagMedianMs:0.0}/{f.LagP99Ms:0.0} ms, max running {f.MaxRunning}, wall {f.WallS:0.00} s; {f.Calls}");
                 }

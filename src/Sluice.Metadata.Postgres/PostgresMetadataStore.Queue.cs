@@ -27,10 +27,10 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
         InTransactionAsync(
             async (c, t) =>
             {
-                var snapshot = await SnapshotAsync(c, t, runId, lockRun: true, cancellationToken);
-                if (snapshot?.Run.State == RunState.Running)
+                await ScalarInAsync(c, t, $"SELECT 1 FROM {_schema}.runs WHERE id = @id FOR UPDATE", [Id("id", runId)], cancellationToken);
+                if (await DecideAsync(c, t, runId, [], decide, cancellationToken) is var (run, changes))
                 {
-                    await ApplyAsync(c, t, snapshot.Run, decide(snapshot), cancellationToken);
+                    await ApplyAsync(c, t, run, changes, cancellationToken);
                 }
 
                 return 0;
@@ -60,7 +60,12 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
                     return null;
                 }
 
-                var snapshot = (await SnapshotAsync(c, t, next.RunId, lockRun: false, cancellationToken, onlyTask: next.TaskId))!;
+                // A key share does not stop a plain state update (a run marked abandoned): such an item is not claimed, and the reaper drops it.
+                if (await DecideAsync(c, t, next.RunId, [next.TaskId], s => start(s, next), cancellationToken) is not var (run, changes))
+                {
+                    return null;
+                }
+
                 var lease = new TaskLease { Item = next, Worker = worker, Token = Guid.NewGuid().ToString("N"), Until = now + leaseFor };
                 await ExecuteInAsync(
                     c,
@@ -68,7 +73,7 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
                     $"UPDATE {_schema}.task_queue SET worker = @worker, lease_token = @token, lease_until = @until WHERE run_id = @run_id AND task_id = @task_id",
                     [Text("worker", worker), Text("token", lease.Token), Time("until", lease.Until), Id("run_id", next.RunId), Text("task_id", next.TaskId)],
                     cancellationToken);
-                await ApplyAsync(c, t, snapshot.Run, start(snapshot, next), cancellationToken);
+                await ApplyAsync(c, t, run, changes, cancellationToken);
                 return lease;
             },
             cancellationToken);
@@ -99,13 +104,12 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
                     $"DELETE FROM {_schema}.task_queue WHERE run_id = @run_id AND task_id = @task_id AND lease_token = @token",
                     [Id("run_id", lease.Item.RunId), Text("task_id", lease.Item.TaskId), Text("token", lease.Token)],
                     cancellationToken);
-                var snapshot = removed == 1 ? await SnapshotAsync(c, t, lease.Item.RunId, lockRun: false, cancellationToken) : null;
-                if (snapshot?.Run.State != RunState.Running)
+                if (removed != 1 || await DecideAsync(c, t, lease.Item.RunId, [lease.Item.TaskId], decide, cancellationToken) is not var (run, changes))
                 {
                     return false;
                 }
 
-                await ApplyAsync(c, t, snapshot.Run, decide(snapshot), cancellationToken);
+                await ApplyAsync(c, t, run, changes, cancellationToken);
                 return true;
             },
             cancellationToken);
@@ -132,78 +136,48 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
             cancellationToken);
     }
 
-    private async Task<RunSnapshot?> SnapshotAsync(NpgsqlConnection c, NpgsqlTransaction t, long runId, bool lockRun, CancellationToken cancellationToken, string? onlyTask = null)
-    {
-        var run = (await QueryInAsync(c, t, $"SELECT * FROM {_schema}.runs WHERE id = @id{(lockRun ? " FOR UPDATE" : string.Empty)}", [Id("id", runId)], ReadRun, cancellationToken)).FirstOrDefault();
-        if (run is null)
-        {
-            return null;
-        }
-
-        var tasks = await QueryInAsync(
-            c,
-            t,
-            $"SELECT * FROM {_schema}.task_instances WHERE run_id = @id AND (@task_id IS NULL OR task_id = @task_id)",
-            [Id("id", runId), Text("task_id", onlyTask)],
-            ReadTask,
-            cancellationToken);
-        var queued = await QueryInAsync(
-            c,
-            t,
-            $"SELECT task_id FROM {_schema}.task_queue WHERE run_id = @id AND (@task_id IS NULL OR task_id = @task_id)",
-            [Id("id", runId), Text("task_id", onlyTask)],
-            r => r.GetString(0),
-            cancellationToken);
-        return new RunSnapshot
-        {
-            Run = run,
-            Tasks = tasks.ToDictionary(task => task.TaskId, StringComparer.Ordinal),
-            Queued = queued.ToHashSet(StringComparer.Ordinal),
-            Now = _time.GetUtcNow(),
-        };
-    }
-
+    /// <summary>Writes a decision's changes in one batch (one round trip), in order: task states, queue items and their NOTIFY, events, the run's end.</summary>
     private async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction t, RunRecord run, RunChanges changes, CancellationToken cancellationToken)
     {
+        await using var batch = new NpgsqlBatch(c, t);
         foreach (var task in changes.Save)
         {
-            await SaveTaskInAsync(c, t, task, cancellationToken);
+            batch.BatchCommands.Add(SaveTaskCommand(task));
         }
 
         foreach (var item in changes.Enqueue)
         {
-            await ExecuteInAsync(
-                c,
-                t,
+            batch.BatchCommands.Add(Batched(
                 $"""
                 INSERT INTO {_schema}.task_queue (run_id, task_id, pipeline, pipeline_file, logical_date, available_at)
                 VALUES (@run_id, @task_id, @pipeline, @pipeline_file, @logical_date, @available_at) ON CONFLICT DO NOTHING
                 """,
                 [Id("run_id", item.RunId), Text("task_id", item.TaskId), Text("pipeline", item.Pipeline), Text("pipeline_file", item.PipelineFile),
-                 Date("logical_date", item.LogicalDate), Time("available_at", item.AvailableAt)],
-                cancellationToken);
+                 Date("logical_date", item.LogicalDate), Time("available_at", item.AvailableAt)]));
         }
 
         if (changes.Enqueue.Count > 0)
         {
             // Delivered at commit, so a woken worker finds the items.
-            await ScalarInAsync(c, t, "SELECT pg_notify(@channel, '')", [Text("channel", _queueChannel)], cancellationToken);
+            batch.BatchCommands.Add(Batched("SELECT pg_notify(@channel, '')", [Text("channel", _queueChannel)]));
         }
 
-        foreach (var runEvent in changes.Events)
+        foreach (var command in changes.Events.SelectMany(AppendCommands))
         {
-            await AppendInAsync(c, t, runEvent, cancellationToken);
+            batch.BatchCommands.Add(command);
         }
 
         if (changes.Finish is var (state, error))
         {
-            await ExecuteInAsync(
-                c,
-                t,
+            batch.BatchCommands.Add(Batched(
                 $"UPDATE {_schema}.runs SET state = @state, ended_at = @ended_at, error = @error WHERE id = @id",
-                [Text("state", StateNames.Of(state)), Time("ended_at", _time.GetUtcNow()), Text("error", error), Id("id", run.Id)],
-                cancellationToken);
-            await ExecuteInAsync(c, t, $"DELETE FROM {_schema}.task_queue WHERE run_id = @id", [Id("id", run.Id)], cancellationToken);
+                [Text("state", StateNames.Of(state)), Time("ended_at", _time.GetUtcNow()), Text("error", error), Id("id", run.Id)]));
+            batch.BatchCommands.Add(Batched($"DELETE FROM {_schema}.task_queue WHERE run_id = @id", [Id("id", run.Id)]));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

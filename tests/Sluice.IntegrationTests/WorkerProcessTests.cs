@@ -59,7 +59,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
     [Theory]
     [InlineData(StoreKind.Sqlite, 3)]
-    [InlineData(StoreKind.Postgres, 2)]
+    [InlineData(StoreKind.Postgres, 3)]
     public async Task Workers_finish_a_run_when_the_one_holding_a_task_is_killed_and_every_task_succeeds_once(StoreKind kind, int workerCount)
     {
         var artifacts = UseStore(kind);
