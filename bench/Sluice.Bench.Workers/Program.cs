@@ -26,7 +26,7 @@ if (postgres > 0)
     var text = new StringBuilder();
     text.AppendLine(CultureInfo.InvariantCulture, $"# Issue 8: scheduling lag on SQLite and PostgreSQL, one and three workers ({DateTime.UtcNow:yyyy-MM-dd})");
     text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"No-op tasks; the coordinator (`PipelineRunner` with `Queued`) and the workers are in one process, each worker a `TaskWorker` on a store of its own (its own connection pool, and on PostgreSQL its own LISTEN connection, as a separate process would have). SQLite: a state folder on local disk. PostgreSQL: the shared test server on 127.0.0.1, a fresh schema per run. {Environment.ProcessorCount} cores shared with other jobs. {repeat} repetitions per side, the sides' order rotating, medians.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"No-op tasks; the coordinator (`PipelineRunner` with `Queued`) and the workers are in one process, each worker a `TaskWorker` with the default options but its slots (poll 1 s: a worker reaps expired leases, two transactions, at most once a poll before it claims) on a store of its own (its own connection pool, and on PostgreSQL its own LISTEN connection, as a separate process would have). SQLite: a state folder on local disk. PostgreSQL: the shared test server on 127.0.0.1, a fresh schema per run. {Environment.ProcessorCount} cores shared with other jobs. {repeat} repetitions per side, the sides' order rotating, medians.");
     text.AppendLine();
     text.Append(compared);
     text.AppendLine(CultureInfo.InvariantCulture, $"Load average before: {loadBefore}; after: {LoadAverage()}.");

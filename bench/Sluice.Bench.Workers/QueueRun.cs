@@ -24,9 +24,10 @@ internal sealed record QueueRunFigures(
 internal static class QueueRun
 {
     public static Task<QueueRunFigures> MeasureAsync(int tasks, bool linear, int slots, bool wholeRun) =>
-        MeasureAsync(BenchStores.Sqlite(), workers: 1, tasks, linear, slots, wholeRun);
+        MeasureAsync(BenchStores.Sqlite(), workers: 1, tasks, linear, slots, wholeRun, TimeSpan.FromMilliseconds(100));
 
-    public static async Task<QueueRunFigures> MeasureAsync(BenchStores stores, int workers, int tasks, bool linear, int slots, bool wholeRun = false)
+    /// <param name="poll">The workers' poll, which is also how often each reaps expired leases before claiming; null for the default (1 s).</param>
+    public static async Task<QueueRunFigures> MeasureAsync(BenchStores stores, int workers, int tasks, bool linear, int slots, bool wholeRun = false, TimeSpan? poll = null)
     {
         await using (stores)
         {
@@ -51,7 +52,7 @@ internal static class QueueRun
                     opened.Add((IAsyncDisposable)workerStore);
                     var queue = (ITaskQueue)workerStore;
                     var timed = new TimedQueue(wholeRun ? new WholeRunQueue(queue) : queue, times);
-                    running.Add(new TaskWorker(catalog, workerStore, timed, state, new WorkerOptions { Name = $"bench{w}", Concurrency = slots, Poll = TimeSpan.FromMilliseconds(100) }, resolvePipeline: _ => pipeline));
+                    running.Add(new TaskWorker(catalog, workerStore, timed, state, new WorkerOptions { Name = $"bench{w}", Concurrency = slots, Poll = poll ?? new WorkerOptions().Poll }, resolvePipeline: _ => pipeline));
                 }
 
                 using var stop = new CancellationTokenSource();

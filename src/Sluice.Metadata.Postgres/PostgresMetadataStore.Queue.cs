@@ -19,6 +19,9 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
     /// <summary>Workers reach the store over the network and need not share a folder: datasets travel through <c>artifacts:</c>.</summary>
     public bool SharesStateFolder => false;
 
+    /// <summary>How soon a worker whose claim skipped items of a run being decided looks again; a decision takes milliseconds.</summary>
+    private static readonly TimeSpan SkippedRetry = TimeSpan.FromMilliseconds(5);
+
     public long Mark() => _listener.Mark();
 
     public Task WaitForWorkAsync(long mark, CancellationToken cancellationToken) => _listener.WaitForWorkAsync(mark, cancellationToken);
@@ -57,6 +60,13 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
                     cancellationToken)).FirstOrDefault();
                 if (next is null)
                 {
+                    // Items may have been skipped only because a decision held their run: nothing NOTIFYs when it
+                    // commits, so a worker would sleep a whole poll (1 s) with work waiting. Wake it again shortly.
+                    if ((bool)(await ScalarInAsync(c, t, $"SELECT EXISTS (SELECT 1 FROM {_schema}.task_queue q JOIN {_schema}.runs r ON r.id = q.run_id WHERE q.lease_token IS NULL AND q.available_at <= @now AND r.state = 'running')", [Time("now", now)], cancellationToken))!)
+                    {
+                        _listener.WakeSoon(SkippedRetry);
+                    }
+
                     return null;
                 }
 
@@ -67,13 +77,10 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
                 }
 
                 var lease = new TaskLease { Item = next, Worker = worker, Token = Guid.NewGuid().ToString("N"), Until = now + leaseFor };
-                await ExecuteInAsync(
-                    c,
-                    t,
+                var take = Batched(
                     $"UPDATE {_schema}.task_queue SET worker = @worker, lease_token = @token, lease_until = @until WHERE run_id = @run_id AND task_id = @task_id",
-                    [Text("worker", worker), Text("token", lease.Token), Time("until", lease.Until), Id("run_id", next.RunId), Text("task_id", next.TaskId)],
-                    cancellationToken);
-                await ApplyAsync(c, t, run, changes, cancellationToken);
+                    [Text("worker", worker), Text("token", lease.Token), Time("until", lease.Until), Id("run_id", next.RunId), Text("task_id", next.TaskId)]);
+                await ApplyAsync(c, t, run, changes, cancellationToken, first: take);
                 return lease;
             },
             cancellationToken);
@@ -97,14 +104,19 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
             async (c, t) =>
             {
                 // The run's row first, as every decision takes it: then the item and the run's states cannot change under us.
-                await ScalarInAsync(c, t, $"SELECT 1 FROM {_schema}.runs WHERE id = @id FOR UPDATE", [Id("id", lease.Item.RunId)], cancellationToken);
-                var removed = await ExecuteInAsync(
-                    c,
-                    t,
-                    $"DELETE FROM {_schema}.task_queue WHERE run_id = @run_id AND task_id = @task_id AND lease_token = @token",
-                    [Id("run_id", lease.Item.RunId), Text("task_id", lease.Item.TaskId), Text("token", lease.Token)],
-                    cancellationToken);
-                if (removed != 1 || await DecideAsync(c, t, lease.Item.RunId, [lease.Item.TaskId], decide, cancellationToken) is not var (run, changes))
+                // Both statements in one batch (one round trip), in this order.
+                await using var remove = new NpgsqlBatch(c, t)
+                {
+                    BatchCommands =
+                    {
+                        Batched($"SELECT 1 FROM {_schema}.runs WHERE id = @id FOR UPDATE", [Id("id", lease.Item.RunId)]),
+                        Batched(
+                            $"DELETE FROM {_schema}.task_queue WHERE run_id = @run_id AND task_id = @task_id AND lease_token = @token",
+                            [Id("run_id", lease.Item.RunId), Text("task_id", lease.Item.TaskId), Text("token", lease.Token)]),
+                    },
+                };
+                await remove.ExecuteNonQueryAsync(cancellationToken);
+                if (remove.BatchCommands[1].RecordsAffected != 1 || await DecideAsync(c, t, lease.Item.RunId, [lease.Item.TaskId], decide, cancellationToken) is not var (run, changes))
                 {
                     return false;
                 }
@@ -136,10 +148,18 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
             cancellationToken);
     }
 
-    /// <summary>Writes a decision's changes in one batch (one round trip), in order: task states, queue items and their NOTIFY, events, the run's end.</summary>
-    private async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction t, RunRecord run, RunChanges changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a decision's changes in one batch (one round trip), in order: <paramref name="first"/> (a claim's
+    /// lease), task states, queue items and their NOTIFY, events, the run's end.
+    /// </summary>
+    private async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction t, RunRecord run, RunChanges changes, CancellationToken cancellationToken, NpgsqlBatchCommand? first = null)
     {
         await using var batch = new NpgsqlBatch(c, t);
+        if (first is not null)
+        {
+            batch.BatchCommands.Add(first);
+        }
+
         foreach (var task in changes.Save)
         {
             batch.BatchCommands.Add(SaveTaskCommand(task));

@@ -13,39 +13,12 @@ namespace Sluice.Metadata.Postgres;
 public sealed partial class PostgresMetadataStore
 {
     /// <summary>
-    /// Decides on a snapshot of a running run that starts with <paramref name="scope"/> and widens while the
-    /// decision asks for more (at worst to the whole run). Null when the run is not running. Callers hold
-    /// the run's row (a decision locks it, a claim holds it by key share), so the states read stay put.
+    /// Decides on the run read by scope, widened while the decision asks for more; null when the run is not
+    /// running. Callers hold the run's row (a decision locks it, a claim holds it by key share).
     /// </summary>
-    private async Task<(RunRecord Run, RunChanges Changes)?> DecideAsync(
-        NpgsqlConnection c, NpgsqlTransaction t, long runId, IReadOnlyCollection<string> scope, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken)
-    {
-        HashSet<string>? read = new(scope, StringComparer.Ordinal);
-        while (true)
-        {
-            var snapshot = await SnapshotAsync(c, t, runId, read, cancellationToken);
-            if (snapshot?.Run.State != RunState.Running)
-            {
-                return null;
-            }
-
-            var changes = decide(snapshot);
-            if (!changes.NeedsMore)
-            {
-                return (snapshot.Run, changes);
-            }
-
-            if (read is null)
-            {
-                throw new InvalidOperationException($"a decision on the whole of run {runId} asked for more of it");
-            }
-
-            var before = read.Count;
-            read.UnionWith(changes.ReadTasks ?? []);
-            // Asked for the whole run, or for tasks the run does not have (a changed pipeline): read it all.
-            read = changes.ReadWholeRun || read.Count == before ? null : read;
-        }
-    }
+    private Task<(RunRecord Run, RunChanges Changes)?> DecideAsync(
+        NpgsqlConnection c, NpgsqlTransaction t, long runId, IReadOnlyCollection<string> scope, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken) =>
+        ScopedDecision.DecideAsync(runId, scope, tasks => SnapshotAsync(c, t, runId, tasks, cancellationToken), decide);
 
     /// <param name="scope">The tasks to read; null for the whole run.</param>
     /// <remarks>One batch, so one round trip: a hand-over reads a snapshot once or twice, and on a busy
