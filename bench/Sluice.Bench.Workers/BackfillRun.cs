@@ -68,7 +68,7 @@ internal static class BackfillRun
             }
 
             var durations = runs.Select(r => r.Item2).ToList();
-            return new BackfillFigures(wall, days * 4 / wall, Stats.Median(durations), Stats.Percentile(durations, 0.99), timed.Summary);
+            return new BackfillFigures(wall, days * 4 / wall, Stats.Median(durations), Stats.Percentile(durations, 0.99), timed.Times.Summary);
         }
         finally
         {

@@ -1,26 +1,32 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Sluice.Queue;
 
 namespace Sluice.Bench.Workers;
 
-/// <summary>Times each queue call, so the report can say where a task's overhead goes.</summary>
-internal sealed class TimedQueue(ITaskQueue queue) : ITaskQueue
+/// <summary>
+/// Times each queue call of one worker into <paramref name="times"/>, so the report can say where a task's
+/// overhead goes. It passes the wrapped queue's wake-ups (PostgreSQL's LISTEN/NOTIFY) through, since a
+/// worker that loses them falls back to polling and the bench would measure the poll instead; a queue
+/// without them never wakes the worker, which then polls as it would.
+/// </summary>
+internal sealed class TimedQueue(ITaskQueue queue, CallTimes times) : ITaskQueue, IQueueWakeup
 {
-    private readonly ConcurrentDictionary<string, (long Calls, double Ms)> _calls = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<double> _gaps = [];
     private readonly Stopwatch _since = Stopwatch.StartNew();
     private double _lastFinishEnd = double.NaN;
 
-    /// <summary>Median time from a finish call returning to the worker's next claim call (the worker's own hand-over path), ms.</summary>
-    public double GapMedianMs => _gaps.IsEmpty ? 0 : Stats.Median(_gaps);
+    public TimedQueue(ITaskQueue queue)
+        : this(queue, new CallTimes())
+    {
+    }
+
+    public CallTimes Times => times;
 
     public bool SharesStateFolder => queue.SharesStateFolder;
 
-    /// <summary>Mean milliseconds of one kind of call ("claim", "finish", ...), 0 when none was made.</summary>
-    public double MeanMs(string name) => _calls.TryGetValue(name, out var c) ? c.Ms / Math.Max(1, c.Calls) : 0;
+    public long Mark() => (queue as IQueueWakeup)?.Mark() ?? 0;
 
-    public string Summary => string.Join(", ", _calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value.Calls}× {c.Value.Ms / Math.Max(1, c.Value.Calls):0.00} ms"));
+    public Task WaitForWorkAsync(long mark, CancellationToken cancellationToken) =>
+        queue is IQueueWakeup wakeup ? wakeup.WaitForWorkAsync(mark, cancellationToken) : Task.Delay(Timeout.Infinite, cancellationToken);
 
     public Task AdvanceAsync(long runId, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken) =>
         TimeAsync("advance", () => queue.AdvanceAsync(runId, decide, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default));
@@ -30,7 +36,7 @@ internal sealed class TimedQueue(ITaskQueue queue) : ITaskQueue
         var finished = Interlocked.Exchange(ref _lastFinishEnd, double.NaN);
         if (!double.IsNaN(finished))
         {
-            _gaps.Add(_since.Elapsed.TotalMilliseconds - finished);
+            times.AddGap(_since.Elapsed.TotalMilliseconds - finished);
         }
 
         return TimeAsync("claim", () => queue.ClaimAsync(worker, leaseFor, start, cancellationToken));
@@ -59,8 +65,7 @@ internal sealed class TimedQueue(ITaskQueue queue) : ITaskQueue
         }
         finally
         {
-            var ms = watch.Elapsed.TotalMilliseconds;
-            _calls.AddOrUpdate(name, (1, ms), (_, c) => (c.Calls + 1, c.Ms + ms));
+            times.Add(name, watch.Elapsed.TotalMilliseconds);
         }
     }
 }

@@ -102,28 +102,37 @@ public sealed partial class PostgresMetadataStore : IEventLog
 
     private async Task<RunEvent> AppendInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunEvent runEvent, CancellationToken cancellationToken)
     {
-        await ScalarInAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@space))", [Text("space", "sluice.events:" + Settings.Schema)], cancellationToken);
-        var id = (long)(await ScalarInAsync(
-            connection,
-            transaction,
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in AppendCommands(runEvent))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return runEvent with { Id = reader.GetInt64(0) };
+    }
+
+    /// <summary>
+    /// Takes the log's lock (ids in commit order), then inserts and NOTIFYs in one statement; the second
+    /// returns the id. The notification is delivered when the transaction commits, so a woken reader finds the event.
+    /// </summary>
+    private NpgsqlBatchCommand[] AppendCommands(RunEvent runEvent) =>
+    [
+        Batched("SELECT pg_advisory_xact_lock(hashtext(@space))", [Text("space", "sluice.events:" + Settings.Schema)]),
+        Batched(
             $"""
-            INSERT INTO {_schema}.events (at, type, pipeline, run_id, logical_date, task_id, payload)
-            VALUES (@at, @type, @pipeline, @run_id, @logical_date, @task_id, @payload) RETURNING id
+            WITH added AS (
+                INSERT INTO {_schema}.events (at, type, pipeline, run_id, logical_date, task_id, payload)
+                VALUES (@at, @type, @pipeline, @run_id, @logical_date, @task_id, @payload) RETURNING id)
+            SELECT id, pg_notify(@channel, id::text) FROM added
             """,
             [Time("at", runEvent.Timestamp), Text("type", runEvent.Type), Text("pipeline", runEvent.Pipeline),
              new("run_id", NpgsqlDbType.Bigint) { Value = (object?)runEvent.RunId ?? DBNull.Value },
              new("logical_date", NpgsqlDbType.Date) { Value = (object?)runEvent.LogicalDate ?? DBNull.Value }, Text("task_id", runEvent.TaskId),
-             new("payload", NpgsqlDbType.Json) { Value = runEvent.Payload.ToJsonString() }],
-            cancellationToken))!;
-        // Delivered when the transaction commits, so a woken reader finds the event.
-        await ScalarInAsync(
-            connection,
-            transaction,
-            "SELECT pg_notify(@channel, @id)",
-            [Text("channel", _channel), Text("id", id.ToString(CultureInfo.InvariantCulture))],
-            cancellationToken);
-        return runEvent with { Id = id };
-    }
+             new("payload", NpgsqlDbType.Json) { Value = runEvent.Payload.ToJsonString() }, Text("channel", _channel)]),
+    ];
 
     private static RunEvent ReadEvent(NpgsqlDataReader r) => new()
     {

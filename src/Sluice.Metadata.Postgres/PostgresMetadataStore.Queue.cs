@@ -19,6 +19,9 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
     /// <summary>Workers reach the store over the network and need not share a folder: datasets travel through <c>artifacts:</c>.</summary>
     public bool SharesStateFolder => false;
 
+    /// <summary>How soon a worker whose claim skipped items of a run being decided looks again; a decision takes milliseconds.</summary>
+    private static readonly TimeSpan SkippedRetry = TimeSpan.FromMilliseconds(5);
+
     public long Mark() => _listener.Mark();
 
     public Task WaitForWorkAsync(long mark, CancellationToken cancellationToken) => _listener.WaitForWorkAsync(mark, cancellationToken);
@@ -27,10 +30,10 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
         InTransactionAsync(
             async (c, t) =>
             {
-                var snapshot = await SnapshotAsync(c, t, runId, lockRun: true, cancellationToken);
-                if (snapshot?.Run.State == RunState.Running)
+                await ScalarInAsync(c, t, $"SELECT 1 FROM {_schema}.runs WHERE id = @id FOR UPDATE", [Id("id", runId)], cancellationToken);
+                if (await DecideAsync(c, t, runId, [], decide, cancellationToken) is var (run, changes))
                 {
-                    await ApplyAsync(c, t, snapshot.Run, decide(snapshot), cancellationToken);
+                    await ApplyAsync(c, t, run, changes, cancellationToken);
                 }
 
                 return 0;
@@ -57,18 +60,27 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
                     cancellationToken)).FirstOrDefault();
                 if (next is null)
                 {
+                    // Items may have been skipped only because a decision held their run: nothing NOTIFYs when it
+                    // commits, so a worker would sleep a whole poll (1 s) with work waiting. Wake it again shortly.
+                    if ((bool)(await ScalarInAsync(c, t, $"SELECT EXISTS (SELECT 1 FROM {_schema}.task_queue q JOIN {_schema}.runs r ON r.id = q.run_id WHERE q.lease_token IS NULL AND q.available_at <= @now AND r.state = 'running')", [Time("now", now)], cancellationToken))!)
+                    {
+                        _listener.WakeSoon(SkippedRetry);
+                    }
+
                     return null;
                 }
 
-                var snapshot = (await SnapshotAsync(c, t, next.RunId, lockRun: false, cancellationToken, onlyTask: next.TaskId))!;
+                // A key share does not stop a plain state update (a run marked abandoned): such an item is not claimed, and the reaper drops it.
+                if (await DecideAsync(c, t, next.RunId, [next.TaskId], s => start(s, next), cancellationToken) is not var (run, changes))
+                {
+                    return null;
+                }
+
                 var lease = new TaskLease { Item = next, Worker = worker, Token = Guid.NewGuid().ToString("N"), Until = now + leaseFor };
-                await ExecuteInAsync(
-                    c,
-                    t,
+                var take = Batched(
                     $"UPDATE {_schema}.task_queue SET worker = @worker, lease_token = @token, lease_until = @until WHERE run_id = @run_id AND task_id = @task_id",
-                    [Text("worker", worker), Text("token", lease.Token), Time("until", lease.Until), Id("run_id", next.RunId), Text("task_id", next.TaskId)],
-                    cancellationToken);
-                await ApplyAsync(c, t, snapshot.Run, start(snapshot, next), cancellationToken);
+                    [Text("worker", worker), Text("token", lease.Token), Time("until", lease.Until), Id("run_id", next.RunId), Text("task_id", next.TaskId)]);
+                await ApplyAsync(c, t, run, changes, cancellationToken, first: take);
                 return lease;
             },
             cancellationToken);
@@ -92,20 +104,24 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
             async (c, t) =>
             {
                 // The run's row first, as every decision takes it: then the item and the run's states cannot change under us.
-                await ScalarInAsync(c, t, $"SELECT 1 FROM {_schema}.runs WHERE id = @id FOR UPDATE", [Id("id", lease.Item.RunId)], cancellationToken);
-                var removed = await ExecuteInAsync(
-                    c,
-                    t,
-                    $"DELETE FROM {_schema}.task_queue WHERE run_id = @run_id AND task_id = @task_id AND lease_token = @token",
-                    [Id("run_id", lease.Item.RunId), Text("task_id", lease.Item.TaskId), Text("token", lease.Token)],
-                    cancellationToken);
-                var snapshot = removed == 1 ? await SnapshotAsync(c, t, lease.Item.RunId, lockRun: false, cancellationToken) : null;
-                if (snapshot?.Run.State != RunState.Running)
+                // Both statements in one batch (one round trip), in this order.
+                await using var remove = new NpgsqlBatch(c, t)
+                {
+                    BatchCommands =
+                    {
+                        Batched($"SELECT 1 FROM {_schema}.runs WHERE id = @id FOR UPDATE", [Id("id", lease.Item.RunId)]),
+                        Batched(
+                            $"DELETE FROM {_schema}.task_queue WHERE run_id = @run_id AND task_id = @task_id AND lease_token = @token",
+                            [Id("run_id", lease.Item.RunId), Text("task_id", lease.Item.TaskId), Text("token", lease.Token)]),
+                    },
+                };
+                await remove.ExecuteNonQueryAsync(cancellationToken);
+                if (remove.BatchCommands[1].RecordsAffected != 1 || await DecideAsync(c, t, lease.Item.RunId, [lease.Item.TaskId], decide, cancellationToken) is not var (run, changes))
                 {
                     return false;
                 }
 
-                await ApplyAsync(c, t, snapshot.Run, decide(snapshot), cancellationToken);
+                await ApplyAsync(c, t, run, changes, cancellationToken);
                 return true;
             },
             cancellationToken);
@@ -132,78 +148,56 @@ public sealed partial class PostgresMetadataStore : ITaskQueue, IQueueWakeup
             cancellationToken);
     }
 
-    private async Task<RunSnapshot?> SnapshotAsync(NpgsqlConnection c, NpgsqlTransaction t, long runId, bool lockRun, CancellationToken cancellationToken, string? onlyTask = null)
+    /// <summary>
+    /// Writes a decision's changes in one batch (one round trip), in order: <paramref name="first"/> (a claim's
+    /// lease), task states, queue items and their NOTIFY, events, the run's end.
+    /// </summary>
+    private async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction t, RunRecord run, RunChanges changes, CancellationToken cancellationToken, NpgsqlBatchCommand? first = null)
     {
-        var run = (await QueryInAsync(c, t, $"SELECT * FROM {_schema}.runs WHERE id = @id{(lockRun ? " FOR UPDATE" : string.Empty)}", [Id("id", runId)], ReadRun, cancellationToken)).FirstOrDefault();
-        if (run is null)
+        await using var batch = new NpgsqlBatch(c, t);
+        if (first is not null)
         {
-            return null;
+            batch.BatchCommands.Add(first);
         }
 
-        var tasks = await QueryInAsync(
-            c,
-            t,
-            $"SELECT * FROM {_schema}.task_instances WHERE run_id = @id AND (@task_id IS NULL OR task_id = @task_id)",
-            [Id("id", runId), Text("task_id", onlyTask)],
-            ReadTask,
-            cancellationToken);
-        var queued = await QueryInAsync(
-            c,
-            t,
-            $"SELECT task_id FROM {_schema}.task_queue WHERE run_id = @id AND (@task_id IS NULL OR task_id = @task_id)",
-            [Id("id", runId), Text("task_id", onlyTask)],
-            r => r.GetString(0),
-            cancellationToken);
-        return new RunSnapshot
-        {
-            Run = run,
-            Tasks = tasks.ToDictionary(task => task.TaskId, StringComparer.Ordinal),
-            Queued = queued.ToHashSet(StringComparer.Ordinal),
-            Now = _time.GetUtcNow(),
-        };
-    }
-
-    private async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction t, RunRecord run, RunChanges changes, CancellationToken cancellationToken)
-    {
         foreach (var task in changes.Save)
         {
-            await SaveTaskInAsync(c, t, task, cancellationToken);
+            batch.BatchCommands.Add(SaveTaskCommand(task));
         }
 
         foreach (var item in changes.Enqueue)
         {
-            await ExecuteInAsync(
-                c,
-                t,
+            batch.BatchCommands.Add(Batched(
                 $"""
                 INSERT INTO {_schema}.task_queue (run_id, task_id, pipeline, pipeline_file, logical_date, available_at)
                 VALUES (@run_id, @task_id, @pipeline, @pipeline_file, @logical_date, @available_at) ON CONFLICT DO NOTHING
                 """,
                 [Id("run_id", item.RunId), Text("task_id", item.TaskId), Text("pipeline", item.Pipeline), Text("pipeline_file", item.PipelineFile),
-                 Date("logical_date", item.LogicalDate), Time("available_at", item.AvailableAt)],
-                cancellationToken);
+                 Date("logical_date", item.LogicalDate), Time("available_at", item.AvailableAt)]));
         }
 
         if (changes.Enqueue.Count > 0)
         {
             // Delivered at commit, so a woken worker finds the items.
-            await ScalarInAsync(c, t, "SELECT pg_notify(@channel, '')", [Text("channel", _queueChannel)], cancellationToken);
+            batch.BatchCommands.Add(Batched("SELECT pg_notify(@channel, '')", [Text("channel", _queueChannel)]));
         }
 
-        foreach (var runEvent in changes.Events)
+        foreach (var command in changes.Events.SelectMany(AppendCommands))
         {
-            await AppendInAsync(c, t, runEvent, cancellationToken);
+            batch.BatchCommands.Add(command);
         }
 
         if (changes.Finish is var (state, error))
         {
-            await ExecuteInAsync(
-                c,
-                t,
+            batch.BatchCommands.Add(Batched(
                 $"UPDATE {_schema}.runs SET state = @state, ended_at = @ended_at, error = @error WHERE id = @id",
-                [Text("state", StateNames.Of(state)), Time("ended_at", _time.GetUtcNow()), Text("error", error), Id("id", run.Id)],
-                cancellationToken);
-            await ExecuteInAsync(c, t, $"DELETE FROM {_schema}.task_queue WHERE run_id = @id", [Id("id", run.Id)], cancellationToken);
+                [Text("state", StateNames.Of(state)), Time("ended_at", _time.GetUtcNow()), Text("error", error), Id("id", run.Id)]));
+            batch.BatchCommands.Add(Batched($"DELETE FROM {_schema}.task_queue WHERE run_id = @id", [Id("id", run.Id)]));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

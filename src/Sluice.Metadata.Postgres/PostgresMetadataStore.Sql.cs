@@ -161,6 +161,16 @@ public sealed partial class PostgresMetadataStore
         return results;
     }
 
+    private static NpgsqlParameter Texts(string name, IEnumerable<string> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+
+    /// <summary>A statement of a batch: batches send several in one round trip.</summary>
+    private static NpgsqlBatchCommand Batched(string sql, NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);

@@ -128,10 +128,14 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
     public Task SaveTaskAsync(TaskInstanceRecord task, CancellationToken cancellationToken) =>
         InTransactionAsync((c, t) => SaveTaskInAsync(c, t, task, cancellationToken), cancellationToken);
 
-    private Task<int> SaveTaskInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TaskInstanceRecord task, CancellationToken cancellationToken) =>
-        ExecuteInAsync(
-            connection,
-            transaction,
+    private async Task<int> SaveTaskInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TaskInstanceRecord task, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { SaveTaskCommand(task) } };
+        return await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private NpgsqlBatchCommand SaveTaskCommand(TaskInstanceRecord task) =>
+        Batched(
             $"""
             INSERT INTO {_schema}.task_instances (run_id, task_id, state, try_number, started_at, ended_at, rows_read, rows_written, rows_quarantined, reused, error, next_attempt_at)
             VALUES (@run_id, @task_id, @state, @try_number, @started_at, @ended_at, @rows_read, @rows_written, @rows_quarantined, @reused, @error, @next_attempt_at)
@@ -143,8 +147,7 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
             [Id("run_id", task.RunId), Text("task_id", task.TaskId), Text("state", StateNames.Of(task.State)), new("try_number", NpgsqlDbType.Integer) { Value = task.TryNumber },
              Time("started_at", task.StartedAt), Time("ended_at", task.EndedAt),
              Id("rows_read", task.RowsRead), Id("rows_written", task.RowsWritten), Id("rows_quarantined", task.RowsQuarantined),
-             new("reused", NpgsqlDbType.Boolean) { Value = task.Reused }, Text("error", task.Error), Time("next_attempt_at", task.NextAttemptAt)],
-            cancellationToken);
+             new("reused", NpgsqlDbType.Boolean) { Value = task.Reused }, Text("error", task.Error), Time("next_attempt_at", task.NextAttemptAt)]);
 
     public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? pipeline, int limit, CancellationToken cancellationToken)
     {

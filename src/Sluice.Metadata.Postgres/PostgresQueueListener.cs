@@ -44,6 +44,10 @@ internal sealed class PostgresQueueListener(string connectionString, string chan
         }
     }
 
+    /// <summary>Wakes waiters after <paramref name="delay"/> as a notification would (work is likely claimable by then).</summary>
+    public void WakeSoon(TimeSpan delay) =>
+        _ = Task.Delay(delay, _stop.Token).ContinueWith(_ => Signal(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
     private void Signal()
     {
         TaskCompletionSource woken;

@@ -110,40 +110,10 @@ public sealed partial class SqliteMetadataStore : ITaskQueue
             cancellationToken);
     }
 
-    /// <summary>
-    /// Decides on a snapshot of a running run that starts with <paramref name="scope"/> and widens while the
-    /// decision asks for more (at worst to the whole run), so an operation reads its neighbourhood, not the run.
-    /// Null when the run is not running.
-    /// </summary>
-    private async Task<(RunRecord Run, RunChanges Changes)?> DecideAsync(
-        SqliteTransaction transaction, long runId, IReadOnlyCollection<string> scope, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken)
-    {
-        HashSet<string>? read = new(scope, StringComparer.Ordinal);
-        while (true)
-        {
-            var snapshot = await SnapshotAsync(transaction, runId, read, cancellationToken);
-            if (snapshot?.Run.State != RunState.Running)
-            {
-                return null;
-            }
-
-            var changes = decide(snapshot);
-            if (!changes.NeedsMore)
-            {
-                return (snapshot.Run, changes);
-            }
-
-            if (read is null)
-            {
-                throw new InvalidOperationException($"a decision on the whole of run {runId} asked for more of it");
-            }
-
-            var before = read.Count;
-            read.UnionWith(changes.ReadTasks ?? []);
-            // Asked for the whole run, or for tasks the run does not have (a changed pipeline): read it all.
-            read = changes.ReadWholeRun || read.Count == before ? null : read;
-        }
-    }
+    /// <summary>Decides on the run read by scope, widened while the decision asks for more; null when the run is not running.</summary>
+    private Task<(RunRecord Run, RunChanges Changes)?> DecideAsync(
+        SqliteTransaction transaction, long runId, IReadOnlyCollection<string> scope, Func<RunSnapshot, RunChanges> decide, CancellationToken cancellationToken) =>
+        ScopedDecision.DecideAsync(runId, scope, tasks => SnapshotAsync(transaction, runId, tasks, cancellationToken), decide);
 
     /// <param name="scope">The tasks to read; null for the whole run.</param>
     private async Task<RunSnapshot?> SnapshotAsync(SqliteTransaction transaction, long runId, IReadOnlySet<string>? scope, CancellationToken cancellationToken)

@@ -12,14 +12,16 @@ namespace Sluice.Hosting.Tests;
 /// <summary>
 /// Queue outcomes read their task's neighbourhood, not the run (issue 8's scheduling lag): a hand-over in
 /// a long chain sees a couple of tasks, and on random DAGs with failures, retries and trigger rules the
-/// scoped decisions write exactly what decisions over the whole run write.
+/// scoped decisions write exactly what decisions over the whole run write. Both stores read by scope.
 /// </summary>
 public sealed class ScopedQueueTests
 {
-    [Fact]
-    public async Task A_hand_over_in_a_long_chain_reads_the_finished_task_and_its_successor_only()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task A_hand_over_in_a_long_chain_reads_the_finished_task_and_its_successor_only(StoreKind kind)
     {
-        await using var q = await QueueFixture.CreateAsync(StoreKind.Sqlite);
+        await using var q = await QueueFixture.CreateAsync(kind);
         var yaml = string.Concat(Enumerable.Range(0, 60).Select(i => $"  t{i}: {{ source: noop, output: d{i}{(i > 0 ? $", depends_on: [t{i - 1}]" : string.Empty)} }}\n"));
         var (run, rules) = await q.StartAsync(QueueFixture.Pipeline(yaml));
         var reads = new List<(string Task, bool Partial, int Tasks)>();
@@ -45,14 +47,16 @@ public sealed class ScopedQueueTests
         Assert.DoesNotContain(reads, r => !r.Partial && r.Task != "t59");
     }
 
-    [Fact]
-    public async Task Scoped_decisions_write_what_whole_run_decisions_write_on_random_dags_with_failures_and_trigger_rules()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task Scoped_decisions_write_what_whole_run_decisions_write_on_random_dags_with_failures_and_trigger_rules(StoreKind kind)
     {
         for (var seed = 0; seed < 40; seed++)
         {
             var pipeline = RandomDag(new Random(seed));
-            var scoped = await DriveAsync(pipeline, seed, wholeRun: false);
-            var whole = await DriveAsync(pipeline, seed, wholeRun: true);
+            var scoped = await DriveAsync(kind, pipeline, seed, wholeRun: false);
+            var whole = await DriveAsync(kind, pipeline, seed, wholeRun: true);
             Assert.True(whole.SequenceEqual(scoped), $"seed {seed}: scoped\n{string.Join("\n", scoped)}\nwhole run\n{string.Join("\n", whole)}");
         }
     }
@@ -77,9 +81,9 @@ public sealed class ScopedQueueTests
     /// failure, a lost lease) comes from the seed and the task and try, so both sides see the same ones.
     /// Returns every state change and the run's end, in order.
     /// </summary>
-    private static async Task<List<string>> DriveAsync(PipelineDefinition pipeline, int seed, bool wholeRun)
+    private static async Task<List<string>> DriveAsync(StoreKind kind, PipelineDefinition pipeline, int seed, bool wholeRun)
     {
-        await using var q = await QueueFixture.CreateAsync(StoreKind.Sqlite);
+        await using var q = await QueueFixture.CreateAsync(kind);
         var (run, rules) = await q.StartAsync(pipeline);
         Func<RunSnapshot, RunChanges> Scope(Func<RunSnapshot, RunChanges> decide) => wholeRun ? s => s.Partial ? new RunChanges { ReadWholeRun = true } : decide(s) : decide;
         for (var step = 0; step < 500 && (await q.Store.GetRunAsync(run.Id, CancellationToken.None))!.State == RunState.Running; step++)
