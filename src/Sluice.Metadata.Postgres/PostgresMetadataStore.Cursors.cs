@@ -51,9 +51,13 @@ public sealed partial class PostgresMetadataStore : ICursorStore
         ExecuteAsync(UpsertCursor, CursorParameters(state), cancellationToken);
 
     public Task<int> ResetCursorsAsync(string pipeline, string? taskId, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            $"DELETE FROM {_schema}.cursors WHERE pipeline = @pipeline AND (@task_id::text IS NULL OR task_id = @task_id)",
-            [Text("pipeline", pipeline), Text("task_id", taskId)],
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                const string Where = "WHERE pipeline = @pipeline AND (@task_id::text IS NULL OR task_id = @task_id)";
+                await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors {Where}", [Text("pipeline", pipeline), Text("task_id", taskId)], cancellationToken);
+                return await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.cursors {Where}", [Text("pipeline", pipeline), Text("task_id", taskId)], cancellationToken);
+            },
             cancellationToken);
 
     private static NpgsqlParameter[] CursorParameters(CursorState state) =>

@@ -124,6 +124,21 @@ internal static class PostgresSchema
             PRIMARY KEY (pipeline, task_id)
         );
         """,
+        // 4: cursors a run's extract read, held until the loads downstream commit (by whichever process runs the last one).
+        """
+        CREATE TABLE {S}.held_cursors (
+            pipeline text NOT NULL,
+            task_id text NOT NULL,
+            run_id bigint NOT NULL,
+            column_name text NOT NULL,
+            expected_kind text,
+            expected text,
+            kind text NOT NULL,
+            next text NOT NULL,
+            held_at timestamptz NOT NULL,
+            PRIMARY KEY (pipeline, task_id, run_id)
+        );
+        """,
     ];
 
     /// <summary>A quoted identifier: any schema name is safe in SQL text.</summary>

@@ -50,6 +50,7 @@ public sealed partial class SqliteMetadataStore : ICursorStore
         InTransactionAsync(
             async transaction =>
             {
+                await ScalarInAsync(transaction, "DELETE FROM held_cursors WHERE pipeline = $pipeline AND ($task_id IS NULL OR task_id = $task_id)", [("pipeline", pipeline), ("task_id", taskId)], cancellationToken);
                 await using var command = Command(transaction, "DELETE FROM cursors WHERE pipeline = $pipeline AND ($task_id IS NULL OR task_id = $task_id)", [("pipeline", pipeline), ("task_id", taskId)]);
                 return await command.ExecuteNonQueryAsync(cancellationToken);
             },

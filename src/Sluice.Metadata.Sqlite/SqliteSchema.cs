@@ -142,5 +142,20 @@ internal static class SqliteSchema
             PRIMARY KEY (pipeline, task_id)
         );
         """,
+        // 9: cursors a run's extract read, held until the loads downstream commit (by whichever process runs the last one).
+        """
+        CREATE TABLE held_cursors (
+            pipeline TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            column_name TEXT NOT NULL,
+            expected_kind TEXT,
+            expected TEXT,
+            kind TEXT NOT NULL,
+            next TEXT NOT NULL,
+            held_at TEXT NOT NULL,
+            PRIMARY KEY (pipeline, task_id, run_id)
+        );
+        """,
     ];
 }

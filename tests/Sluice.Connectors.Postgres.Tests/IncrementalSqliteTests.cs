@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Sluice.Connectors.Postgres.Tests.Infrastructure;
 using Sluice.Incremental;
 using Sluice.Metadata.Sqlite;
+using Sluice.State;
 
 namespace Sluice.Connectors.Postgres.Tests;
 
@@ -156,21 +157,133 @@ public sealed class IncrementalSqliteTests : IDisposable
     }
 
     [Fact]
-    public async Task A_queued_run_refuses_an_incremental_source_at_its_key_and_records_nothing()
+    public async Task A_queued_run_reads_from_the_watermark_and_the_worker_that_runs_the_load_commits_it()
+    {
+        Source("INSERT INTO items VALUES (1, 'a', '2024-01-02 10:00:00'), (2, 'b', '2024-01-03 10:00:00')");
+        await using var queued = await QueuedAsync();
+
+        var first = await queued.RunAsync("2024-03-01");
+        Assert.Equal(2, Read(first));
+        var committed = (await WatermarkAsync())!;
+        Assert.Equal(("2024-01-03 10:00:00", first.Run.Id), (committed.Value.Text, committed.RunId));
+
+        // A tie with the watermark and a newer row: the next queued run starts from the stored watermark.
+        Source("INSERT INTO items VALUES (3, 'c', '2024-01-03 10:00:00'), (4, 'd', '2024-01-04 00:00:00')");
+        var second = await queued.RunAsync("2024-03-02");
+
+        Assert.Equal(3, Read(second)); // 2 again (the tie, merged by key), 3 and 4
+        Assert.Equal(["1|a", "2|b", "3|c", "4|d"], Target());
+        Assert.Equal("2024-01-04 00:00:00", (await WatermarkAsync())!.Value.Text);
+        Assert.Empty(await queued.Store.ListHeldCursorsAsync("inc", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_queued_run_whose_load_fails_leaves_the_watermark_and_the_next_run_reads_the_rows_again()
+    {
+        Source("INSERT INTO items VALUES (1, 'a', '2024-01-02 10:00:00')");
+        await using var queued = await QueuedAsync();
+        await queued.RunAsync("2024-03-01");
+        var before = await WatermarkAsync();
+        Source("CREATE TABLE dup (id INTEGER, v TEXT, updated_at TEXT); INSERT INTO dup VALUES (2, 'x', '2024-01-05 00:00:00'), (2, 'y', '2024-01-05 00:00:00')");
+        Pipeline(query: "SELECT id, v, updated_at FROM items UNION ALL SELECT id, v, updated_at FROM dup");
+
+        var failed = await queued.RunAsync("2024-03-02", succeeds: false);
+
+        Assert.Equal(TaskState.Failed, failed.Tasks.Single(t => t.TaskId == "load").State);
+        Assert.Equal(before, await WatermarkAsync());
+        var held = Assert.Single(await queued.Store.ListHeldCursorsAsync("inc", CancellationToken.None));
+        Assert.Equal((failed.Run.Id, "2024-01-05 00:00:00"), (held.RunId, held.Next.Text)); // held, never committed
+
+        Source("DELETE FROM dup WHERE v = 'x'");
+        var retried = await queued.RunAsync("2024-03-03");
+        Assert.Equal(2, Read(retried));
+        Assert.Equal(["1|a", "2|y"], Target());
+        Assert.Equal("2024-01-05 00:00:00", (await WatermarkAsync())!.Value.Text);
+        Assert.Empty(await queued.Store.ListHeldCursorsAsync("inc", CancellationToken.None)); // the failed run's is superseded
+    }
+
+    [Fact]
+    public async Task A_queued_full_refresh_is_refused_before_anything_is_queued()
     {
         Source("INSERT INTO items VALUES (1, 'a', '2024-01-02 10:00:00')");
         var pipeline = Yaml.PipelineYamlLoader.LoadFile(_project.PathOf("pipeline.yaml"));
         await using var store = await SqliteMetadataStore.OpenAsync(_project.MetadataFile);
         var runner = Cli.SluiceHost.Runner(Cli.SluiceHost.Catalog(), store, _project.StateDirectory);
 
-        var refused = await Assert.ThrowsAsync<Validation.PipelineValidationException>(() =>
-            runner.RunAsync(pipeline, new Execution.RunRequest { LogicalDate = new DateOnly(2024, 3, 1), Queued = true }));
+        var refused = await Assert.ThrowsAsync<SluiceException>(() =>
+            runner.RunAsync(pipeline, new Execution.RunRequest { LogicalDate = new DateOnly(2024, 3, 1), Queued = true, Cursors = new CursorRequest { FullRefresh = true } }));
 
-        Assert.Contains("pipeline.yaml:8:18: task 'extract' is incremental, and a run through workers cannot commit its watermark yet", refused.Message);
-        Assert.Contains("Run this pipeline without --queue", refused.Message);
+        Assert.Contains("--full-refresh and --cursor-from/--cursor-to apply to the run in this process", refused.Message);
         Assert.Empty(await store.ListRunsAsync("inc", 10, CancellationToken.None));
         Assert.Null(await WatermarkAsync());
-        Assert.False(File.Exists(_project.PathOf("data/target.db")));
+    }
+
+    [Fact]
+    public async Task A_resumed_run_that_reuses_the_extract_commits_the_watermark_it_read_once_its_load_succeeds()
+    {
+        Source("INSERT INTO items VALUES (1, 'a', '2024-01-02 10:00:00'), (2, 'b', '2024-01-03 10:00:00')");
+        // The target's folder is a file: the load fails after the extract succeeded.
+        _project.Write("connections.yaml", "connections:\n  src: { type: sqlite, path: data/source.db }\n  dst: { type: sqlite, path: blocked/target.db }\n");
+        _project.Write("blocked", "not a folder");
+        var failed = await _project.RunAsync("2024-03-01");
+        Assert.False(failed.Succeeded);
+        Assert.Null(await WatermarkAsync());
+
+        File.Delete(_project.PathOf("blocked"));
+        var pipeline = Yaml.PipelineYamlLoader.LoadFile(_project.PathOf("pipeline.yaml"));
+        await using var store = await SqliteMetadataStore.OpenAsync(_project.MetadataFile);
+        var runner = Cli.SluiceHost.Runner(Cli.SluiceHost.Catalog(), store, _project.StateDirectory);
+        var resumed = await runner.RunAsync(pipeline, new Execution.RunRequest { LogicalDate = new DateOnly(2024, 3, 1), Resume = true });
+
+        Assert.True(resumed.Succeeded, resumed.Run.Error);
+        Assert.True(resumed.Tasks.Single(t => t.TaskId == "extract").Reused);
+        var committed = (await store.GetCursorAsync("inc", "extract", CancellationToken.None))!;
+        Assert.Equal(("2024-01-03 10:00:00", resumed.Run.Id), (committed.Value.Text, committed.RunId));
+        Assert.Equal(["1|a", "2|b"], Testing.SqliteRows.Read(_project.PathOf("blocked/target.db"), "SELECT id, v FROM items ORDER BY id"));
+    }
+
+    /// <summary>Queued runs of pipeline.yaml (reloaded per run) and two in-process workers on the same state folder.</summary>
+    private async Task<QueuedRuns> QueuedAsync()
+    {
+        var store = await SqliteMetadataStore.OpenAsync(_project.MetadataFile);
+        return new QueuedRuns(store, _project);
+    }
+
+    private sealed class QueuedRuns : IAsyncDisposable
+    {
+        private readonly TestProject _project;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _workers = [];
+
+        public QueuedRuns(SqliteMetadataStore store, TestProject project)
+        {
+            Store = store;
+            _project = project;
+            var catalog = Cli.SluiceHost.Catalog();
+            foreach (var name in new[] { "w1", "w2" })
+            {
+                var worker = new Queue.TaskWorker(catalog, store, store, project.StateDirectory, new Queue.WorkerOptions { Name = name }, resolvePipeline: _ => Yaml.PipelineYamlLoader.LoadFile(project.PathOf("pipeline.yaml")));
+                _workers.Add(worker.RunAsync(_stop.Token));
+            }
+        }
+
+        public SqliteMetadataStore Store { get; }
+
+        public async Task<Execution.RunResult> RunAsync(string date, bool succeeds = true)
+        {
+            var pipeline = Yaml.PipelineYamlLoader.LoadFile(_project.PathOf("pipeline.yaml"));
+            var runner = Cli.SluiceHost.Runner(Cli.SluiceHost.Catalog(), Store, _project.StateDirectory);
+            var result = await runner.RunAsync(pipeline, new Execution.RunRequest { LogicalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), Queued = true });
+            Assert.True(result.Succeeded == succeeds, result.Run.Error ?? "the run should have failed");
+            return result;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_workers);
+            await Store.DisposeAsync();
+        }
     }
 
     public void Dispose() => _project.Dispose();

@@ -195,6 +195,50 @@ public abstract class MetadataStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_held_cursor_commits_once_from_concurrent_committers_and_supersedes_older_runs()
+    {
+        await using var one = await OpenAsync();
+        await using var two = await OpenAsync();
+        var first = (Incremental.ICursorStore)one;
+        var second = (Incremental.ICursorStore)two;
+        Incremental.HeldCursor Held(long run, string? expected, string next) => new()
+        {
+            Pipeline = "p",
+            TaskId = "extract",
+            RunId = run,
+            Column = "updated_at",
+            HeldAt = DateTimeOffset.UnixEpoch,
+            Expected = expected is null ? null : Incremental.CursorValue.Parse(expected),
+            Next = Incremental.CursorValue.Parse(next),
+        };
+
+        // Run 1 died before its load (held, never committed); run 2 held the same start and read further.
+        await first.HoldCursorAsync(Held(1, null, "2024-01-02T00:00:00Z"), CancellationToken.None);
+        await first.HoldCursorAsync(Held(2, null, "2024-01-01T00:00:00Z"), CancellationToken.None);
+        await second.HoldCursorAsync(Held(2, null, "2024-01-03T00:00:00Z"), CancellationToken.None); // its retry replaces it
+        Assert.Equal([(1L, "2024-01-02T00:00:00Z"), (2L, "2024-01-03T00:00:00Z")], (await second.ListHeldCursorsAsync("p", CancellationToken.None)).Select(h => (h.RunId, h.Next.Text)));
+
+        // Two workers finishing the run's last loads at once.
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => first.CommitHeldCursorAsync(Held(2, null, "2024-01-03T00:00:00Z"), DateTimeOffset.UnixEpoch, CancellationToken.None)),
+            Task.Run(() => second.CommitHeldCursorAsync(Held(2, null, "2024-01-03T00:00:00Z"), DateTimeOffset.UnixEpoch, CancellationToken.None)));
+
+        Assert.Equal([Incremental.CursorCommit.Committed, Incremental.CursorCommit.AlreadyCommitted], outcomes.Order());
+        var committed = (await first.GetCursorAsync("p", "extract", CancellationToken.None))!;
+        Assert.Equal(("2024-01-03T00:00:00Z", (long?)2), (committed.Value.Text, committed.RunId));
+        Assert.Empty(await first.ListHeldCursorsAsync("p", CancellationToken.None)); // run 1's is superseded
+
+        // A run that started from a watermark someone changed since leaves it alone.
+        await first.HoldCursorAsync(Held(3, "2024-01-01T00:00:00Z", "2024-01-09T00:00:00Z"), CancellationToken.None);
+        Assert.Equal(Incremental.CursorCommit.Conflict, await second.CommitHeldCursorAsync(Held(3, "2024-01-01T00:00:00Z", "2024-01-09T00:00:00Z"), DateTimeOffset.UnixEpoch, CancellationToken.None));
+        Assert.Equal("2024-01-03T00:00:00Z", (await second.GetCursorAsync("p", "extract", CancellationToken.None))!.Value.Text);
+
+        await first.HoldCursorAsync(Held(4, "2024-01-03T00:00:00Z", "2024-01-10T00:00:00Z"), CancellationToken.None);
+        Assert.Equal(1, await second.ResetCursorsAsync("p", null, CancellationToken.None));
+        Assert.Empty(await first.ListHeldCursorsAsync("p", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Pausing_is_seen_by_another_store_and_undone_by_unpausing()
     {
         await using var store = await OpenAsync();

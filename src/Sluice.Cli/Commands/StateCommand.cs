@@ -28,12 +28,17 @@ internal static class StateCommand
             var taskId = parse.GetValue(task) is { } one ? IncrementalTask(definition, one).Id : null;
             await using var opened = await OpenAsync(parse, stateDir, cancellationToken);
             var stored = await Cursors(opened).ListCursorsAsync(definition.Name, taskId, cancellationToken);
+            var held = await Cursors(opened).ListHeldCursorsAsync(definition.Name, cancellationToken);
             foreach (var t in definition.Tasks.Where(t => t.Incremental is not null && (taskId is null || t.Id == taskId)))
             {
                 var state = stored.FirstOrDefault(s => s.TaskId == t.Id);
                 Console.WriteLine(state is null
                     ? $"{t.Id}: cursor '{t.Incremental!.Cursor}' has no watermark yet; the next run reads from {t.Incremental.Initial ?? "the first row"}"
                     : $"{t.Id}: cursor '{state.Column}' = {state.Value} ({state.Value.KindName}), {(state.RunId is { } run ? $"committed by run {run}" : "set by hand")} at {state.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
+                foreach (var h in held.Where(h => h.TaskId == t.Id))
+                {
+                    Console.WriteLine($"  held by run {h.RunId}: {h.Expected?.Text ?? "(none)"} -> {h.Next}, read at {h.HeldAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC; commits when that run's loads succeed (a run that failed leaves it, and the next run reads those rows again)");
+                }
             }
 
             return 0;

@@ -49,6 +49,10 @@ public sealed class PipelineRunner(
             try
             {
                 WorkerRequirements.Ensure(pipeline, queue.SharesStateFolder);
+                if (request.Cursors != Incremental.CursorRequest.Default && pipeline.Tasks.Any(t => t.Incremental is not null))
+                {
+                    throw new SluiceException("--full-refresh and --cursor-from/--cursor-to apply to the run in this process, and workers read the stored watermark; run them without --queue. Nothing was queued.");
+                }
             }
             catch (SluiceException e) when (request.Claimed is { } claimed)
             {
@@ -92,6 +96,8 @@ public sealed class PipelineRunner(
             {
                 await events.DisposeAsync();
                 var queued = (await new QueuedRunCoordinator(store, queue, new QueuedRunRules(pipeline, PipelineFile(pipeline)), observer, _time).DriveAsync(run, cancellationToken))!;
+                // The worker that ran the last load commits the watermark; this covers a worker that died just after recording it.
+                await watermarks.CommitReadyAsync(queued.Tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal), cancellationToken);
                 queued = queued with { ReportPath = await WriteReportAsync(queued.Run, queued.Tasks, secrets, observer) };
                 observer.RunFinished(queued);
                 return queued;

@@ -46,6 +46,13 @@ internal sealed class RunExecution(
                 : new TaskInstanceRecord { RunId = run.Id, TaskId = task.Id };
             await recorder.SaveAsync(record, cancellationToken);
         }
+
+        if (watermarks is not null && previousTasks.Count > 0)
+        {
+            // The reused extracts' held watermarks come along; if their loads are reused too, they commit now.
+            await watermarks.AdoptAsync(previousTasks[0].RunId, kept, cancellationToken);
+            await watermarks.CommitReadyAsync(recorder.Tasks, cancellationToken);
+        }
     }
 
     private async Task<bool> AllStagedAsync(IEnumerable<string> datasets, CancellationToken cancellationToken)

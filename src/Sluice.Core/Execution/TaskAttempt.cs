@@ -94,7 +94,7 @@ internal sealed class TaskAttempt(
         await contracts.SaveAsync(token);
         if (context.Incremental is { } incremental)
         {
-            watermarks!.Extracted(task, incremental, outcome);
+            await watermarks!.ExtractedAsync(task, incremental, outcome, token);
         }
 
         return outcome;

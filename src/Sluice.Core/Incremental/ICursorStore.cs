@@ -23,7 +23,21 @@ public interface ICursorStore
     /// <summary>Stores a value whatever was there (<c>sluice state set</c>).</summary>
     Task SetCursorAsync(CursorState state, CancellationToken cancellationToken);
 
-    /// <summary>Removes the watermarks of a pipeline (or one task), so the next run starts from <c>initial</c>; returns how many.</summary>
+    /// <summary>Stores a run's held cursor, replacing one the same run and task held before (an earlier attempt's).</summary>
+    Task HoldCursorAsync(HeldCursor held, CancellationToken cancellationToken);
+
+    /// <summary>The cursors held for a pipeline's runs, oldest run first.</summary>
+    Task<IReadOnlyList<HeldCursor>> ListHeldCursorsAsync(string pipeline, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: removes <paramref name="held"/> (and what older runs still held for the same
+    /// task, which it supersedes) and, if it was still held, moves the watermark from its expected value
+    /// to its next one with the compare-and-set of <see cref="AdvanceCursorAsync"/>. Two processes that
+    /// both see the loads done commit it once.
+    /// </summary>
+    Task<CursorCommit> CommitHeldCursorAsync(HeldCursor held, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Removes the watermarks of a pipeline (or one task), and what runs hold for them, so the next run starts from <c>initial</c>; returns how many watermarks.</summary>
     Task<int> ResetCursorsAsync(string pipeline, string? taskId, CancellationToken cancellationToken);
 }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sluice.Connectors;
 using Sluice.Model;
 using Sluice.State;
@@ -7,15 +6,17 @@ namespace Sluice.Incremental;
 
 /// <summary>
 /// The watermarks of one run. An incremental source reads from the committed watermark (minus
-/// lookback); the highest cursor it read is held here, in memory, and written to the cursor store only
-/// once every task downstream of the source (the loads that used its rows) has succeeded. A crash or a
-/// failed load before that leaves the old watermark, so the next run reads those rows again and the
-/// load, keyed by the primary key, replaces them instead of adding them twice.
+/// lookback); the highest cursor it read is held in the cursor store (<see cref="HeldCursor"/>) and
+/// becomes the watermark only once every task downstream of the source (the loads that used its rows)
+/// has succeeded. A crash or a failed load before that leaves the old watermark, so the next run reads
+/// those rows again and the load, keyed by the primary key, replaces them instead of adding them twice.
+/// Because the held value is stored, not kept in memory, whichever process finishes the last load commits
+/// it: this one in the local mode, a worker in a queued run, or a later run that resumes this one.
 /// </summary>
 internal sealed class Watermarks(PipelineDefinition pipeline, long runId, ICursorStore? store, CursorRequest request, TimeProvider time, Action<string, string, string> log)
 {
-    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly PipelineGraph _graph = PipelineGraph.Of(pipeline);
+    private readonly bool _incremental = pipeline.Tasks.Any(t => t.Incremental is not null);
 
     public async Task<IncrementalRead?> ReadForAsync(TaskDefinition task, CancellationToken cancellationToken)
     {
@@ -43,7 +44,7 @@ internal sealed class Watermarks(PipelineDefinition pipeline, long runId, ICurso
     }
 
     /// <summary>Holds the highest cursor a source read, with the watermark it started from, until its loads commit.</summary>
-    public void Extracted(TaskDefinition task, IncrementalRead read, TaskOutcome outcome)
+    public async Task ExtractedAsync(TaskDefinition task, IncrementalRead read, TaskOutcome outcome, CancellationToken cancellationToken)
     {
         if (read.Replay || outcome.Cursor is null)
         {
@@ -53,34 +54,59 @@ internal sealed class Watermarks(PipelineDefinition pipeline, long runId, ICurso
 
         // With lookback the rows read may all be older than the watermark: it never goes back by itself.
         var next = request.FullRefresh ? outcome.Cursor : CursorValue.Max(read.Watermark, outcome.Cursor);
-        _pending[task.Id] = new Pending(task, read.Column, read.Watermark, next);
+        var held = new HeldCursor { Pipeline = pipeline.Name, TaskId = task.Id, RunId = runId, Column = read.Column, Expected = read.Watermark, Next = next, HeldAt = time.GetUtcNow() };
+        await store!.HoldCursorAsync(held, cancellationToken);
     }
 
-    /// <summary>Commits each held watermark whose source's downstream tasks have all succeeded.</summary>
+    /// <summary>
+    /// A resumed run reuses extracts of <paramref name="previousRunId"/> without reading again: what they
+    /// held is held for this run too, and commits when this run's loads do.
+    /// </summary>
+    public async Task AdoptAsync(long previousRunId, IReadOnlySet<string> reusedTasks, CancellationToken cancellationToken)
+    {
+        if (!_incremental || store is null)
+        {
+            return;
+        }
+
+        foreach (var held in await store.ListHeldCursorsAsync(pipeline.Name, cancellationToken))
+        {
+            if (held.RunId == previousRunId && reusedTasks.Contains(held.TaskId))
+            {
+                await store.HoldCursorAsync(held with { RunId = runId }, cancellationToken);
+                log(held.TaskId, $"reused from run {previousRunId}: the watermark it read ({held.Expected?.Text ?? "(none)"} -> {held.Next}) commits when this run's loads do", "info");
+            }
+        }
+    }
+
+    /// <summary>Commits each cursor this run holds whose source's downstream tasks have all succeeded.</summary>
     public async Task CommitReadyAsync(IReadOnlyDictionary<string, TaskInstanceRecord> tasks, CancellationToken cancellationToken)
     {
-        foreach (var pending in _pending.Values)
+        if (!_incremental || store is null)
         {
-            var downstream = _graph.Descendants([pending.Task.Id]).Where(id => id != pending.Task.Id);
-            if (!downstream.All(id => tasks.TryGetValue(id, out var t) && t.State == TaskState.Success) || !_pending.TryRemove(pending.Task.Id, out _))
+            return;
+        }
+
+        foreach (var held in await store.ListHeldCursorsAsync(pipeline.Name, cancellationToken))
+        {
+            var downstream = _graph.Descendants([held.TaskId]).Where(id => id != held.TaskId);
+            if (held.RunId != runId || !downstream.All(id => tasks.TryGetValue(id, out var t) && t.State == TaskState.Success))
             {
                 continue;
             }
 
             await TestHold.ReachedAsync("before-watermark", cancellationToken);
-            var state = new CursorState { Pipeline = pipeline.Name, TaskId = pending.Task.Id, Column = pending.Column, Value = pending.Next, UpdatedAt = time.GetUtcNow(), RunId = runId };
-            if (await store!.AdvanceCursorAsync(state, pending.Expected, cancellationToken))
+            switch (await store.CommitHeldCursorAsync(held, time.GetUtcNow(), cancellationToken))
             {
-                log(pending.Task.Id, $"watermark of '{pending.Column}' committed: {pending.Expected?.Text ?? "(none)"} -> {pending.Next}", "info");
-            }
-            else
-            {
-                log(pending.Task.Id, $"watermark of '{pending.Column}' not moved to {pending.Next}: another run or 'sluice state set' changed it since this run read it; the next run reads from that value", "warning");
+                case CursorCommit.Committed:
+                    log(held.TaskId, $"watermark of '{held.Column}' committed: {held.Expected?.Text ?? "(none)"} -> {held.Next}", "info");
+                    break;
+                case CursorCommit.Conflict:
+                    log(held.TaskId, $"watermark of '{held.Column}' not moved to {held.Next}: another run or 'sluice state set' changed it since this run read it; the next run reads from that value", "warning");
+                    break;
             }
         }
     }
-
-    private sealed record Pending(TaskDefinition Task, string Column, CursorValue? Expected, CursorValue Next);
 }
 
 /// <summary>How a run treats watermarks: from the stored value (default), from <c>initial</c> (full refresh), or a fixed range (replay).</summary>

@@ -234,14 +234,18 @@ public sealed class TaskWorker
         var artifacts = new RunArtifacts(_stateDirectory, pipeline.Name, item.LogicalDate, remote, item.RunId, attempt: lease.Token);
         await using var events = new EventWriter(_events, _report);
         var recorder = new RunRecorder(run, _store, events, NoObserver.Instance, secrets, _time);
-        var attempts = new TaskAttempt(pipeline, item.RunId, interval, artifacts, secrets, _catalog, _inspector, _time, recorder.Write, _store, _inspector as Checks.ICheckRunner, _events, _store as Contracts.IContractStore);
+        var watermarks = new Incremental.Watermarks(pipeline, item.RunId, _store as Incremental.ICursorStore, Incremental.CursorRequest.Default, _time, (id, message, level) => recorder.Log(id, message, level));
+        var attempts = new TaskAttempt(pipeline, item.RunId, interval, artifacts, secrets, _catalog, _inspector, _time, recorder.Write, _store, _inspector as Checks.ICheckRunner, _events, _store as Contracts.IContractStore, watermarks);
         try
         {
             var outcome = await attempts.RunAsync(task, attempt, (message, level) => recorder.Log(task.Id, message, level), stop);
             outcome = await PokeUntilMetAsync(attempts, task, attempt, outcome, recorder, stop);
             artifacts.Publish(task.AllOutputs);
             recorder.Rows(task, outcome);
-            await FinishAsync(lease, s => runRules.AttemptSucceeded(s, task.Id, Name, outcome), freed);
+            if (await FinishAsync(lease, s => runRules.AttemptSucceeded(s, task.Id, Name, outcome), freed) && pipeline.Tasks.Any(t => t.Incremental is not null))
+            {
+                await CommitWatermarksAsync(watermarks, item);
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -263,8 +267,23 @@ public sealed class TaskWorker
         }
     }
 
+    /// <summary>Whichever worker records the last load of an extract commits its held watermark.</summary>
+    private async Task CommitWatermarksAsync(Incremental.Watermarks watermarks, QueueItem item)
+    {
+        try
+        {
+            var tasks = await _store.ListTasksAsync(item.RunId, CancellationToken.None);
+            await watermarks.CommitReadyAsync(tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The task's success is recorded; an uncommitted watermark only means the next run reads these rows again.
+            _report($"worker {Name}: the watermark of run {item.RunId} was not committed ({e.Message}); the run that queued it tries again when the run ends, else the next run reads those rows again");
+        }
+    }
+
     /// <summary>Records the outcome unless the lease was lost meanwhile (then another attempt owns the task and this result is dropped).</summary>
-    private async Task FinishAsync(TaskLease lease, Func<RunSnapshot, Queue.RunChanges> decide, TaskCompletionSource freed)
+    private async Task<bool> FinishAsync(TaskLease lease, Func<RunSnapshot, Queue.RunChanges> decide, TaskCompletionSource freed)
     {
         _crash.Token.ThrowIfCancellationRequested();
         var recorded = await _queue.FinishAsync(lease, decide, CancellationToken.None);
@@ -277,6 +296,8 @@ public sealed class TaskWorker
         {
             _report($"worker {Name}: the lease on task '{lease.Item.TaskId}' of run {lease.Item.RunId} was lost (expired or the run stopped); this attempt's result is discarded");
         }
+
+        return recorded;
     }
 
     /// <summary>

@@ -12,14 +12,7 @@ public static class WorkerRequirements
     /// <summary>One error per task that reads another task's dataset, at that task, when nothing shares the datasets.</summary>
     public static IReadOnlyList<PipelineError> Check(PipelineDefinition pipeline, bool sharedStateFolder)
     {
-        // The watermark an extract read is held in its process's memory until the loads downstream commit;
-        // a worker that runs the load cannot see it, so a queued run would never move it. Refused, not
-        // silently re-reading from 'initial' on every run.
-        var errors = pipeline.Tasks.Where(t => t.Incremental is not null)
-            .Select(t => new PipelineError(t.LocationOf("incremental"), $"task '{t.Id}' is incremental, and a run through workers cannot commit its watermark yet " +
-                "(the highest cursor the extract read stays in the worker that ran it, and the watermark may move only after the loads downstream commit on other workers). " +
-                "Run this pipeline without --queue (sluice run, or a scheduler without --queue); nothing was queued."))
-            .ToList();
+        var errors = new List<PipelineError>();
         if (sharedStateFolder || pipeline.ArtifactStore is not null)
         {
             return errors;

@@ -1,0 +1,69 @@
+using Npgsql;
+using NpgsqlTypes;
+using Sluice.Incremental;
+
+namespace Sluice.Metadata.Postgres;
+
+/// <summary>Cursors held by runs until their loads commit; committing one is a compare-and-set on its watermark.</summary>
+public sealed partial class PostgresMetadataStore
+{
+    public Task HoldCursorAsync(HeldCursor held, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            $"""
+            INSERT INTO {_schema}.held_cursors (pipeline, task_id, run_id, column_name, expected_kind, expected, kind, next, held_at)
+            VALUES (@pipeline, @task_id, @run_id, @column, @expected_kind, @expected, @kind, @next, @at)
+            ON CONFLICT (pipeline, task_id, run_id) DO UPDATE SET column_name = excluded.column_name, expected_kind = excluded.expected_kind,
+                expected = excluded.expected, kind = excluded.kind, next = excluded.next, held_at = excluded.held_at
+            """,
+            [Text("pipeline", held.Pipeline), Text("task_id", held.TaskId), RunId(held.RunId), Text("column", held.Column),
+             Text("expected_kind", held.Expected?.KindName), Text("expected", held.Expected?.Text), Text("kind", held.Next.KindName), Text("next", held.Next.Text), Time("at", held.HeldAt)],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<HeldCursor>> ListHeldCursorsAsync(string pipeline, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT * FROM {_schema}.held_cursors WHERE pipeline = @pipeline ORDER BY run_id, task_id", [Text("pipeline", pipeline)], ReadHeld, cancellationToken);
+
+    public Task<CursorCommit> CommitHeldCursorAsync(HeldCursor held, DateTimeOffset at, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                // Two workers finishing the run's last loads at once: the row lock lets one delete it; the other finds it gone.
+                var key = () => new[] { Text("pipeline", held.Pipeline), Text("task_id", held.TaskId), RunId(held.RunId) };
+                if (await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors WHERE pipeline = @pipeline AND task_id = @task_id AND run_id = @run_id", key(), cancellationToken) == 0)
+                {
+                    return CursorCommit.AlreadyCommitted;
+                }
+
+                // What older runs held for the task (a run that died before its loads) is superseded by this one.
+                await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors WHERE pipeline = @pipeline AND task_id = @task_id AND run_id < @run_id", key(), cancellationToken);
+                var current = (await QueryInAsync(
+                    connection,
+                    transaction,
+                    $"SELECT * FROM {_schema}.cursors WHERE pipeline = @pipeline AND task_id = @task_id FOR UPDATE",
+                    [Text("pipeline", held.Pipeline), Text("task_id", held.TaskId)],
+                    ReadCursor,
+                    cancellationToken)).FirstOrDefault();
+                if (current?.Value != held.Expected)
+                {
+                    return CursorCommit.Conflict;
+                }
+
+                // A first value races on the insert; the primary key lets only one writer in.
+                var next = new CursorState { Pipeline = held.Pipeline, TaskId = held.TaskId, Column = held.Column, Value = held.Next, UpdatedAt = at, RunId = held.RunId };
+                var sql = held.Expected is null ? UpsertCursor.Split("ON CONFLICT")[0] + "ON CONFLICT (pipeline, task_id) DO NOTHING" : UpsertCursor;
+                return await ExecuteInAsync(connection, transaction, sql, CursorParameters(next), cancellationToken) == 1 ? CursorCommit.Committed : CursorCommit.Conflict;
+            },
+            cancellationToken);
+
+    private static NpgsqlParameter RunId(long runId) => new("run_id", NpgsqlDbType.Bigint) { Value = runId };
+
+    private static HeldCursor ReadHeld(NpgsqlDataReader r) => new()
+    {
+        Pipeline = r.GetString(r.GetOrdinal("pipeline")),
+        TaskId = r.GetString(r.GetOrdinal("task_id")),
+        RunId = r.GetInt64(r.GetOrdinal("run_id")),
+        Column = r.GetString(r.GetOrdinal("column_name")),
+        Expected = ReadText(r, "expected") is { } expected ? new CursorValue(CursorValue.KindOf(ReadText(r, "expected_kind")!), expected) : null,
+        Next = new CursorValue(CursorValue.KindOf(r.GetString(r.GetOrdinal("kind"))), r.GetString(r.GetOrdinal("next"))),
+        HeldAt = ReadTime(r, "held_at") ?? DateTimeOffset.MinValue,
+    };
+}
