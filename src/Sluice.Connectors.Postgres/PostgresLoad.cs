@@ -64,6 +64,8 @@ internal sealed class PostgresLoad(NpgsqlConnection connection, TaskContext cont
             };
         }
 
+        // With the metadata store in this database, the watermark this load completes commits with its rows.
+        await Incremental.LoadTransactionWatermarks.CommitAsync(context, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;
     }

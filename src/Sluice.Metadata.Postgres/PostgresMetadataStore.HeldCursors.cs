@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 using Sluice.Incremental;
@@ -5,7 +6,7 @@ using Sluice.Incremental;
 namespace Sluice.Metadata.Postgres;
 
 /// <summary>Cursors held by runs until their loads commit; committing one is a compare-and-set on its watermark.</summary>
-public sealed partial class PostgresMetadataStore
+public sealed partial class PostgresMetadataStore : ITransactionalCursorStore
 {
     public Task HoldCursorAsync(HeldCursor held, CancellationToken cancellationToken) =>
         ExecuteAsync(
@@ -23,36 +24,46 @@ public sealed partial class PostgresMetadataStore
         await QueryAsync($"SELECT * FROM {_schema}.held_cursors WHERE pipeline = @pipeline ORDER BY run_id, task_id", [Text("pipeline", pipeline)], ReadHeld, cancellationToken);
 
     public Task<CursorCommit> CommitHeldCursorAsync(HeldCursor held, DateTimeOffset at, CancellationToken cancellationToken) =>
-        InTransactionAsync(
-            async (connection, transaction) =>
-            {
-                // Two workers finishing the run's last loads at once: the row lock lets one delete it; the other finds it gone.
-                var key = () => new[] { Text("pipeline", held.Pipeline), Text("task_id", held.TaskId), RunId(held.RunId) };
-                if (await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors WHERE pipeline = @pipeline AND task_id = @task_id AND run_id = @run_id", key(), cancellationToken) == 0)
-                {
-                    return CursorCommit.AlreadyCommitted;
-                }
+        InTransactionAsync((connection, transaction) => CommitHeldInAsync(connection, transaction, held, at, cancellationToken), cancellationToken);
 
-                // What older runs held for the task (a run that died before its loads) is superseded by this one.
-                await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors WHERE pipeline = @pipeline AND task_id = @task_id AND run_id < @run_id", key(), cancellationToken);
-                var current = (await QueryInAsync(
-                    connection,
-                    transaction,
-                    $"SELECT * FROM {_schema}.cursors WHERE pipeline = @pipeline AND task_id = @task_id FOR UPDATE",
-                    [Text("pipeline", held.Pipeline), Text("task_id", held.TaskId)],
-                    ReadCursor,
-                    cancellationToken)).FirstOrDefault();
-                if (current?.Value != held.Expected)
-                {
-                    return CursorCommit.Conflict;
-                }
+    /// <summary>Same host, port and database: a sink's connection can commit a watermark in its load's transaction.</summary>
+    public bool SharesDatabaseWith(DbConnection connection) =>
+        connection is NpgsqlConnection pg
+        && string.Equals(pg.Host, Settings.Host, StringComparison.OrdinalIgnoreCase)
+        && pg.Port == Settings.Port
+        && string.Equals(pg.Database, Settings.Database, StringComparison.Ordinal);
 
-                // A first value races on the insert; the primary key lets only one writer in.
-                var next = new CursorState { Pipeline = held.Pipeline, TaskId = held.TaskId, Column = held.Column, Value = held.Next, UpdatedAt = at, RunId = held.RunId };
-                var sql = held.Expected is null ? UpsertCursor.Split("ON CONFLICT")[0] + "ON CONFLICT (pipeline, task_id) DO NOTHING" : UpsertCursor;
-                return await ExecuteInAsync(connection, transaction, sql, CursorParameters(next), cancellationToken) == 1 ? CursorCommit.Committed : CursorCommit.Conflict;
-            },
-            cancellationToken);
+    public Task<CursorCommit> CommitHeldCursorAsync(DbConnection connection, DbTransaction transaction, HeldCursor held, DateTimeOffset at, CancellationToken cancellationToken) =>
+        CommitHeldInAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, held, at, cancellationToken);
+
+    private async Task<CursorCommit> CommitHeldInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, HeldCursor held, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // Two workers finishing the run's last loads at once: the row lock lets one delete it; the other finds it gone.
+        var key = () => new[] { Text("pipeline", held.Pipeline), Text("task_id", held.TaskId), RunId(held.RunId) };
+        if (await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors WHERE pipeline = @pipeline AND task_id = @task_id AND run_id = @run_id", key(), cancellationToken) == 0)
+        {
+            return CursorCommit.AlreadyCommitted;
+        }
+
+        // What older runs held for the task (a run that died before its loads) is superseded by this one.
+        await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors WHERE pipeline = @pipeline AND task_id = @task_id AND run_id < @run_id", key(), cancellationToken);
+        var current = (await QueryInAsync(
+            connection,
+            transaction,
+            $"SELECT * FROM {_schema}.cursors WHERE pipeline = @pipeline AND task_id = @task_id FOR UPDATE",
+            [Text("pipeline", held.Pipeline), Text("task_id", held.TaskId)],
+            ReadCursor,
+            cancellationToken)).FirstOrDefault();
+        if (current?.Value != held.Expected)
+        {
+            return CursorCommit.Conflict;
+        }
+
+        // A first value races on the insert; the primary key lets only one writer in.
+        var next = new CursorState { Pipeline = held.Pipeline, TaskId = held.TaskId, Column = held.Column, Value = held.Next, UpdatedAt = at, RunId = held.RunId };
+        var sql = held.Expected is null ? UpsertCursor.Split("ON CONFLICT")[0] + "ON CONFLICT (pipeline, task_id) DO NOTHING" : UpsertCursor;
+        return await ExecuteInAsync(connection, transaction, sql, CursorParameters(next), cancellationToken) == 1 ? CursorCommit.Committed : CursorCommit.Conflict;
+    }
 
     private static NpgsqlParameter RunId(long runId) => new("run_id", NpgsqlDbType.Bigint) { Value = runId };
 

@@ -26,6 +26,14 @@ public sealed class TaskContext
     public Incremental.IncrementalRead? Incremental { get; init; }
 
     /// <summary>
+    /// For a sink that is the last task downstream of incremental extracts still to succeed: the
+    /// watermarks its success would commit. A sink whose load transaction reaches the metadata store's
+    /// database commits them in that transaction (<see cref="Incremental.LoadTransactionWatermarks"/>);
+    /// otherwise they are committed after the task.
+    /// </summary>
+    public IReadOnlyList<Incremental.HeldCursor> WatermarksToCommit { get; init; } = [];
+
+    /// <summary>
     /// Appends an event of this task to the run's event log (type from <see cref="Events.EventTypes"/>, payload
     /// fields as documented there): what a connector observes beyond rows, such as a CDC slot's lag or a
     /// source's schema drift. Null outside a run.

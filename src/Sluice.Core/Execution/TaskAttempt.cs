@@ -72,6 +72,7 @@ internal sealed class TaskAttempt(
             Time = time,
             Emit = (type, payload) => emit(type, task.Id, payload),
             Incremental = watermarks is null ? null : await watermarks.ReadForAsync(task, token),
+            WatermarksToCommit = watermarks is null ? [] : await watermarks.CompletedByAsync(task, token),
         };
         if (context.Incremental is { } read)
         {

@@ -13,7 +13,14 @@ namespace Sluice.Incremental;
 /// Because the held value is stored, not kept in memory, whichever process finishes the last load commits
 /// it: this one in the local mode, a worker in a queued run, or a later run that resumes this one.
 /// </summary>
-internal sealed class Watermarks(PipelineDefinition pipeline, long runId, ICursorStore? store, CursorRequest request, TimeProvider time, Action<string, string, string> log)
+internal sealed class Watermarks(
+    PipelineDefinition pipeline,
+    long runId,
+    ICursorStore? store,
+    CursorRequest request,
+    TimeProvider time,
+    Action<string, string, string> log,
+    Func<CancellationToken, Task<IReadOnlyDictionary<string, TaskInstanceRecord>>>? taskStates = null)
 {
     private readonly PipelineGraph _graph = PipelineGraph.Of(pipeline);
     private readonly bool _incremental = pipeline.Tasks.Any(t => t.Incremental is not null);
@@ -79,6 +86,27 @@ internal sealed class Watermarks(PipelineDefinition pipeline, long runId, ICurso
         }
     }
 
+    /// <summary>
+    /// The cursors this run holds that <paramref name="task"/>, a sink, completes: every other task
+    /// downstream of their source has succeeded. The sink may commit them in its load's transaction.
+    /// </summary>
+    public async Task<IReadOnlyList<HeldCursor>> CompletedByAsync(TaskDefinition task, CancellationToken cancellationToken)
+    {
+        if (!_incremental || store is not ITransactionalCursorStore || taskStates is null || task.Kind != TaskKind.Sink)
+        {
+            return [];
+        }
+
+        var held = (await store.ListHeldCursorsAsync(pipeline.Name, cancellationToken)).Where(h => h.RunId == runId && _graph.Descendants([h.TaskId]).Contains(task.Id)).ToList();
+        if (held.Count == 0)
+        {
+            return [];
+        }
+
+        var tasks = await taskStates(cancellationToken);
+        return held.Where(h => _graph.Descendants([h.TaskId]).Where(id => id != h.TaskId && id != task.Id).All(id => tasks.TryGetValue(id, out var t) && t.State == TaskState.Success)).ToList();
+    }
+
     /// <summary>Commits each cursor this run holds whose source's downstream tasks have all succeeded.</summary>
     public async Task CommitReadyAsync(IReadOnlyDictionary<string, TaskInstanceRecord> tasks, CancellationToken cancellationToken)
     {
@@ -87,15 +115,24 @@ internal sealed class Watermarks(PipelineDefinition pipeline, long runId, ICurso
             return;
         }
 
+        var loaded = pipeline.Tasks
+            .Where(t => t.Incremental is not null && _graph.Descendants([t.Id]).Where(id => id != t.Id).All(id => tasks.TryGetValue(id, out var s) && s.State == TaskState.Success))
+            .Select(t => t.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        if (loaded.Count == 0)
+        {
+            return;
+        }
+
+        // The loads have committed; a watermark not committed with them (in their transaction) is committed now.
+        await TestHold.ReachedAsync("before-watermark", cancellationToken);
         foreach (var held in await store.ListHeldCursorsAsync(pipeline.Name, cancellationToken))
         {
-            var downstream = _graph.Descendants([held.TaskId]).Where(id => id != held.TaskId);
-            if (held.RunId != runId || !downstream.All(id => tasks.TryGetValue(id, out var t) && t.State == TaskState.Success))
+            if (held.RunId != runId || !loaded.Contains(held.TaskId))
             {
                 continue;
             }
 
-            await TestHold.ReachedAsync("before-watermark", cancellationToken);
             switch (await store.CommitHeldCursorAsync(held, time.GetUtcNow(), cancellationToken))
             {
                 case CursorCommit.Committed:

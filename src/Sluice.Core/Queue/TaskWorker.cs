@@ -234,7 +234,7 @@ public sealed class TaskWorker
         var artifacts = new RunArtifacts(_stateDirectory, pipeline.Name, item.LogicalDate, remote, item.RunId, attempt: lease.Token);
         await using var events = new EventWriter(_events, _report);
         var recorder = new RunRecorder(run, _store, events, NoObserver.Instance, secrets, _time);
-        var watermarks = new Incremental.Watermarks(pipeline, item.RunId, _store as Incremental.ICursorStore, Incremental.CursorRequest.Default, _time, (id, message, level) => recorder.Log(id, message, level));
+        var watermarks = new Incremental.Watermarks(pipeline, item.RunId, _store as Incremental.ICursorStore, Incremental.CursorRequest.Default, _time, (id, message, level) => recorder.Log(id, message, level), async token => (await _store.ListTasksAsync(item.RunId, token)).ToDictionary(t => t.TaskId, StringComparer.Ordinal));
         var attempts = new TaskAttempt(pipeline, item.RunId, interval, artifacts, secrets, _catalog, _inspector, _time, recorder.Write, _store, _inspector as Checks.ICheckRunner, _events, _store as Contracts.IContractStore, watermarks);
         try
         {

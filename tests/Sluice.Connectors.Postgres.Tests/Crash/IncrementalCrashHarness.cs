@@ -92,6 +92,16 @@ public sealed class IncrementalCrashHarness(string root, string connectionString
         return new CrashTrial(mode, killedAt, missing, duplicates, stale, extra, clock.Elapsed);
     }
 
+    /// <summary>Adds rows, runs with <paramref name="environment"/> until the point after the load's commit, and SIGKILLs it there.</summary>
+    public async Task<string> AddAndKillBeforeWatermarkAsync(int newRows, Dictionary<string, string> environment)
+    {
+        await AddAsync(newRows, 0);
+        var hold = Path.Combine(root, "held");
+        File.Delete(hold);
+        var held = new Dictionary<string, string>(environment) { ["SLUICE_TEST_HOLD_AT"] = "before-watermark", ["SLUICE_TEST_HOLD_FILE"] = hold };
+        return await RunAndKillAsync(CrashMode.BeforeWatermark, new Random(0), hold, held);
+    }
+
     /// <summary>Target against source: rows missing, keys loaded twice, rows whose update is not there, rows that should not be.</summary>
     public async Task<(long Missing, long Duplicates, long Stale, long Extra)> CompareAsync()
     {

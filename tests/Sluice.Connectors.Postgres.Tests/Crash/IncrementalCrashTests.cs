@@ -1,5 +1,6 @@
 using Sluice.Connectors.Postgres.Tests.Infrastructure;
 using Sluice.Crash;
+using Sluice.Metadata.Postgres;
 using Xunit.Abstractions;
 
 namespace Sluice.Connectors.Postgres.Tests.Crash;
@@ -39,6 +40,29 @@ public sealed class IncrementalCrashTests(ITestOutputHelper output) : IAsyncLife
         Assert.All(trials.Where(t => t.Mode == CrashMode.BeforeWatermark), t => Assert.StartsWith("held after the load committed", t.KilledAt));
         Assert.Contains(trials, t => t.Mode == CrashMode.Extract && t.KilledAt.Contains("extract", StringComparison.Ordinal));
         Assert.Contains(trials, t => t.Mode == CrashMode.Load && t.KilledAt.Contains("load", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_the_metadata_store_in_the_target_database_the_watermark_commits_in_the_load_transaction()
+    {
+        var harness = new IncrementalCrashHarness(_root, _db.ConnectionString, _db.ConnectionsYaml(), SluiceDll());
+        await harness.SetupAsync(rows: 1_000);
+        var metadata = new Dictionary<string, string> { ["SLUICE_METADATA"] = _db.ConnectionString + ";Schema=meta" };
+        var (exit, log) = await harness.RunAsync(metadata);
+        Assert.True(exit == 0, log);
+        Assert.Contains("watermark of 'updated_at' of task 'extract' committed in the load's transaction", log);
+
+        // Killed after the load's commit: with SQLite metadata the watermark would still be the old one here.
+        var killedAt = await harness.AddAndKillBeforeWatermarkAsync(newRows: 2_000, metadata);
+
+        Assert.StartsWith("held after the load committed", killedAt);
+        await using var store = await PostgresMetadataStore.OpenAsync(PostgresMetadataSettings.Parse(_db.ConnectionString + ";Schema=meta", _ => null));
+        var watermark = (await store.GetCursorAsync("inc_crash", "extract", CancellationToken.None))!;
+        var runs = await store.ListRunsAsync("inc_crash", 10, CancellationToken.None);
+        Assert.Equal(runs.Max(r => r.Id), watermark.RunId); // moved by the killed run, with its rows
+        Assert.Equal(await _db.ScalarAsync<DateTime>("SELECT max(updated_at) FROM src_orders"), DateTime.Parse(watermark.Value.Text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal));
+        Assert.Empty(await store.ListHeldCursorsAsync("inc_crash", CancellationToken.None));
+        Assert.Equal((0L, 0L, 0L, 0L), await harness.CompareAsync());
     }
 
     /// <summary>
