@@ -18,25 +18,19 @@ public sealed class DuckDbDatasetInspector(DuckDbSettings? settings = null) : ID
 
     public Task<string?> ProbeAsync(DatasetDefinition dataset, string query, CancellationToken cancellationToken) => _checks.ProbeAsync(dataset, query, cancellationToken);
 
-    public async Task<IReadOnlyList<ColumnDefinition>> DescribeAsync(string stagedPath, CancellationToken cancellationToken)
+    public async Task<DatasetProfile> InspectAsync(string stagedPath, CancellationToken cancellationToken)
     {
         await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
-        var columns = await session.DescribeAsync("SELECT * FROM read_parquet($p)", [new("p", stagedPath)], cancellationToken);
-        return columns.Select(c => new ColumnDefinition(c.Name, c.Type)).ToList();
-    }
-
-    public async Task<NullCounts> CountNullsAsync(string stagedPath, IReadOnlyList<string> columns, CancellationToken cancellationToken)
-    {
-        await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
-        var counts = string.Concat(columns.Select(c => $", count(*) FILTER (WHERE {SqlText.Identifier(c)} IS NULL)"));
-        var rows = await session.QueryAsync($"SELECT count(*){counts} FROM read_parquet($p)", [new("p", stagedPath)], cancellationToken);
-        var row = rows.Single();
+        var columns = (await session.DescribeAsync("SELECT * FROM read_parquet($p)", [new("p", stagedPath)], cancellationToken))
+            .Select(c => new ColumnDefinition(c.Name, c.Type)).ToList();
+        var counts = string.Concat(columns.Select(c => $", count(*) FILTER (WHERE {SqlText.Identifier(c.Name)} IS NULL)"));
+        var row = (await session.QueryAsync($"SELECT count(*){counts} FROM read_parquet($p)", [new("p", stagedPath)], cancellationToken)).Single();
         var nulls = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < columns.Count; i++)
         {
-            nulls[columns[i]] = Convert.ToInt64(row[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+            nulls[columns[i].Name] = Convert.ToInt64(row[i + 1], System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return new NullCounts(Convert.ToInt64(row[0], System.Globalization.CultureInfo.InvariantCulture), nulls);
+        return new DatasetProfile(columns, new NullCounts(Convert.ToInt64(row[0], System.Globalization.CultureInfo.InvariantCulture), nulls));
     }
 }

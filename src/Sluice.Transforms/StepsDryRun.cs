@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Sluice.Artifacts;
 using Sluice.Connectors;
@@ -16,7 +18,14 @@ namespace Sluice.Transforms;
 /// </summary>
 internal static class StepsDryRun
 {
-    public static PipelineError? Problem(TaskDefinition task, PipelineDefinition pipeline, IReadOnlyList<Step> steps, IReadOnlyList<OptionSpec> specs, DuckDbSettings? settings)
+    // A pipeline is validated more than once per command (by the command, then by the runner before the
+    // run): each task's steps compile once per pipeline object, as SqlDryRun does for SQL.
+    private static readonly ConditionalWeakTable<PipelineDefinition, ConcurrentDictionary<string, PipelineError?>> Cache = new();
+
+    public static PipelineError? Problem(TaskDefinition task, PipelineDefinition pipeline, IReadOnlyList<Step> steps, IReadOnlyList<OptionSpec> specs, DuckDbSettings? settings) =>
+        Cache.GetOrCreateValue(pipeline).GetOrAdd(task.Id, _ => Compile(task, pipeline, steps, specs, settings));
+
+    private static PipelineError? Compile(TaskDefinition task, PipelineDefinition pipeline, IReadOnlyList<Step> steps, IReadOnlyList<OptionSpec> specs, DuckDbSettings? settings)
     {
         var declared = task.Inputs.Select(pipeline.FindDataset).ToList();
         if (declared.Count == 0 || declared.Any(d => d is null || d.Columns.Count == 0))

@@ -50,10 +50,8 @@ internal sealed class ContractEnforcement(
 
     private async Task CheckAsync(TaskDefinition task, string dataset, DatasetDefinition? declared, string path, ContractRecording recording, Action<string> log, CancellationToken cancellationToken)
     {
-        var columns = await inspector.DescribeAsync(path, cancellationToken);
-
         // One scan counts the rows and every column's NULLs: the NULL rules, the always-NULL check and the history need them.
-        var counts = await inspector.CountNullsAsync(path, columns.Select(c => c.Name).ToList(), cancellationToken);
+        var (columns, counts) = await inspector.InspectAsync(path, cancellationToken);
         var observation = new ContractObservation
         {
             Pipeline = pipeline.Name,

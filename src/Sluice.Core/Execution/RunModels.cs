@@ -45,15 +45,3 @@ public interface IRunObserver
 
     void RunFinished(RunResult result) { }
 }
-
-/// <summary>Reads the schema of a staged dataset, so declared dataset contracts can be enforced.</summary>
-public interface IDatasetInspector
-{
-    Task<IReadOnlyList<ColumnDefinition>> DescribeAsync(string stagedPath, CancellationToken cancellationToken);
-
-    /// <summary>Counts the rows of a staged dataset and the NULLs of each given column, in one scan.</summary>
-    Task<NullCounts> CountNullsAsync(string stagedPath, IReadOnlyList<string> columns, CancellationToken cancellationToken);
-}
-
-/// <summary>A staged dataset's row count and, per inspected column, how many of its rows are NULL.</summary>
-public sealed record NullCounts(long Rows, IReadOnlyDictionary<string, long> NullsByColumn);
