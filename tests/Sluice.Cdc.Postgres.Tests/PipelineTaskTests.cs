@@ -33,6 +33,32 @@ public sealed class PipelineTaskTests
         Assert.Empty(Read(cdc.Project.Staged("shop_cdc", "2024-03-02", "shop_changes")));
     }
 
+    [Fact]
+    public async Task An_append_sink_downstream_keeps_every_runs_changes_as_a_changelog_table()
+    {
+        await using var cdc = await CdcHarness.CreateAsync(MirrorTests.Shop);
+        cdc.Project.Write("shop_cdc.yaml", File.ReadAllText(cdc.Project.PathOf("shop_cdc.yaml")) + """
+
+              changelog:
+                sink: postgres
+                input: shop_changes
+                on_empty: ok
+                with: { connection: mirror, table: changelog, mode: append }
+            """);
+        await cdc.SetupAsync();
+        await cdc.Source.ExecuteAsync("INSERT INTO customers VALUES (51, 'new', NULL)");
+        Assert.True((await cdc.Project.RunAsync(cdc.Pipeline, "2024-03-01")).Succeeded);
+        await cdc.Source.ExecuteAsync("UPDATE customers SET name = 'renamed' WHERE id = 51; DELETE FROM orders WHERE id = 7");
+
+        var second = await cdc.Project.RunAsync(cdc.Pipeline, "2024-03-02");
+
+        Assert.True(second.Succeeded, string.Join("; ", second.Tasks.Select(t => t.Error)));
+        var rows = await cdc.Target.QueryAsync("SELECT op, source_table, after::text, commit_lsn FROM changelog ORDER BY lsn");
+        Assert.Equal(["c|customers", "u|customers", "d|orders"], rows.Select(r => $"{r[0]}|{r[1]}"));
+        Assert.Contains("renamed", rows[1][2]!.ToString());
+        Assert.Equal(2, rows.Select(r => r[3]).Distinct().Count()); // the update and the delete were one source transaction
+    }
+
     private static List<(string Text, string Lsn, long Xid, DateTime CommitAt)> Read(string path)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
