@@ -25,27 +25,28 @@ public sealed partial class PostgresMetadataStore : ICursorStore
             cancellationToken);
 
     public Task<bool> AdvanceCursorAsync(CursorState next, CursorValue? expected, CancellationToken cancellationToken) =>
-        InTransactionAsync(
-            async (connection, transaction) =>
-            {
-                // FOR UPDATE: two runs committing at once are ordered, and the second sees the first's value.
-                var current = (await QueryInAsync(
-                    connection,
-                    transaction,
-                    $"SELECT * FROM {_schema}.cursors WHERE pipeline = @pipeline AND task_id = @task_id FOR UPDATE",
-                    [Text("pipeline", next.Pipeline), Text("task_id", next.TaskId)],
-                    ReadCursor,
-                    cancellationToken)).FirstOrDefault();
-                if (current?.Value != expected)
-                {
-                    return false;
-                }
+        InTransactionAsync((connection, transaction) => AdvanceInAsync(connection, transaction, next, expected, cancellationToken), cancellationToken);
 
-                // A first value races on the insert; the primary key lets only one writer in.
-                var sql = expected is null ? UpsertCursor.Split("ON CONFLICT")[0] + "ON CONFLICT (pipeline, task_id) DO NOTHING" : UpsertCursor;
-                return await ExecuteInAsync(connection, transaction, sql, CursorParameters(next), cancellationToken) == 1;
-            },
-            cancellationToken);
+    /// <summary>The compare-and-set inside a transaction: moves the watermark only if it is still <paramref name="expected"/>.</summary>
+    private async Task<bool> AdvanceInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CursorState next, CursorValue? expected, CancellationToken cancellationToken)
+    {
+        // FOR UPDATE: two runs committing at once are ordered, and the second sees the first's value.
+        var current = (await QueryInAsync(
+            connection,
+            transaction,
+            $"SELECT * FROM {_schema}.cursors WHERE pipeline = @pipeline AND task_id = @task_id FOR UPDATE",
+            [Text("pipeline", next.Pipeline), Text("task_id", next.TaskId)],
+            ReadCursor,
+            cancellationToken)).FirstOrDefault();
+        if (current?.Value != expected)
+        {
+            return false;
+        }
+
+        // A first value races on the insert; the primary key lets only one writer in.
+        var sql = expected is null ? UpsertCursor.Split("ON CONFLICT")[0] + "ON CONFLICT (pipeline, task_id) DO NOTHING" : UpsertCursor;
+        return await ExecuteInAsync(connection, transaction, sql, CursorParameters(next), cancellationToken) == 1;
+    }
 
     public Task SetCursorAsync(CursorState state, CancellationToken cancellationToken) =>
         ExecuteAsync(UpsertCursor, CursorParameters(state), cancellationToken);

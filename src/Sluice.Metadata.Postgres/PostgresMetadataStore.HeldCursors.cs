@@ -47,22 +47,8 @@ public sealed partial class PostgresMetadataStore : ITransactionalCursorStore
 
         // What older runs held for the task (a run that died before its loads) is superseded by this one.
         await ExecuteInAsync(connection, transaction, $"DELETE FROM {_schema}.held_cursors WHERE pipeline = @pipeline AND task_id = @task_id AND run_id < @run_id", key(), cancellationToken);
-        var current = (await QueryInAsync(
-            connection,
-            transaction,
-            $"SELECT * FROM {_schema}.cursors WHERE pipeline = @pipeline AND task_id = @task_id FOR UPDATE",
-            [Text("pipeline", held.Pipeline), Text("task_id", held.TaskId)],
-            ReadCursor,
-            cancellationToken)).FirstOrDefault();
-        if (current?.Value != held.Expected)
-        {
-            return CursorCommit.Conflict;
-        }
-
-        // A first value races on the insert; the primary key lets only one writer in.
         var next = new CursorState { Pipeline = held.Pipeline, TaskId = held.TaskId, Column = held.Column, Value = held.Next, UpdatedAt = at, RunId = held.RunId };
-        var sql = held.Expected is null ? UpsertCursor.Split("ON CONFLICT")[0] + "ON CONFLICT (pipeline, task_id) DO NOTHING" : UpsertCursor;
-        return await ExecuteInAsync(connection, transaction, sql, CursorParameters(next), cancellationToken) == 1 ? CursorCommit.Committed : CursorCommit.Conflict;
+        return await AdvanceInAsync(connection, transaction, next, held.Expected, cancellationToken) ? CursorCommit.Committed : CursorCommit.Conflict;
     }
 
     private static NpgsqlParameter RunId(long runId) => new("run_id", NpgsqlDbType.Bigint) { Value = runId };

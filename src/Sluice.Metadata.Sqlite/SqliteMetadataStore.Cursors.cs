@@ -24,24 +24,25 @@ public sealed partial class SqliteMetadataStore : ICursorStore
             cancellationToken);
 
     public Task<bool> AdvanceCursorAsync(CursorState next, CursorValue? expected, CancellationToken cancellationToken) =>
-        InTransactionAsync(
-            async transaction =>
-            {
-                var current = (await QueryInAsync(
-                    transaction,
-                    "SELECT * FROM cursors WHERE pipeline = $pipeline AND task_id = $task_id",
-                    [("pipeline", next.Pipeline), ("task_id", next.TaskId)],
-                    ReadCursor,
-                    cancellationToken)).FirstOrDefault();
-                if (current?.Value != expected)
-                {
-                    return false;
-                }
+        InTransactionAsync(transaction => AdvanceInAsync(transaction, next, expected, cancellationToken), cancellationToken);
 
-                await ScalarInAsync(transaction, UpsertCursor, CursorParameters(next), cancellationToken);
-                return true;
-            },
-            cancellationToken);
+    /// <summary>The compare-and-set inside a (write) transaction: moves the watermark only if it is still <paramref name="expected"/>.</summary>
+    private async Task<bool> AdvanceInAsync(SqliteTransaction transaction, CursorState next, CursorValue? expected, CancellationToken cancellationToken)
+    {
+        var current = (await QueryInAsync(
+            transaction,
+            "SELECT * FROM cursors WHERE pipeline = $pipeline AND task_id = $task_id",
+            [("pipeline", next.Pipeline), ("task_id", next.TaskId)],
+            ReadCursor,
+            cancellationToken)).FirstOrDefault();
+        if (current?.Value != expected)
+        {
+            return false;
+        }
+
+        await ScalarInAsync(transaction, UpsertCursor, CursorParameters(next), cancellationToken);
+        return true;
+    }
 
     public Task SetCursorAsync(CursorState state, CancellationToken cancellationToken) =>
         ExecuteAsync(UpsertCursor, CursorParameters(state), cancellationToken);

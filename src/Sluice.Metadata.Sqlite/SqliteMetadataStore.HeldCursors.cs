@@ -41,20 +41,8 @@ public sealed partial class SqliteMetadataStore
                     [("pipeline", held.Pipeline), ("task_id", held.TaskId), ("run_id", held.RunId)],
                     cancellationToken);
 
-                var current = (await QueryInAsync(
-                    transaction,
-                    "SELECT * FROM cursors WHERE pipeline = $pipeline AND task_id = $task_id",
-                    [("pipeline", held.Pipeline), ("task_id", held.TaskId)],
-                    ReadCursor,
-                    cancellationToken)).FirstOrDefault();
-                if (current?.Value != held.Expected)
-                {
-                    return CursorCommit.Conflict;
-                }
-
                 var next = new CursorState { Pipeline = held.Pipeline, TaskId = held.TaskId, Column = held.Column, Value = held.Next, UpdatedAt = at, RunId = held.RunId };
-                await ScalarInAsync(transaction, UpsertCursor, CursorParameters(next), cancellationToken);
-                return CursorCommit.Committed;
+                return await AdvanceInAsync(transaction, next, held.Expected, cancellationToken) ? CursorCommit.Committed : CursorCommit.Conflict;
             },
             cancellationToken);
 
