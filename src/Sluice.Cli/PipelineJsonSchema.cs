@@ -116,11 +116,11 @@ internal static class PipelineJsonSchema
                     {
                         ["type"] = "object",
                         ["additionalProperties"] = false,
-                        ["required"] = new JsonArray("connection", "location"),
+                        ["required"] = new JsonArray("location"),
                         ["properties"] = new JsonObject
                         {
-                            ["connection"] = Describe(new JsonObject { ["type"] = "string" }, "A connection that can hold run artifacts (type s3)."),
-                            ["location"] = Describe(new JsonObject { ["type"] = "string" }, "Where, e.g. s3://bucket/sluice-artifacts."),
+                            ["connection"] = Describe(new JsonObject { ["type"] = "string" }, "A connection that can hold run artifacts (type s3); without one, location is a shared folder."),
+                            ["location"] = Describe(new JsonObject { ["type"] = "string" }, "Where: s3://bucket/sluice-artifacts with an s3 connection, else a folder every worker mounts at the same path."),
                         },
                     },
                     "Shared storage every published dataset is copied to, so tasks on other machines and resumed runs read it."),

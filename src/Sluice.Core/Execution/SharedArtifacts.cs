@@ -16,10 +16,16 @@ internal static class SharedArtifacts
             return null;
         }
 
-        var connection = pipeline.FindConnection(store.Connection)!;
         var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), string.Empty, SecretsFile.IsSecret(pipeline.SecretsFile));
-        var options = new ConnectorOptions(connection.Options, catalog.FindConnectionType(connection.Type)?.Options ?? [], templates);
         var location = templates.Render(store.Location, store.SourceLocation);
+        if (store.Connection is null)
+        {
+            // A shared folder; a relative path is relative to the pipeline file, like every other path.
+            return new FolderArtifactStore(Path.IsPathRooted(location) ? location : Path.GetFullPath(Path.Combine(pipeline.BaseDirectory, location)));
+        }
+
+        var connection = pipeline.FindConnection(store.Connection)!;
+        var options = new ConnectorOptions(connection.Options, catalog.FindConnectionType(connection.Type)?.Options ?? [], templates);
         return catalog.FindArtifactStore(connection.Type)!.Open(store.Connection, options, location, secrets);
     }
 }

@@ -22,7 +22,7 @@ public static class PipelineDescriber
         text.AppendLine($"  retries: {pipeline.DefaultRetry.Retries} (delay {pipeline.DefaultRetry.Delay}, backoff x{pipeline.DefaultRetry.BackoffFactor}), max parallel tasks: {pipeline.MaxParallelTasks}");
         if (pipeline.ArtifactStore is { } store)
         {
-            text.AppendLine($"  artifacts: {store.Location} (connection {store.Connection})");
+            text.AppendLine($"  artifacts: {store.Location} ({(store.Connection is null ? "shared folder" : $"connection {store.Connection}")})");
         }
 
         foreach (var (name, value) in pipeline.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -31,7 +31,7 @@ public static class WorkerRequirements
             errors.Add(new PipelineError(
                 where,
                 $"task '{task.Id}' reads dataset '{read}' written by task '{graph.ProducerOf(read)}', but workers on other machines cannot see this machine's artifact folder. " +
-                "Add a shared artifact store to the pipeline (artifacts: { connection: <s3 connection>, location: \"s3://bucket/prefix\" }), or run the workers against the same state folder."));
+                "Add a shared artifact store to the pipeline: a folder every worker mounts at the same path (artifacts: { location: /mnt/shared/sluice-artifacts }) or a bucket (artifacts: { connection: <s3 connection>, location: \"s3://bucket/prefix\" })."));
         }
 
         return errors;

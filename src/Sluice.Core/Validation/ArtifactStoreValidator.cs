@@ -14,6 +14,16 @@ internal static class ArtifactStoreValidator
         }
 
         var at = store.SourceLocation;
+        if (store.Connection is null)
+        {
+            if (store.Location.Contains("://", StringComparison.Ordinal))
+            {
+                errors.Add(new(at, $"artifacts: location '{store.Location}' is a URL, and no connection reaches it. Name the connection (artifacts: {{ connection: <s3 connection>, location: \"{store.Location}\" }}), or give a folder that every worker mounts at the same path."));
+            }
+
+            return;
+        }
+
         if (pipeline.FindConnection(store.Connection) is not { } connection)
         {
             errors.Add(new(at, "artifacts: " + Suggestions.UnknownName("connection", store.Connection, pipeline.Connections.Select(c => c.Name))

@@ -110,9 +110,9 @@ public static partial class PipelineYamlLoader
             }
         }
 
-        if (connection is null || location is null)
+        if (location is null)
         {
-            nodes.Error(value, "artifacts needs a 'connection' (for example an s3 connection) and a 'location' (for example s3://bucket/sluice-artifacts).");
+            nodes.Error(value, "artifacts needs a 'location': a folder every worker mounts at the same path (/mnt/shared/sluice-artifacts), or a bucket URL with the 'connection' that reaches it (connection: lake, location: s3://bucket/sluice-artifacts).");
             return null;
         }
 

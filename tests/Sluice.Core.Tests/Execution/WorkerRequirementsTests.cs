@@ -36,5 +36,6 @@ public sealed class WorkerRequirementsTests
 
         Assert.Empty(WorkerRequirements.Check(pipeline, sharedStateFolder: true));
         Assert.Empty(WorkerRequirements.Check(pipeline with { ArtifactStore = new("s3", "s3://b/p", pipeline.Location) }, sharedStateFolder: false));
+        Assert.Empty(WorkerRequirements.Check(pipeline with { ArtifactStore = new(null, "/mnt/shared/sluice", pipeline.Location) }, sharedStateFolder: false));
     }
 }
