@@ -6,7 +6,7 @@ using Sluice.Templating;
 namespace Sluice.Connectors.Files;
 
 /// <summary>
-/// Runs the structure check on each CSV file before DuckDB reads it: the lines of malformed records
+/// The structure check of each CSV file, run while DuckDB reads it: the lines of malformed records
 /// are blanked out of a temporary copy and recorded in <c>sluice_structure_rejects</c>, which
 /// <see cref="CsvRejects"/> adds to DuckDB's own rejects, so a failure lists every kind of problem
 /// in line order and a quarantine holds them all.
@@ -22,22 +22,32 @@ internal sealed class CsvPreparation : IDisposable
 
     public IReadOnlyDictionary<string, string> Originals => _originals;
 
-    public static async Task<CsvPreparation> PrepareAsync(DuckDbSession session, IReadOnlyList<string> files, CsvDialect? dialect, TaskContext context, string tempDirectory, CancellationToken cancellationToken)
+    /// <summary>Whether DuckDB reads cleaned copies instead of some of the user's files.</summary>
+    public bool HasCopies => _originals.Count > 0;
+
+    /// <summary>The tables <see cref="CsvRejects"/> reads, empty until <see cref="ApplyAsync"/> fills them.</summary>
+    public static async Task CreateTablesAsync(DuckDbSession session, CancellationToken cancellationToken)
     {
         await session.ExecuteAsync("CREATE TABLE sluice_copies (copy VARCHAR, original VARCHAR)", [], cancellationToken);
         await session.ExecuteAsync("CREATE TABLE sluice_line_offsets (source_file VARCHAR, after_line BIGINT, line_offset BIGINT)", [], cancellationToken);
         await session.ExecuteAsync("CREATE TABLE sluice_structure_rejects (source_file VARCHAR, line_number BIGINT, error_type VARCHAR, column_name VARCHAR, reason VARCHAR, raw_line VARCHAR)", [], cancellationToken);
-        if (dialect is null)
-        {
-            return new CsvPreparation(files);
-        }
+    }
 
+    /// <summary>The structure check of every file: it reads the files only, so it can run while DuckDB reads them too.</summary>
+    public static async Task<IReadOnlyList<CsvFileStructure>> CheckAsync(IReadOnlyList<string> files, CsvDialect dialect, CancellationToken cancellationToken)
+    {
         var structures = new List<CsvFileStructure>();
         foreach (var file in files)
         {
             structures.Add(await CsvStructure.CheckAsync(file, dialect, cancellationToken));
         }
 
+        return structures;
+    }
+
+    /// <summary>Records what the check found in the session and writes a cleaned copy of each file that needs one.</summary>
+    public static async Task<CsvPreparation> ApplyAsync(DuckDbSession session, IReadOnlyList<CsvFileStructure> structures, CsvDialect dialect, TaskContext context, string tempDirectory, CancellationToken cancellationToken)
+    {
         WriteLineOffsets(session, structures);
         var readFiles = new List<string>();
         var preparation = new CsvPreparation(readFiles);
@@ -64,7 +74,7 @@ internal sealed class CsvPreparation : IDisposable
                 await session.ExecuteAsync("INSERT INTO sluice_copies VALUES ($copy, $original)", [new("copy", copy), new("original", structure.File)], cancellationToken);
                 if (structure.Bad.Count > 0)
                 {
-                    context.Log($"{structure.File}: {structure.BadLines} line(s) of {structure.Bad.Count} malformed record(s) found before reading");
+                    context.Log($"{structure.File}: {structure.BadLines} line(s) of {structure.Bad.Count} malformed record(s) found; reading a copy without them");
                 }
             }
         }

@@ -84,27 +84,78 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
         using var exactJson = format is FileFormat.JsonLines or FileFormat.JsonArray
             ? await ExactJsonAsync(files, format, columns, context, cancellationToken)
             : null;
-        using var csv = format == FileFormat.Csv
-            ? await CsvPreparation.PrepareAsync(session, files, CsvPreparation.Dialect(options, tabSeparated, columns.Count), context, (settings ?? DuckDbSettings.Default).TempDirectory, cancellationToken)
-            : null;
         var read = exactJson is null
             ? new FileReadQuery(options, format, columns, context.Task.OnBadRows == BadRowPolicy.Quarantine || format == FileFormat.Csv, tabSeparated)
             : new FileReadQuery(options, FileFormat.JsonLines, exactJson.ReadColumns(columns), storeRejects: false);
+        var dialect = format == FileFormat.Csv ? CsvPreparation.Dialect(options, tabSeparated, columns.Count) : null;
+        if (format == FileFormat.Csv)
+        {
+            await CsvPreparation.CreateTablesAsync(session, cancellationToken);
+        }
+
+        // The structure check reads each CSV file on one core while DuckDB reads the same files. Only when
+        // it finds records to blank out (rare) is DuckDB's read thrown away and done again from cleaned copies.
+        var checking = dialect is null ? null : Task.Run(() => CsvPreparation.CheckAsync(files, dialect, cancellationToken), cancellationToken);
+        CsvPreparation? csv = null;
+        try
+        {
+            var (rows, failed) = await CopyAsync(session, context, read, exactJson, null, files, output, tolerate: checking is not null, cancellationToken);
+            if (checking is not null)
+            {
+                csv = await CsvPreparation.ApplyAsync(session, await checking, dialect!, context, (settings ?? DuckDbSettings.Default).TempDirectory, cancellationToken);
+                if (csv.HasCopies)
+                {
+                    // What DuckDB rejected in the discarded read must not count twice.
+                    await session.ExecuteAsync("DROP TABLE IF EXISTS reject_errors", [], cancellationToken);
+                    await session.ExecuteAsync("DROP TABLE IF EXISTS reject_scans", [], cancellationToken);
+                    (rows, failed) = await CopyAsync(session, context, read, exactJson, csv, files, output, tolerate: false, cancellationToken);
+                }
+            }
+
+            if (failed is not null)
+            {
+                throw new BadDataException($"task '{context.Task.Id}': could not read {string.Join(", ", files)}: {DuckDbErrors.FirstLine(failed.Message)}");
+            }
+
+            return await FinishAsync(session, context, format, output, rows, cancellationToken);
+        }
+        finally
+        {
+            csv?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Reads the files (or the cleaned copies <paramref name="csv"/> names) into the staged output. A read
+    /// error is returned when <paramref name="tolerate"/> (the structure check may explain it and redo the
+    /// read), else thrown as bad data.
+    /// </summary>
+    private static async Task<(long Rows, DuckDB.NET.Data.DuckDBException? Failed)> CopyAsync(
+        DuckDbSession session, TaskContext context, FileReadQuery read, ExactJson? exactJson, CsvPreparation? csv, IReadOnlyList<string> files, string output, bool tolerate, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
         var parameters = new List<SqlParameterValue> { new("files", (exactJson?.Copy.Files ?? csv?.Files ?? files).ToArray()) };
         parameters.AddRange(read.Parameters);
         var sql = exactJson is not null ? exactJson.Copy.Wrap(read.Sql, exactJson.Plan, options.GetString("filename_column"), parameters)
             : csv is not null ? csv.Wrap(read.Sql, options.GetString("filename_column"), parameters)
             : read.Sql;
-        long rows;
         try
         {
-            rows = await session.CopyToParquetAsync(sql, parameters, context.OutputPath(output), cancellationToken);
+            return (await session.CopyToParquetAsync(sql, parameters, context.OutputPath(output), cancellationToken), null);
         }
         catch (DuckDB.NET.Data.DuckDBException e) when (!cancellationToken.IsCancellationRequested)
         {
+            if (tolerate)
+            {
+                return (0, e);
+            }
+
             throw new BadDataException($"task '{context.Task.Id}': could not read {string.Join(", ", files)}: {DuckDbErrors.FirstLine(e.Message)}");
         }
+    }
 
+    private static async Task<TaskOutcome> FinishAsync(DuckDbSession session, TaskContext context, FileFormat format, string output, long rows, CancellationToken cancellationToken)
+    {
         var quarantined = format == FileFormat.Csv ? await new CsvRejects(session, context).HandleAsync(cancellationToken) : 0;
         if (format != FileFormat.Csv && context.Task.EffectiveQuarantineOutput is { } quarantine)
         {
