@@ -26,21 +26,7 @@ public sealed class SqliteTests : IDisposable
         await _project.RunOkAsync(date);
     }
 
-    private List<string> Rows(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Database};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
-    }
+    private List<string> Rows(string sql) => Testing.SqliteRows.Read(Database, sql);
 
     [Fact]
     public async Task Append_replace_and_upsert_load_into_a_created_table()

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Sluice.Testing;
 
-/// <summary>Rows of a SQLite database file as 'a|b' text, to compare what a pipeline loaded.</summary>
+/// <summary>Rows of a SQLite database file as 'a|b' text (NULL as <c>NULL</c>), to compare what a pipeline loaded.</summary>
 public static class SqliteRows
 {
     public static List<string> Read(string file, string sql)
@@ -15,7 +15,7 @@ public static class SqliteRows
         var rows = new List<string>();
         while (reader.Read())
         {
-            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
         }
 
         return rows;
