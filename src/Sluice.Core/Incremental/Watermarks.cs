@@ -104,8 +104,12 @@ internal sealed class Watermarks(
         }
 
         var tasks = await taskStates(cancellationToken);
-        return held.Where(h => _graph.Descendants([h.TaskId]).Where(id => id != h.TaskId && id != task.Id).All(id => tasks.TryGetValue(id, out var t) && t.State == TaskState.Success)).ToList();
+        return held.Where(h => DownstreamSucceeded(h.TaskId, tasks, except: task.Id)).ToList();
     }
+
+    /// <summary>Whether every task downstream of <paramref name="source"/> (but <paramref name="except"/>) has succeeded: its loads have committed.</summary>
+    private bool DownstreamSucceeded(string source, IReadOnlyDictionary<string, TaskInstanceRecord> tasks, string? except = null) =>
+        _graph.Descendants([source]).Where(id => id != source && id != except).All(id => tasks.TryGetValue(id, out var t) && t.State == TaskState.Success);
 
     /// <summary>Commits each cursor this run holds whose source's downstream tasks have all succeeded.</summary>
     public async Task CommitReadyAsync(IReadOnlyDictionary<string, TaskInstanceRecord> tasks, CancellationToken cancellationToken)
@@ -116,7 +120,7 @@ internal sealed class Watermarks(
         }
 
         var loaded = pipeline.Tasks
-            .Where(t => t.Incremental is not null && _graph.Descendants([t.Id]).Where(id => id != t.Id).All(id => tasks.TryGetValue(id, out var s) && s.State == TaskState.Success))
+            .Where(t => t.Incremental is not null && DownstreamSucceeded(t.Id, tasks))
             .Select(t => t.Id)
             .ToHashSet(StringComparer.Ordinal);
         if (loaded.Count == 0)
