@@ -107,6 +107,9 @@ internal static class PipelineJsonSchema
                     },
                     "When a sla_missed event is emitted."),
                 ["max_parallel_tasks"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 },
+                ["fuse_tasks"] = Describe(
+                    new JsonObject { ["type"] = "boolean", ["default"] = true },
+                    "Let a CSV extract whose one reader is a sql or steps transform run inside that transform's session instead of staging its output; false stages every dataset."),
                 ["defaults"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = retry },
                 ["params"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") } },
                 ["datasets"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = Dataset() },

@@ -12,6 +12,15 @@ internal sealed record CsvBadRecord(long FirstLine, long LastLine, string ErrorT
 internal sealed record CsvFileStructure(string File, IReadOnlyList<CsvBadRecord> Bad, IReadOnlyList<(long First, long Last)> MultiLine, bool MixedLineEnds)
 {
     public long BadLines => Bad.Sum(b => b.LastLine - b.FirstLine + 1);
+
+    /// <summary>Records after the header and skipped lines, malformed ones included: the rows of a clean file.</summary>
+    public long Records { get; init; }
+
+    /// <summary>Empty lines between records (not the end of the last one), which readers may count as a row or not.</summary>
+    public long BlankLines { get; init; }
+
+    /// <summary>Whether DuckDB reads the file as it is, one row per record: nothing malformed, one kind of line end, no blank line.</summary>
+    public bool IsClean => Bad.Count == 0 && !MixedLineEnds && BlankLines == 0;
 }
 
 /// <summary>
@@ -60,8 +69,16 @@ internal static class CsvStructure
         var unquotedStops = SearchValues.Create([dialect.Delimiter, (byte)'\n', (byte)'\r', 0]);
         var quotedStops = SearchValues.Create([dialect.Quote, dialect.Escape, (byte)'\n', 0]);
 
+        var records = 0L;
+        var blankLines = 0L;
+
         void EndRecord()
         {
+            if (!headerPending)
+            {
+                records++;
+            }
+
             if (headerPending)
             {
                 headerPending = false;
@@ -176,6 +193,10 @@ internal static class CsvStructure
                             {
                                 EndRecord();
                             }
+                            else
+                            {
+                                blankLines++;
+                            }
 
                             if (previous == '\r')
                             {
@@ -244,6 +265,6 @@ internal static class CsvStructure
             EndRecord();
         }
 
-        return new CsvFileStructure(file, bad, multiLine, sawLf && sawCrLf);
+        return new CsvFileStructure(file, bad, multiLine, sawLf && sawCrLf) { Records = records, BlankLines = blankLines };
     }
 }

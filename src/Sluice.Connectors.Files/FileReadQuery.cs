@@ -7,7 +7,11 @@ internal sealed class FileReadQuery
 {
     private readonly List<SqlParameterValue> _parameters = [];
 
-    public FileReadQuery(ConnectorOptions options, FileFormat format, IReadOnlyList<KeyValuePair<string, string>> columns, bool storeRejects, bool tabSeparated = false)
+    /// <param name="sniff">
+    /// CSV: let DuckDB sniff the file when the read is bound. Off for a view read in place (every bind
+    /// of a query over it would sniff again, ~0.1 s each); its dialect and columns are all given then.
+    /// </param>
+    public FileReadQuery(ConnectorOptions options, FileFormat format, IReadOnlyList<KeyValuePair<string, string>> columns, bool storeRejects, bool tabSeparated = false, bool sniff = true)
     {
         var arguments = new List<string> { "$files" };
         switch (format)
@@ -26,6 +30,11 @@ internal sealed class FileReadQuery
                 if (storeRejects)
                 {
                     arguments.Add("store_rejects = true");
+                }
+
+                if (!sniff)
+                {
+                    arguments.Add("auto_detect = false");
                 }
 
                 AddCommon(arguments, options, columns);

@@ -9,7 +9,7 @@ namespace Sluice.Connectors.Files;
 /// DuckDB straight into the staged Parquet dataset. Malformed CSV rows fail the task with file and
 /// line, or go to a quarantine dataset.
 /// </summary>
-public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
+public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector, IDuckDbFusableSource
 {
     public string Name => "files";
 
@@ -42,6 +42,12 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
             yield return $"on_bad_rows: quarantine is supported for CSV files; format '{f}' fails on a malformed record instead.";
         }
     }
+
+    /// <summary>CSV only (see <see cref="FusedCsvRead"/>): its structure check tells a clean file from one the staged path must report.</summary>
+    public bool CanFuse(TaskDefinition source, PipelineDefinition pipeline) => FusedCsvRead.CanFuse(source);
+
+    public Task<FusedRead> BindAsync(TaskContext context, DuckDbSession session, string view, CancellationToken cancellationToken) =>
+        FusedCsvRead.BindAsync(context, session, view, cancellationToken);
 
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
@@ -185,7 +191,7 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
         return new ExactJson(copy, plan);
     }
 
-    private static IReadOnlyList<KeyValuePair<string, string>> DeclaredColumns(TaskContext context, string output)
+    internal static IReadOnlyList<KeyValuePair<string, string>> DeclaredColumns(TaskContext context, string output)
     {
         var explicitColumns = context.Options.GetMap("columns");
         if (explicitColumns.Count > 0)
@@ -196,7 +202,7 @@ public sealed class FilesSource(DuckDbSettings? settings = null) : IConnector
         return context.Pipeline.FindDataset(output)?.Columns.Select(c => new KeyValuePair<string, string>(c.Name, c.Type)).ToList() ?? [];
     }
 
-    private static async Task<List<string>> MatchFilesAsync(DuckDbSession session, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
+    internal static async Task<List<string>> MatchFilesAsync(DuckDbSession session, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
     {
         var files = new List<string>();
         foreach (var pattern in patterns)

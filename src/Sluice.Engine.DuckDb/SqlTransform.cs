@@ -7,7 +7,7 @@ namespace Sluice.Engine.DuckDb;
 /// <c>transform: sql</c>. A SELECT over the input datasets, which appear as views named after them.
 /// Template expressions in the SQL are bound as parameters.
 /// </summary>
-public sealed class SqlTransform(DuckDbSettings? settings = null) : IConnector
+public sealed class SqlTransform(DuckDbSettings? settings = null) : IConnector, IFusingConsumer
 {
     public string Name => "sql";
 
@@ -49,13 +49,39 @@ public sealed class SqlTransform(DuckDbSettings? settings = null) : IConnector
         }
     }
 
+    /// <summary>SQL has no row order but the one its ORDER BY makes, so any input can be read in place.</summary>
+    public bool CanReadFused(TaskDefinition consumer, string dataset, PipelineDefinition pipeline) => true;
+
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
-        foreach (var input in context.Task.Inputs)
+        var fused = new List<FusedRelation>();
+        try
         {
-            await session.BindDatasetAsync(input, context.InputPath(input), cancellationToken);
+            foreach (var input in context.Task.Inputs)
+            {
+                if (await FusedRelation.BindAsync(session, context, input, input, cancellationToken) is { } relation)
+                {
+                    fused.Add(relation);
+                }
+            }
+
+            var outcome = await RunAsync(session, context, cancellationToken);
+            foreach (var relation in fused)
+            {
+                await relation.CompleteAsync(cancellationToken);
+            }
+
+            return outcome;
         }
+        finally
+        {
+            fused.ForEach(f => f.Dispose());
+        }
+    }
+
+    private static async Task<TaskOutcome> RunAsync(DuckDbSession session, TaskContext context, CancellationToken cancellationToken)
+    {
 
         var query = context.Options.Has("sql_file")
             ? context.Templates.RenderSql(await File.ReadAllTextAsync(context.ResolvePath(context.Options.GetRequiredString("sql_file")), cancellationToken), context.Options.LocationOf("sql_file"), DuckDbSession.Placeholder)

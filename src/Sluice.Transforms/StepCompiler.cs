@@ -42,8 +42,27 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
 
         // Time zone dependent SQL (date_trunc or CAST of TIMESTAMPTZ values) gives the same answer on every machine.
         await session.ExecuteAsync("SET TimeZone = 'UTC'", [], cancellationToken);
-        await session.BindViewAsync("__sluice_input", "read_parquet", context.InputPath(primary), cancellationToken, ", file_row_number = true");
-        await session.ExecuteAsync($"CREATE TEMP VIEW s0 AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM __sluice_input", [], cancellationToken);
+        var fused = await FusedRelation.BindAsync(session, context, primary, "__sluice_input", cancellationToken, ", file_row_number = true");
+        try
+        {
+            return await CompileStepsAsync(steps, primary, fused, cancellationToken);
+        }
+        catch
+        {
+            fused?.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<StepPlan> CompileStepsAsync(IReadOnlyList<Step> steps, string primary, FusedRelation? fused, CancellationToken cancellationToken)
+    {
+        // A fused read is not numbered: the task reads it in place only when no step needs the input order (CanReadFused).
+        await session.ExecuteAsync(
+            fused is null
+                ? $"CREATE TEMP VIEW s0 AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM __sluice_input"
+                : $"CREATE TEMP VIEW s0 AS SELECT *, 0::BIGINT AS {StepInput.RowNumber} FROM __sluice_input",
+            [],
+            cancellationToken);
         foreach (var (other, index) in context.Task.Inputs.Skip(1).Select((d, i) => (d, i)))
         {
             // Numbered like the primary input, so rows a join multiplies can keep the right side's order.
@@ -52,7 +71,7 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
             await session.ExecuteAsync($"CREATE TEMP VIEW {SqlText.Identifier(other)} AS SELECT * EXCLUDE (file_row_number), file_row_number AS {StepInput.RowNumber} FROM {raw}", [], cancellationToken);
         }
 
-        var plan = new StepPlan(session, context);
+        var plan = new StepPlan(session, context) { Fused = fused };
         var columns = await session.DescribeAsync("SELECT * FROM s0", [], cancellationToken);
         var relation = "s0";
         for (var i = 0; i < steps.Count; i++)
@@ -64,7 +83,8 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
                 join.RightColumns = await CheckJoinAsync(join, columns, cancellationToken);
             }
 
-            if (relation != "s0" && step.RereadsInput(new StepInput(relation, columns, _values)))
+            // A staged input is only a scan of its file; a fused one parses the source again on every read.
+            if ((relation != "s0" || fused is not null) && step.RereadsInput(new StepInput(relation, columns, _values)))
             {
                 var needed = Needed(steps, i, columns);
                 relation = await StoreAsync(relation, needed, cancellationToken);
@@ -105,7 +125,7 @@ internal sealed class StepCompiler(DuckDbSession session, TaskContext context)
     /// the chain above it again: its own query reads its input twice (a median, IQR bounds, a semi-join),
     /// or the rows it rejects and the counts it reports are queries of their own. Storing costs one
     /// write of the rows (spilled to the temp directory past the memory limit); re-running costs every
-    /// step above, once per query. The staged input itself (s0) is only a scan and is never stored.
+    /// step above, once per query. A staged input itself (s0) is only a scan and is never stored.
     /// A table keeps the order it was filled in, so steps that keep row order still do.
     /// </summary>
     private async Task<string> StoreAsync(string relation, IReadOnlyList<string>? columns, CancellationToken cancellationToken)

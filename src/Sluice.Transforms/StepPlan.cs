@@ -15,6 +15,9 @@ internal sealed class StepPlan(DuckDbSession session, TaskContext context)
 
     public string Final { get; set; } = "s0";
 
+    /// <summary>The primary input read in place from its source task, or null when it is staged.</summary>
+    public FusedRelation? Fused { get; init; }
+
     public void Add(Step step, string? rejects, IEnumerable<(string Message, string CountQuery, bool Fail)> diagnostics)
     {
         if (rejects is not null)

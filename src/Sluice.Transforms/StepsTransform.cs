@@ -11,7 +11,7 @@ namespace Sluice.Transforms;
 /// Each step's columns are checked against the actual schema before any data moves, and the error
 /// names the step, the column and the columns that exist.
 /// </summary>
-public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
+public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector, IFusingConsumer
 {
     public string Name => "steps";
 
@@ -55,6 +55,27 @@ public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
         return errors;
     }
 
+    /// <summary>
+    /// In place only for the first input, when the task quarantines nothing and the input's order cannot
+    /// show: no step before the first aggregate needs it (<see cref="Step.NeedsInputOrder"/>), and either
+    /// an aggregate numbers the rows anew or the output's order is not kept (<see cref="OutputOrder"/>).
+    /// </summary>
+    public bool CanReadFused(TaskDefinition consumer, string dataset, PipelineDefinition pipeline)
+    {
+        if (consumer.Inputs.Count == 0 || consumer.Inputs[0] != dataset || consumer.EffectiveQuarantineOutput is not null)
+        {
+            return false;
+        }
+
+        var errors = new List<PipelineError>();
+        var steps = StepParser.Parse(consumer.Options.Find("steps"), consumer.Location, errors).ToList();
+        var aggregate = steps.FindIndex(s => s is AggregateStep);
+        var preserveOrder = consumer.Options.Find(OutputOrder.Option) is ScalarOption { Value: var text } ? OptionParsing.ParseBool(text) : null;
+        return errors.Count == 0
+            && steps.Take(aggregate < 0 ? steps.Count : aggregate).All(s => !s.NeedsInputOrder)
+            && (aggregate >= 0 || !OutputOrder.Kept(pipeline, consumer, preserveOrder));
+    }
+
     public async Task<TaskOutcome> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var errors = new List<PipelineError>();
@@ -66,6 +87,7 @@ public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
 
         await using var session = await DuckDbSession.OpenAsync(settings, cancellationToken);
         var plan = await new StepCompiler(session, context).CompileAsync(steps, cancellationToken);
+        using var fused = plan.Fused;
         var output = context.Task.Outputs[0];
         var kept = OutputOrder.Kept(context);
         var order = kept && steps.Any(s => s is AggregateStep) ? $" ORDER BY {StepInput.RowNumber}" : string.Empty;
@@ -76,6 +98,12 @@ public sealed class StepsTransform(DuckDbSettings? settings = null) : IConnector
         }
 
         var rows = await session.CopyToParquetAsync($"SELECT * EXCLUDE ({StepInput.RowNumber}) FROM {plan.Final}{order}", [], context.OutputPath(output), cancellationToken);
+        if (fused is not null)
+        {
+            // Before anything is logged: a read that was not clean runs again, staged.
+            await fused.CompleteAsync(cancellationToken);
+        }
+
         var quarantined = await plan.WriteRejectsAsync(context, cancellationToken);
         await plan.ReportAsync(cancellationToken);
         return new TaskOutcome { RowsWritten = new Dictionary<string, long> { [output] = rows }, RowsQuarantined = quarantined };

@@ -137,6 +137,9 @@ public sealed class RunArtifacts
         }
     }
 
+    /// <summary>Removes a dataset published by an earlier run, for a task whose output is no longer staged (a fused read).</summary>
+    public void Unpublish(string dataset) => File.Delete(Published(dataset));
+
     public void Discard(IEnumerable<string> datasets)
     {
         foreach (var dataset in datasets)

@@ -37,6 +37,9 @@ public sealed partial class PipelineBuilder
 
     public PipelineBuilder MaxParallelTasks(int count) => With(p => p with { MaxParallelTasks = count });
 
+    /// <summary>Whether a source may run inside its one consumer's session instead of staging its output (default true).</summary>
+    public PipelineBuilder FuseTasks(bool fuse) => With(p => p with { FuseTasks = fuse });
+
     /// <summary>Copies every published dataset to shared storage, e.g. <c>ArtifactStore("lake", "s3://bucket/sluice-artifacts")</c>.</summary>
     public PipelineBuilder ArtifactStore(string connection, string location) =>
         With(p => p with { ArtifactStore = new ArtifactStoreDefinition(connection, location, p.Location) });

@@ -32,6 +32,12 @@ internal sealed class DatasetCheckStep(
             var staged = artifacts.WritePath(output);
             if (!File.Exists(staged))
             {
+                // A fused read stages nothing, but what it read is still the dataset's row count.
+                if (outcome.RowsWritten.TryGetValue(output, out var read))
+                {
+                    metrics.Add(Metric(output, "rows", read));
+                }
+
                 continue;
             }
 

@@ -40,6 +40,9 @@ public sealed class TaskContext
     /// </summary>
     public Action<string, System.Text.Json.Nodes.JsonObject>? Emit { get; init; }
 
+    /// <summary>Inputs read in place from their source task instead of a staged file, by dataset (see <see cref="FusedInput"/>).</summary>
+    public IReadOnlyDictionary<string, FusedInput> FusedInputs { get; init; } = new Dictionary<string, FusedInput>();
+
     /// <summary>The clock of the run, so time-dependent checks follow a test's fake clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -85,7 +85,7 @@ public sealed class PipelineRunner(
         var artifacts = new RunArtifacts(stateDirectory, pipeline.Name, request.LogicalDate, remote, run.Id);
         var watermarks = new Incremental.Watermarks(pipeline, run.Id, store as Incremental.ICursorStore, request.Cursors, _time, (task, message, level) => recorder.Log(task, message, level), _ => Task.FromResult(recorder.Tasks));
         var attempts = new TaskAttempt(pipeline, run.Id, interval, artifacts, secrets, catalog, inspector, _time, recorder.Write, store, checkRunner ?? inspector as ICheckRunner, _events, _contracts, watermarks);
-        var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, new PoolGate(pipeline, run.Id, _pools), _time, watermarks);
+        var execution = new RunExecution(pipeline, run, artifacts, recorder, attempts, new PoolGate(pipeline, run.Id, _pools), _time, watermarks, TaskFusion.Pairs(pipeline, catalog));
         observer.RunStarted(run, pipeline.Tasks);
         using var stopHeartbeat = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(run.Id, stopHeartbeat.Token);

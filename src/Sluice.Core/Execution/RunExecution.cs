@@ -1,4 +1,5 @@
 using Sluice.Artifacts;
+using Sluice.Connectors;
 using Sluice.Model;
 using Sluice.State;
 
@@ -18,9 +19,13 @@ internal sealed class RunExecution(
     TaskAttempt attempts,
     PoolGate pools,
     TimeProvider time,
-    Incremental.Watermarks? watermarks = null)
+    Incremental.Watermarks? watermarks = null,
+    IReadOnlyDictionary<string, TaskDefinition>? fusedPairs = null)
 {
     private readonly PipelineGraph _graph = PipelineGraph.Of(pipeline);
+
+    /// <summary>Sources to run in their consumer's session (<see cref="TaskFusion"/>); a pair leaves once it falls back to staging.</summary>
+    private readonly Dictionary<string, TaskDefinition> _fused = new(fusedPairs ?? new Dictionary<string, TaskDefinition>(), StringComparer.Ordinal);
 
     public async Task InitializeAsync(IReadOnlyList<TaskInstanceRecord> previousTasks, CancellationToken cancellationToken)
     {
@@ -102,8 +107,9 @@ internal sealed class RunExecution(
                 // Some drivers (DuckDB.NET) complete their "async" calls synchronously and block the thread.
                 // A dedicated thread per task keeps one such task from holding up the others while the
                 // thread pool is busy elsewhere (it adds threads only slowly once its minimum is reached).
+                var consumer = FusedConsumer(task);
                 running.Add(task.Id, Task.Factory.StartNew(
-                    () => RunInSlotAsync(task, cancellationToken),
+                    () => RunInSlotAsync(task, consumer, cancellationToken),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default).Unwrap());
@@ -164,12 +170,70 @@ internal sealed class RunExecution(
         }
     }
 
+    /// <summary>
+    /// The consumer to run a ready source with, fused: only for both tasks' first attempt (a retry, a
+    /// resumed consumer or a consumer that reuses a staged copy runs as usual).
+    /// </summary>
+    private TaskDefinition? FusedConsumer(TaskDefinition task)
+    {
+        if (!_fused.TryGetValue(task.Id, out var consumer))
+        {
+            return null;
+        }
+
+        var pending = recorder.Tasks[task.Id].TryNumber == 0 && recorder.Tasks[consumer.Id] is { State: TaskState.Pending, TryNumber: 0 };
+        return pending ? consumer : null;
+    }
+
+    /// <summary>
+    /// A source and its consumer as one attempt (<see cref="TaskAttempt.RunFusedAsync"/>). Both are shown
+    /// running and both succeed together. If anything goes wrong, nothing is recorded against either:
+    /// the consumer goes back to pending and the source runs staged at once, so what fails, retries and
+    /// is reported is exactly what the staged path does.
+    /// </summary>
+    private async Task RunFusedAsync(TaskDefinition source, TaskDefinition consumer, CancellationToken cancellationToken)
+    {
+        var sourceBefore = recorder.Tasks[source.Id];
+        var consumerBefore = recorder.Tasks[consumer.Id];
+        var now = time.GetUtcNow();
+        await recorder.SaveAsync(sourceBefore with { State = TaskState.Running, TryNumber = 1, StartedAt = now, Error = null, NextAttemptAt = null }, cancellationToken);
+        await recorder.SaveAsync(consumerBefore with { State = TaskState.Running, TryNumber = 1, StartedAt = now, Error = null, NextAttemptAt = null }, cancellationToken);
+        recorder.Log(source.Id, $"reading straight into task '{consumer.Id}' (fused, '{source.Outputs[0]}' is not staged)", "info");
+        try
+        {
+            var (read, written) = await attempts.RunFusedAsync(
+                source, consumer, (message, level) => recorder.Log(source.Id, message, level), (message, level) => recorder.Log(consumer.Id, message, level), cancellationToken);
+            artifacts.Publish(consumer.AllOutputs);
+            await SucceedAsync(source, read, cancellationToken);
+            await SucceedAsync(consumer, written, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            artifacts.Discard(consumer.AllOutputs);
+            foreach (var task in new[] { source, consumer })
+            {
+                await recorder.SaveAsync(recorder.Tasks[task.Id] with { State = TaskState.Failed, EndedAt = time.GetUtcNow(), Error = "cancelled" }, CancellationToken.None);
+            }
+
+            throw;
+        }
+        catch (Exception e)
+        {
+            artifacts.Discard(consumer.AllOutputs);
+            _fused.Remove(source.Id);
+            recorder.Log(source.Id, $"fused read abandoned ({TaskAttempt.Describe(e).TrimEnd('.')}); extracting to staging instead", "info");
+            await recorder.SaveAsync(consumerBefore, cancellationToken);
+            await recorder.SaveAsync(sourceBefore, cancellationToken);
+            await RunAttemptAsync(source, cancellationToken);
+        }
+    }
+
     /// <summary>One attempt in a pool slot (if the task has a pool), given back however the attempt ends.</summary>
-    private async Task RunInSlotAsync(TaskDefinition task, CancellationToken cancellationToken)
+    private async Task RunInSlotAsync(TaskDefinition task, TaskDefinition? fusedConsumer, CancellationToken cancellationToken)
     {
         try
         {
-            await RunAttemptAsync(task, cancellationToken);
+            await (fusedConsumer is null ? RunAttemptAsync(task, cancellationToken) : RunFusedAsync(task, fusedConsumer, cancellationToken));
         }
         finally
         {
@@ -196,27 +260,7 @@ internal sealed class RunExecution(
             }
 
             artifacts.Publish(task.AllOutputs);
-            recorder.Rows(task, outcome);
-            await recorder.SaveAsync(
-                recorder.Tasks[task.Id] with
-                {
-                    State = TaskState.Success,
-                    EndedAt = time.GetUtcNow(),
-                    RowsRead = outcome.RowsRead,
-                    RowsWritten = outcome.TotalRows,
-                    RowsQuarantined = outcome.RowsQuarantined,
-                },
-                cancellationToken);
-            if (outcome.RowsQuarantined > 0)
-            {
-                recorder.Log(task.Id, $"{outcome.RowsQuarantined} row(s) quarantined to dataset '{task.EffectiveQuarantineOutput}'", "warning");
-            }
-
-            if (watermarks is not null)
-            {
-                // Only now are this task's loads committed: a watermark whose loads have all succeeded may move.
-                await watermarks.CommitReadyAsync(recorder.Tasks, cancellationToken);
-            }
+            await SucceedAsync(task, outcome, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -228,6 +272,31 @@ internal sealed class RunExecution(
         {
             artifacts.Discard(task.AllOutputs);
             await RecordFailureAsync(task, attempt, e, cancellationToken);
+        }
+    }
+
+    private async Task SucceedAsync(TaskDefinition task, TaskOutcome outcome, CancellationToken cancellationToken)
+    {
+        recorder.Rows(task, outcome);
+        await recorder.SaveAsync(
+            recorder.Tasks[task.Id] with
+            {
+                State = TaskState.Success,
+                EndedAt = time.GetUtcNow(),
+                RowsRead = outcome.RowsRead,
+                RowsWritten = outcome.TotalRows,
+                RowsQuarantined = outcome.RowsQuarantined,
+            },
+            cancellationToken);
+        if (outcome.RowsQuarantined > 0)
+        {
+            recorder.Log(task.Id, $"{outcome.RowsQuarantined} row(s) quarantined to dataset '{task.EffectiveQuarantineOutput}'", "warning");
+        }
+
+        if (watermarks is not null)
+        {
+            // Only now are this task's loads committed: a watermark whose loads have all succeeded may move.
+            await watermarks.CommitReadyAsync(recorder.Tasks, cancellationToken);
         }
     }
 

@@ -37,15 +37,35 @@ internal sealed class TaskAttempt(
     private readonly DatasetCheckStep _checks = new(pipeline, interval, artifacts, checkRunner, history, emit);
 
     /// <param name="log">A log line and its level (info, warning).</param>
-    public async Task<TaskOutcome> RunAsync(TaskDefinition task, int attempt, Action<string, string> log, CancellationToken cancellationToken)
+    public Task<TaskOutcome> RunAsync(TaskDefinition task, int attempt, Action<string, string> log, CancellationToken cancellationToken) =>
+        WithTimeoutAsync(task, token => AttemptAsync(task, catalog.Find(task.Kind, task.Connector)!, attempt, log, token), cancellationToken);
+
+    /// <summary>
+    /// One attempt of a fused pair (<see cref="TaskFusion"/>): the consumer runs with the source's read
+    /// bound in its session, under the consumer's timeout. Nothing of the source is staged; its outcome
+    /// is what the consumer's engine reports of the read. Any failure leaves the caller to run both staged.
+    /// </summary>
+    public async Task<(TaskOutcome Source, TaskOutcome Consumer)> RunFusedAsync(
+        TaskDefinition source, TaskDefinition consumer, Action<string, string> sourceLog, Action<string, string> consumerLog, CancellationToken cancellationToken)
     {
-        var connector = catalog.Find(task.Kind, task.Connector)!;
+        var sourceConnector = catalog.Find(source.Kind, source.Connector)!;
+        var fused = new FusedInput { Dataset = source.Outputs[0], Source = await CreateContextAsync(source, sourceConnector, 1, sourceLog, null, cancellationToken), Connector = sourceConnector };
+        var consumerOutcome = await WithTimeoutAsync(consumer, token => AttemptAsync(consumer, catalog.Find(consumer.Kind, consumer.Connector)!, 1, consumerLog, token, fused), cancellationToken);
+        var sourceOutcome = fused.Outcome!;
+        EmptySourceCheck.Apply(source, sourceOutcome, interval, fused.Source.Log, payload => emit(EventTypes.EmptyInterval, source.Id, payload));
+        await _checks.RunAsync(source, sourceOutcome, sourceLog, cancellationToken);
+        artifacts.Unpublish(fused.Dataset);
+        return (sourceOutcome, consumerOutcome);
+    }
+
+    private async Task<TaskOutcome> WithTimeoutAsync(TaskDefinition task, Func<CancellationToken, Task<TaskOutcome>> attempt, CancellationToken cancellationToken)
+    {
         var timeout = task.Timeout ?? pipeline.DefaultTimeout;
         using var limit = timeout is { } t ? new CancellationTokenSource(t, time) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            return await AttemptAsync(task, connector, attempt, log, linked.Token);
+            return await attempt(linked.Token);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -53,11 +73,10 @@ internal sealed class TaskAttempt(
         }
     }
 
-    private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, Action<string, string> log, CancellationToken token)
+    private async Task<TaskContext> CreateContextAsync(TaskDefinition task, IConnector connector, int attempt, Action<string, string> log, FusedInput? fused, CancellationToken token)
     {
-        artifacts.Discard(task.AllOutputs);
         var templates = new TemplateRenderer(interval, pipeline.Parameters, secrets, SecretsFile.Lookup(pipeline.SecretsFile), runId.ToString(System.Globalization.CultureInfo.InvariantCulture), SecretsFile.IsSecret(pipeline.SecretsFile));
-        var context = new TaskContext
+        return new TaskContext
         {
             Pipeline = pipeline,
             Task = task,
@@ -71,16 +90,28 @@ internal sealed class TaskAttempt(
             Store = store,
             Time = time,
             Emit = (type, payload) => emit(type, task.Id, payload),
+            FusedInputs = fused is null ? new Dictionary<string, FusedInput>() : new Dictionary<string, FusedInput> { [fused.Dataset] = fused },
             Incremental = watermarks is null ? null : await watermarks.ReadForAsync(task, token),
             WatermarksToCommit = watermarks is null ? [] : await watermarks.CompletedByAsync(task, token),
         };
+    }
+
+    private async Task<TaskOutcome> AttemptAsync(TaskDefinition task, IConnector connector, int attempt, Action<string, string> log, CancellationToken token, FusedInput? fused = null)
+    {
+        artifacts.Discard(task.AllOutputs);
+        var context = await CreateContextAsync(task, connector, attempt, log, fused, token);
         if (context.Incremental is { } read)
         {
             context.Log(read.Describe());
         }
 
-        await artifacts.FetchAsync(task.Inputs, token);
+        await artifacts.FetchAsync(task.Inputs.Where(i => fused?.Dataset != i), token);
         var outcome = await connector.ExecuteAsync(context, token);
+        if (fused is { Outcome: null })
+        {
+            throw new FusionDeclinedException($"task '{task.Id}' did not read '{fused.Dataset}' in place");
+        }
+
         EmptySourceCheck.Apply(task, outcome, interval, context.Log, payload => emit(EventTypes.EmptyInterval, task.Id, payload));
         var contracts = await CheckContractsAsync(task, context.Log, token);
         await _checks.RunAsync(task, outcome, log, token);

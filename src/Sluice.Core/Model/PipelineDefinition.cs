@@ -16,6 +16,11 @@ public sealed record PipelineDefinition
     public RetrySettings DefaultRetry { get; init; } = RetrySettings.Default;
     public TimeSpan? DefaultTimeout { get; init; }
     public int MaxParallelTasks { get; init; } = 4;
+    /// <summary>
+    /// Whether a source may run inside the session of its one consumer instead of staging its output
+    /// (<c>fuse_tasks</c>, see <see cref="Execution.TaskFusion"/>); false stages every dataset.
+    /// </summary>
+    public bool FuseTasks { get; init; } = true;
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<DatasetDefinition> Datasets { get; init; } = [];
     public IReadOnlyList<TaskDefinition> Tasks { get; init; } = [];

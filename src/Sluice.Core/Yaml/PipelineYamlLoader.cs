@@ -14,7 +14,7 @@ namespace Sluice.Yaml;
 public static partial class PipelineYamlLoader
 {
     private static readonly string[] TopLevelKeys =
-        ["name", "description", "schedule", "interval", "timezone", "start_date", "end_date", "catchup", "max_active_runs", "sla", "max_parallel_tasks", "defaults", "params", "datasets", "tasks", "artifacts", "anomalies"];
+        ["name", "description", "schedule", "interval", "timezone", "start_date", "end_date", "catchup", "max_active_runs", "sla", "max_parallel_tasks", "fuse_tasks", "defaults", "params", "datasets", "tasks", "artifacts", "anomalies"];
 
     private static readonly string[] RetryKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout"];
 
@@ -120,6 +120,7 @@ public static partial class PipelineYamlLoader
         DateOnly? startDate = null;
         var interval = Templating.IntervalUnit.Day;
         var maxParallel = 4;
+        var fuseTasks = true;
         var retry = RetrySettings.Default;
         TimeSpan? timeout = null;
         var parameters = new Dictionary<string, string>();
@@ -160,6 +161,18 @@ public static partial class PipelineYamlLoader
                 case "start_date": startDate = ReadDate(value, nodes, key); break;
                 case "end_date" or "catchup" or "max_active_runs" or "sla": scheduling = ReadScheduling(scheduling, key, value, nodes); break;
                 case "max_parallel_tasks": maxParallel = ReadInt(value, nodes, "max_parallel_tasks", 1) ?? maxParallel; break;
+                case "fuse_tasks":
+                    var fuseText = nodes.Scalar(value, key);
+                    if (Connectors.OptionParsing.ParseBool(fuseText) is { } fuse)
+                    {
+                        fuseTasks = fuse;
+                    }
+                    else
+                    {
+                        nodes.Error(value, $"fuse_tasks must be true or false (got '{fuseText}').");
+                    }
+
+                    break;
                 case "defaults":
                     if (nodes.Mapping(value, "defaults") is { } defaults)
                     {
@@ -217,6 +230,7 @@ public static partial class PipelineYamlLoader
             StartDate = startDate,
             Scheduling = scheduling,
             MaxParallelTasks = maxParallel,
+            FuseTasks = fuseTasks,
             ArtifactStore = artifactStore,
             // Read last: min_history written as a length depends on the interval, wherever that is written.
             Anomalies = anomalies is null ? AnomalyDefinition.Default : ReadAnomalies(anomalies, nodes, interval),

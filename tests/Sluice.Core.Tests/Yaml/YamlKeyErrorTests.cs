@@ -5,7 +5,7 @@ namespace Sluice.Core.Tests.Yaml;
 /// <summary>Unknown keys and wrong value types: every error located, every error reported at once.</summary>
 public sealed class YamlKeyErrorTests
 {
-    private const string TopLevelKeys = "anomalies, artifacts, catchup, datasets, defaults, description, end_date, interval, max_active_runs, max_parallel_tasks, name, params, schedule, sla, start_date, tasks, timezone";
+    private const string TopLevelKeys = "anomalies, artifacts, catchup, datasets, defaults, description, end_date, fuse_tasks, interval, max_active_runs, max_parallel_tasks, name, params, schedule, sla, start_date, tasks, timezone";
     private const string TaskKeys =
         "checks, depends_on, description, incremental, input, inputs, max_retry_delay, metrics, on_bad_rows, on_empty, on_new_fields, output, outputs, pool, priority, quarantine_output, retries, retry_backoff, retry_delay, sensor, sink, source, timeout, transform, trigger_rule, with";
 
@@ -234,5 +234,15 @@ public sealed class YamlKeyErrorTests
             """);
 
         ErrorAssert.IsAt(Assert.Single(errors), 6, 26);
+    }
+
+    [Fact]
+    public void Fuse_tasks_is_a_boolean_and_defaults_to_true()
+    {
+        var error = Assert.Single(Pipelines.LoadErrors("name: x\nfuse_tasks: sometimes\ntasks: {}\n"));
+        Assert.Equal((2, 13), (error.Location.Line, error.Location.Column));
+        Assert.Equal("fuse_tasks must be true or false (got 'sometimes').", error.Message);
+        Assert.False(Pipelines.Load("name: x\nfuse_tasks: false\ntasks: {}\n").FuseTasks);
+        Assert.True(Pipelines.Load("name: x\ntasks: {}\n").FuseTasks);
     }
 }
