@@ -66,7 +66,8 @@ internal static class CsvStructure
         var text = new List<byte>(TextLimit);
         var first = true;
         byte previous = 0;
-        var unquotedStops = SearchValues.Create([dialect.Delimiter, (byte)'\n', (byte)'\r', 0]);
+        // Delimiters inside an unquoted run are counted, not stopped at: only a quote can change the state there.
+        var unquotedStops = SearchValues.Create([dialect.Quote, (byte)'\n', (byte)'\r', 0]);
         var quotedStops = SearchValues.Create([dialect.Quote, dialect.Escape, (byte)'\n', 0]);
 
         var records = 0L;
@@ -118,6 +119,13 @@ internal static class CsvStructure
                     run = run < 0 ? read - i : run;
                     if (run > 0)
                     {
+                        if (state == State.Unquoted && buffer.AsSpan(i, run).Count(dialect.Delimiter) is var delimiters and > 0)
+                        {
+                            // A quote right after the run's last delimiter opens a quoted field; elsewhere it is text.
+                            fields += delimiters;
+                            state = buffer[i + run - 1] == dialect.Delimiter ? State.FieldStart : State.Unquoted;
+                        }
+
                         if (recordLine == line && text.Count < TextLimit)
                         {
                             text.AddRange(buffer.AsSpan(i, Math.Min(run, TextLimit - text.Count)));

