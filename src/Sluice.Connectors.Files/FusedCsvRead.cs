@@ -66,10 +66,10 @@ internal static partial class FusedCsvRead
                     throw new FusionDeclinedException($"{Path.GetFileName(unclean.File)} needs the staged read's reporting (malformed records, mixed line ends or blank lines)");
                 }
 
-                var rejected = await session.ScalarAsync<long>("SELECT count(*) FROM reject_errors", [], token);
+                var rejected = await session.ScalarAsync<long>("SELECT count(*) FROM (SELECT DISTINCT scan_id, file_id, line FROM reject_errors)", [], token);
                 if (rejected > 0)
                 {
-                    throw new FusionDeclinedException($"{rejected} value(s) did not convert to the declared types");
+                    throw new FusionDeclinedException($"DuckDB set aside {rejected} row(s) that do not read as the declared columns");
                 }
 
                 var rows = structures.Sum(s => s.Records);

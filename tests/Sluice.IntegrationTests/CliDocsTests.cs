@@ -25,6 +25,7 @@ public sealed partial class CliDocsTests : IDisposable
     [InlineData("csharp-builder.md", 1)]
     [InlineData("checks.md", 1)]
     [InlineData("incremental.md", 2)]
+    [InlineData("architecture.md", 1)]
     public async Task The_marked_examples_of_a_docs_page_print_what_the_page_shows(string name, int blocksAtLeast)
     {
         var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", name));

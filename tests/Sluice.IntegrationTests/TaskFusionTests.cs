@@ -126,7 +126,7 @@ public sealed class TaskFusionTests : IDisposable
         var error = fused.Tasks.Single(t => t.TaskId == "extract").Error!;
         Assert.Contains("in.csv:3:", error);
         Assert.Contains("\"lots\"", error);
-        Assert.Contains(fusedLog, l => l.Contains("did not convert to the declared types", StringComparison.Ordinal));
+        Assert.Contains(fusedLog, l => l.Contains("DuckDB set aside 1 row(s) that do not read as the declared columns", StringComparison.Ordinal));
         Assert.Equal(TaskState.UpstreamFailed, fused.Tasks.Single(t => t.TaskId == "daily").State);
     }
 
