@@ -39,14 +39,14 @@ public sealed class ContractTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/orders", () => Results.Json(new { data = RenamedOrders })));
 
-        var result = await _project.RunAsync(Pipeline(), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Pipeline(), Fixtures.Connection(server));
 
         var task = result.Tasks.Single();
         Assert.False(result.Succeeded);
         Assert.Equal(1, task.TryNumber);
         Assert.Contains("task 'pull': declared column 'amount' is absent from all 3 record(s) of this interval, so it would load as NULL. Fields present: order_id, total, created_at.", task.Error, StringComparison.Ordinal);
         Assert.Contains("'amount' looks renamed to 'total' (its values fit DECIMAL(12,2), same position, the only new field; values such as \"12.5\", \"7.25\", \"99\")", task.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(_project.DatasetPath("raw_orders")));
+        Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw_orders")));
         Assert.Single(server.To("/orders"));
     }
 
@@ -55,11 +55,11 @@ public sealed class ContractTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/orders", () => Results.Json(new { data = RenamedOrders })));
 
-        var result = await _project.RunAsync(Pipeline("on_bad_rows: quarantine"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Pipeline("on_bad_rows: quarantine"), Fixtures.Connection(server));
 
         Assert.False(result.Succeeded);
         Assert.Contains("declared column 'amount' is absent from all 3 record(s)", result.Tasks.Single().Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(_project.DatasetPath("raw_orders")));
+        Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw_orders")));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ContractTests : IDisposable
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/orders", () =>
             Results.Json(new { data = new object[] { new { order_id = 1, note = "a", label = "b" } } })));
 
-        var result = await _project.RunAsync(Pipeline(), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Pipeline(), Fixtures.Connection(server));
 
         var error = result.Tasks.Single().Error!;
         Assert.Contains("declared columns 'amount', 'created_at' are absent from all 1 record(s) of this interval, so they would load as NULL. Fields present: order_id, note, label.", error, StringComparison.Ordinal);

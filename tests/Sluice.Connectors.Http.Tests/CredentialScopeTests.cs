@@ -45,16 +45,18 @@ public sealed class CredentialScopeTests : IDisposable
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/feed", () =>
             Results.Json(new { items = Fixtures.Items(1, 2), links = new { next = $"{foreign.Url}/stolen?page=2" } })));
 
-        var result = await _project.RunAsync(
+        var log = new RunLog();
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: feed, pagination: next_link, next_path: links.next, records_path: items, headers: { X-Task-Secret: t-1 }"),
-            Credentials(server));
+            Credentials(server),
+            observer: log);
 
         Assert.True(result.Succeeded, result.Run.Error);
         AssertCredentialed(server.To("/feed").Single());
         Assert.Equal("t-1", server.To("/feed").Single().Header("X-Task-Secret"));
         AssertBare(foreign.To("/stolen").Single());
         Assert.Equal(["1", "2", "100", "101"], _project.Rows("raw", "id"));
-        Assert.Single(_project.Log.Lines, l => l.Contains($"credentials not sent to {foreign.Url}", StringComparison.Ordinal));
+        Assert.Single(log.Lines, l => l.Contains($"credentials not sent to {foreign.Url}", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -67,7 +69,7 @@ public sealed class CredentialScopeTests : IDisposable
             return Results.Json(Fixtures.Items(1, 2));
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: repos, pagination: link_header"), Credentials(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: repos, pagination: link_header"), Credentials(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         AssertCredentialed(server.To("/repos").Single());
@@ -85,8 +87,8 @@ public sealed class CredentialScopeTests : IDisposable
             app.MapGet("/away", () => Results.Redirect($"{foreign.Url}/landing"));
         });
 
-        var within = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: moved"), Credentials(server));
-        var away = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: away, records_path: items, headers: { X-Task-Secret: t-1 }"), Credentials(server));
+        var within = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: moved"), Credentials(server));
+        var away = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: away, records_path: items, headers: { X-Task-Secret: t-1 }"), Credentials(server));
 
         Assert.True(within.Succeeded, within.Run.Error);
         Assert.True(away.Succeeded, away.Run.Error);
@@ -111,11 +113,12 @@ public sealed class CredentialScopeTests : IDisposable
                 with: { connection: api, url: "http://127.0.0.2:{{ params.port }}/elsewhere", records_path: items }
             """;
 
-        var result = await _project.RunAsync(pipeline, Credentials(server));
+        var log = new RunLog();
+        var result = await _project.RunYamlAsync(pipeline, Credentials(server), observer: log);
 
         Assert.True(result.Succeeded, result.Run.Error);
         AssertBare(foreign.To("/elsewhere").Single());
-        Assert.Contains(_project.Log.Lines, l => l.Contains($"credentials not sent to {foreign.Url}", StringComparison.Ordinal) && l.Contains($"{server.Url} (base_url)", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains($"credentials not sent to {foreign.Url}", StringComparison.Ordinal) && l.Contains($"{server.Url} (base_url)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -125,7 +128,7 @@ public sealed class CredentialScopeTests : IDisposable
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/p1", () =>
             Results.Content($"<table><tr><th>id</th></tr><tr><td>1</td></tr></table><a class=\"next\" href=\"{foreign.Url}/p2\">next</a>", "text/html")));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: p1, table_selector: table, next_selector: a.next, delay: 0s", source: "html"), Credentials(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: p1, table_selector: table, next_selector: a.next, delay: 0s", source: "html"), Credentials(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         AssertCredentialed(server.To("/p1").Single());
@@ -140,7 +143,7 @@ public sealed class CredentialScopeTests : IDisposable
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/feed", () =>
             Results.Json(new { items = Fixtures.Items(1, 1), next = $"{foreign.Url}/private" })));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: feed, pagination: next_link, next_path: next, records_path: items"),
             Fixtures.Connection(server, "username: ada\npassword: pw-2c9e"));
 
@@ -154,7 +157,7 @@ public sealed class CredentialScopeTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/items", () => Results.Json(Fixtures.Items(1, 1))));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: items"), Fixtures.Connection(server, "headers: { Accept: application/vnd.api+json }"));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: items"), Fixtures.Connection(server, "headers: { Accept: application/vnd.api+json }"));
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal("application/vnd.api+json", server.To("/items").Single().Header("Accept"));
@@ -166,7 +169,7 @@ public sealed class CredentialScopeTests : IDisposable
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/loop", (HttpRequest r) =>
             Results.Redirect($"/loop?n={(int.TryParse(r.Query["n"], out var n) ? n : 0) + 1}")));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: loop"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: loop"), Fixtures.Connection(server));
 
         Assert.Contains("more than 10 redirects, the last from", result.Tasks.Single().Error, StringComparison.Ordinal);
         Assert.Equal(11, server.To("/loop").Count);

@@ -30,13 +30,13 @@ public sealed class HtmlContractTests : IDisposable
                 with: { connection: api, url: prices, table_selector: "table#prices" }
             """;
 
-        var result = await _project.RunAsync(pipeline, Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(pipeline, Fixtures.Connection(server));
 
         var task = result.Tasks.Single();
         Assert.False(result.Succeeded);
         Assert.Equal(1, task.TryNumber);
         Assert.Contains("task 'pull': declared column 'price' is absent from all 2 row(s) of this interval, so it would load as NULL. Fields present: sku, unit_cost. 'price' looks renamed to 'unit_cost' (its values fit DECIMAL(10,2), same position, the only new field; values such as \"12.50\", \"3.99\")", task.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(_project.DatasetPath("raw")));
+        Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw")));
     }
 
     [Fact]
@@ -45,16 +45,16 @@ public sealed class HtmlContractTests : IDisposable
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/shop", () =>
             Html(string.Concat(Enumerable.Range(1, 3).Select(i => $"<div class=\"card\"><h2>Widget {i}</h2><span class=\"cost\">{i}.25</span></div>")))));
 
-        var broken = await _project.RunAsync(
+        var broken = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: shop, row_selector: div.card, fields: { title: h2, price: span.price, sale: \"em.sale ?\" }", source: "html"),
             Fixtures.Connection(server));
 
         Assert.False(broken.Succeeded);
         Assert.Contains("task 'pull': field 'price' (selector 'span.price') matched nothing in any of the 3 row(s) of 'div.card' on 1 page(s), so the column would be all NULL. Fields that matched: title.", broken.Tasks.Single().Error, StringComparison.Ordinal);
         Assert.DoesNotContain("'sale'", broken.Tasks.Single().Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(_project.DatasetPath("raw")));
+        Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw")));
 
-        var optional = await _project.RunAsync(
+        var optional = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: shop, row_selector: div.card, fields: { title: h2, price: span.cost, sale: \"em.sale ?\" }", source: "html"),
             Fixtures.Connection(server));
 
@@ -72,11 +72,12 @@ public sealed class HtmlContractTests : IDisposable
             return Html($"<table id=\"ads\" class=\"promo\"><tr><th>Ad</th></tr><tr><td>buy</td></tr></table><table id=\"prices\"><tr><th>Sku</th></tr><tr><td>{page}</td></tr></table><table><tr><th>x</th></tr></table>{next}");
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: report, table_selector: table, next_selector: a.next, delay: 0s", source: "html"), Fixtures.Connection(server));
+        var log = new RunLog();
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: report, table_selector: table, next_selector: a.next, delay: 0s", source: "html"), Fixtures.Connection(server), observer: log);
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(["buy", "buy"], _project.Rows("raw"));
-        Assert.Single(_project.Log.Lines, l => l.Contains("warning: table_selector 'table' matches 3 elements on", StringComparison.Ordinal)
+        Assert.Single(log.Lines, l => l.Contains("warning: table_selector 'table' matches 3 elements on", StringComparison.Ordinal)
             && l.Contains("the first (<table id=\"ads\" class=\"promo\">, columns: ad) is read and the others are ignored", StringComparison.Ordinal));
     }
 

@@ -27,7 +27,7 @@ public sealed class HtmlSourceTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/prices", TablePage));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: prices, table_selector: \"table#prices\", next_selector: a.next, delay: 300ms, user_agent: \"PriceWatch/1.0 (+ops@acme.test)\"", source: "html"),
             Fixtures.Connection(server));
 
@@ -69,7 +69,7 @@ public sealed class HtmlSourceTests : IDisposable
                   delay: 10ms
             """;
 
-        var result = await _project.RunAsync(pipeline, Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(pipeline, Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         var rows = _project.Rows("raw", "sku, title, link, price, sale");
@@ -88,8 +88,8 @@ public sealed class HtmlSourceTests : IDisposable
             app.MapGet("/redesigned", () => Html("<div class=\"grid\">no tables any more</div>"));
         });
 
-        var bounded = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: prices, table_selector: table, next_selector: a.next, max_pages: 2, delay: 0s", source: "html"), Fixtures.Connection(server));
-        var missing = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: redesigned, table_selector: \"table#prices\"", source: "html"), Fixtures.Connection(server));
+        var bounded = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: prices, table_selector: table, next_selector: a.next, max_pages: 2, delay: 0s", source: "html"), Fixtures.Connection(server));
+        var missing = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: redesigned, table_selector: \"table#prices\"", source: "html"), Fixtures.Connection(server));
 
         Assert.True(bounded.Succeeded, bounded.Run.Error);
         Assert.Equal(4, _project.Rows("raw").Count);
@@ -101,7 +101,7 @@ public sealed class HtmlSourceTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/members", () => Results.Content("<h1>Forbidden</h1>", "text/html", statusCode: 403)));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: members, table_selector: table", source: "html", task: "retries: 1"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: members, table_selector: table", source: "html", task: "retries: 1"), Fixtures.Connection(server));
 
         Assert.Single(server.Requests);
         Assert.Contains("authentication failed: GET", result.Tasks.Single().Error, StringComparison.Ordinal);

@@ -61,7 +61,7 @@ public sealed class IncrementalHttpTests : IDisposable
         Put(3, "c", "2024-03-01T12:00:00Z");
         Put(9, "old", "2024-02-28T23:00:00Z"); // before 'initial'
 
-        var first = await _project.RunAsync(Pipeline, Connections(server), "2024-03-01");
+        var first = await _project.RunYamlAsync(Pipeline, Connections(server), "2024-03-01");
 
         Assert.True(first.Succeeded, first.Run.Error);
         Assert.All(server.To("/orders"), r => Assert.Equal("2024-03-01T00:00:00", r["updated_since"]));
@@ -76,7 +76,7 @@ public sealed class IncrementalHttpTests : IDisposable
         Put(2, "b2", "2024-03-01T13:00:00Z");
         server.Requests.Clear();
 
-        var second = await _project.RunAsync(Pipeline, date: "2024-03-02");
+        var second = await _project.RunYamlAsync(Pipeline, date: "2024-03-02");
 
         Assert.True(second.Succeeded, second.Run.Error);
         Assert.True(server.To("/orders").Count >= 3, "5 records at 2 a page take 3 requests");

@@ -10,12 +10,15 @@ namespace Sluice.Connectors.Http.Tests;
 public sealed class LargePageTests : IDisposable
 {
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "sluice-http-stream", Guid.NewGuid().ToString("N"));
-    private readonly TestProject _project;
+    private readonly TestProject _project = new();
+    private readonly ConnectorCatalog _catalog;
 
     public LargePageTests()
     {
         Directory.CreateDirectory(_temp);
-        _project = new TestProject { Engine = DuckDbSettings.Default with { TempDirectory = _temp } };
+        // Only the http and html sources, spilling into this test's own folder, so BytesStaged sees what reaches disk.
+        var engine = DuckDbSettings.Default with { TempDirectory = _temp };
+        _catalog = new ConnectorCatalog().Add(new HttpSource(engine)).Add(new Html.HtmlSource(engine)).Add(HttpConnection.Type);
     }
 
     private long BytesStaged() => Directory.EnumerateFiles(_temp).Sum(f => new FileInfo(f).Length);
@@ -56,7 +59,7 @@ public sealed class LargePageTests : IDisposable
             await body.WriteAsync(Encoding.UTF8.GetBytes("], \"links\": {\"next\": null}}"));
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: big, records_path: items, pagination: next_link, next_path: links.next"), Fixtures.Connection(server, "timeout: 60s"));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: big, records_path: items, pagination: next_link, next_path: links.next"), Fixtures.Connection(server, "timeout: 60s"), catalog: _catalog);
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.True(stagedBeforeTheEnd, "no record was staged before the server finished the page: the page was buffered whole");
@@ -70,11 +73,11 @@ public sealed class LargePageTests : IDisposable
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/cut", () =>
             Results.Content("{\"items\": [{\"id\": 1}, {\"id\": 2, \"name\": \"trunc", "application/json")));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: cut, records_path: items"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: cut, records_path: items"), Fixtures.Connection(server), catalog: _catalog);
 
         Assert.False(result.Succeeded);
         Assert.Contains($"{server.Url}/cut answered HTTP 200 OK with a body that is not JSON (application/json). Body: {{\"items\": [{{\"id\": 1}}", result.Tasks.Single().Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(_project.DatasetPath("raw")));
+        Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw")));
         Assert.Empty(Directory.EnumerateFiles(_temp));
     }
 
@@ -99,7 +102,7 @@ public sealed class LargePageTests : IDisposable
             await c.Response.Body.WriteAsync(body);
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: flaky, records_path: items"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: flaky, records_path: items"), Fixtures.Connection(server), catalog: _catalog);
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(2, server.To("/flaky").Count);
@@ -112,7 +115,7 @@ public sealed class LargePageTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/empty", () => Results.Content(string.Empty, "application/json")));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: empty, records_path: items"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: empty, records_path: items"), Fixtures.Connection(server), catalog: _catalog);
 
         Assert.Contains($"{server.Url}/empty answered HTTP 200 OK with a body that is not JSON (application/json). Body: (empty body).", result.Tasks.Single().Error, StringComparison.Ordinal);
     }
@@ -129,9 +132,10 @@ public sealed class LargePageTests : IDisposable
             return Results.Content($"{{\"pages\": [{{\"items\": [{items}]}}, {{\"items\": [{{\"id\": 99}}]}}], \"paging\": {{\"next\": {cursor}}}}}", "application/json");
         }));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: events, records_path: pages.0.items, pagination: cursor, cursor_param: after, cursor_path: paging.next, columns: { id: INTEGER, tags: JSON }"),
-            Fixtures.Connection(server));
+            Fixtures.Connection(server),
+            catalog: _catalog);
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(["1", "2", "3", "4", "5", "6"], _project.Rows("raw", "id"));

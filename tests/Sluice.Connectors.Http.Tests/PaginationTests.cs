@@ -21,12 +21,13 @@ public sealed class PaginationTests : IDisposable
             return Results.Json(page <= 3 ? Fixtures.Items(((page - 1) * 10) + 1, 10) : []);
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page"), Fixtures.Connection(server));
+        var log = new RunLog();
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page"), Fixtures.Connection(server), observer: log);
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(Enumerable.Range(1, 30).Select(i => $"{i}|item {i}"), _project.Rows("raw"));
         Assert.Equal(["1", "2", "3", "4"], server.To("/items").Select(r => r["page"]!));
-        Assert.Contains(_project.Log.Lines, l => l.Contains("fetched 4 page(s) and 30 record(s) in 4 request(s)", StringComparison.Ordinal) && l.Contains("empty page", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains("fetched 4 page(s) and 30 record(s) in 4 request(s)", StringComparison.Ordinal) && l.Contains("empty page", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class PaginationTests : IDisposable
             return Results.Json(new { meta = new { total = 45 }, data = new { items = Fixtures.Items(offset + 1, Math.Max(0, Math.Min(limit, 45 - offset))) } });
         }));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: orders, pagination: offset, page_size: 10, total_path: meta.total, records_path: data.items"),
             Fixtures.Connection(server));
 
@@ -59,7 +60,7 @@ public sealed class PaginationTests : IDisposable
             return Results.Json(new { results = Fixtures.Items(position + 1, Math.Min(5, 12 - position)), paging = new { next } });
         }));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: events, pagination: cursor, cursor_param: after, cursor_path: paging.next, records_path: results"),
             Fixtures.Connection(server));
 
@@ -78,7 +79,7 @@ public sealed class PaginationTests : IDisposable
             return Results.Json(new { items = Fixtures.Items(((page - 1) * 4) + 1, 4), links = new { next } });
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: feed, pagination: next_link, next_path: links.next, records_path: items"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: feed, pagination: next_link, next_path: links.next, records_path: items"), Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => $"{i}"), _project.Rows("raw", "id"));
@@ -96,7 +97,7 @@ public sealed class PaginationTests : IDisposable
             return Results.Json(Fixtures.Items(((page - 1) * 3) + 1, 3));
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: repos, pagination: link_header"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: repos, pagination: link_header"), Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(Enumerable.Range(1, 9).Select(i => $"{i}"), _project.Rows("raw", "id"));
@@ -107,11 +108,12 @@ public sealed class PaginationTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/items", (HttpRequest r) => Results.Json(Fixtures.Items(Int(r, "page", 1) * 10, 10))));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page, max_pages: 2"), Fixtures.Connection(server));
+        var log = new RunLog();
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page, max_pages: 2"), Fixtures.Connection(server), observer: log);
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(20, _project.Rows("raw").Count);
-        Assert.Contains(_project.Log.Lines, l => l.Contains("max_pages (2) reached", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains("max_pages (2) reached", StringComparison.Ordinal));
     }
 
     public void Dispose() => _project.Dispose();

@@ -15,7 +15,7 @@ public sealed class RequestTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/days/{day}", () => Results.Json(Fixtures.Items(1, 1))));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: \"days/{{ ds_nodash }}\", query: { date: \"{{ ds }}\", since: \"{{ data_interval_start }}\", until: \"{{ data_interval_end }}\" }"),
             Fixtures.Connection(server),
             date: "2024-03-05");
@@ -36,7 +36,7 @@ public sealed class RequestTests : IDisposable
             return Results.Json(new { hits = new[] { new { from, type = r.ContentType, tenant = r.Headers["X-Tenant"].ToString() } } });
         }));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: search, method: POST, records_path: hits, headers: { X-Tenant: acme }, body: '{\"from\": \"{{ ds }}\", \"size\": 100}'"),
             Fixtures.Connection(server));
 
@@ -59,8 +59,9 @@ public sealed class RequestTests : IDisposable
         });
         var connection = Fixtures.Connection(server, $"bearer_token: ${{{variable}}}\nheaders: {{ X-Api-Key: \"${{{variable}}}\" }}");
 
-        var ok = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: me"), connection);
-        var failed = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: \"echo?token=${" + variable + "}\""), connection);
+        var log = new RunLog();
+        var ok = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: me"), connection, observer: log);
+        var failed = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: \"echo?token=${" + variable + "}\""), connection, observer: log);
 
         Assert.True(ok.Succeeded, ok.Run.Error);
         Assert.All(server.Requests, r => Assert.Equal($"Bearer {token}", r.Authorization));
@@ -68,8 +69,8 @@ public sealed class RequestTests : IDisposable
         var error = failed.Tasks.Single().Error!;
         Assert.Contains($"{server.Url}/echo?token=*** answered HTTP 400 BadRequest", error, StringComparison.Ordinal);
         Assert.Contains("Body: bad request from Bearer ***", error, StringComparison.Ordinal);
-        Assert.NotEmpty(_project.Log.Lines);
-        Assert.DoesNotContain(_project.Log.Lines, l => l.Contains(token, StringComparison.Ordinal));
+        Assert.NotEmpty(log.Lines);
+        Assert.DoesNotContain(log.Lines, l => l.Contains(token, StringComparison.Ordinal));
         Assert.DoesNotContain(token, error, StringComparison.Ordinal);
         Assert.DoesNotContain(token, failed.Run.Error, StringComparison.Ordinal);
         var records = _project.RunRecordsText();
@@ -82,7 +83,7 @@ public sealed class RequestTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/who", (HttpRequest r) => Results.Text($"refused {r.Headers.Authorization}", statusCode: 403)));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: who"), Fixtures.Connection(server, "username: ada\npassword: lovelace-42\nuser_agent: AcmeBot/2.0 (+ops@acme.test)"));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: who"), Fixtures.Connection(server, "username: ada\npassword: lovelace-42\nuser_agent: AcmeBot/2.0 (+ops@acme.test)"));
 
         var request = Assert.Single(server.Requests);
         var pair = Convert.ToBase64String("ada:lovelace-42"u8.ToArray());
@@ -96,7 +97,7 @@ public sealed class RequestTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/public", () => Results.Json(new { items = Fixtures.Items(1, 2) })));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline($"url: \"{server.Url}/public\", records_path: items"));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline($"url: \"{server.Url}/public\", records_path: items"));
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(2, _project.Rows("raw").Count);

@@ -20,7 +20,7 @@ public sealed class ResponseShapeTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/orders", () => Results.Json(new { data = new { items = Orders } })));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: orders, records_path: data.items"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: orders, records_path: data.items"), Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(
@@ -42,7 +42,7 @@ public sealed class ResponseShapeTests : IDisposable
               pull: { source: http, output: raw, with: { connection: api, url: orders } }
             """;
 
-        var result = await _project.RunAsync(pipeline, Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(pipeline, Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(["id INTEGER", "customer_address_city VARCHAR", "total DECIMAL(10,2)", "tags JSON", "discount DOUBLE"], _project.Schema("raw"));
@@ -59,7 +59,7 @@ public sealed class ResponseShapeTests : IDisposable
             _ => Results.Json(Array.Empty<object>()),
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page"), Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(["id BIGINT", "score BIGINT", "late VARCHAR"], _project.Schema("raw"));
@@ -71,7 +71,7 @@ public sealed class ResponseShapeTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/report", () => Results.Text("<html><body>Please log in</body></html>", "text/html")));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: report, query: { day: \"{{ ds }}\", api_key: sk-literal-123 }", task: "retries: 2"),
             Fixtures.Connection(server));
 
@@ -86,7 +86,7 @@ public sealed class ResponseShapeTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/v2/orders", () => Results.Json(new { results = Orders, count = 2 })));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: v2/orders, records_path: data.items"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: v2/orders, records_path: data.items"), Fixtures.Connection(server));
 
         var error = result.Tasks.Single().Error!;
         Assert.Contains($"the JSON from {server.Url}/v2/orders (HTTP 200 OK) has no 'data.items' (its top-level keys: results, count). Set records_path", error, StringComparison.Ordinal);
@@ -98,12 +98,12 @@ public sealed class ResponseShapeTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/none", () => Results.Json(new { items = Array.Empty<object>() })));
 
-        var declared = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: none, records_path: items, columns: { id: BIGINT }"), Fixtures.Connection(server));
+        var declared = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: none, records_path: items, columns: { id: BIGINT }"), Fixtures.Connection(server));
         Assert.True(declared.Succeeded, declared.Run.Error);
         Assert.Equal(["id BIGINT"], _project.Schema("raw"));
         Assert.Empty(_project.Rows("raw"));
 
-        var inferred = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: none, records_path: items"), Fixtures.Connection(server));
+        var inferred = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: none, records_path: items"), Fixtures.Connection(server));
         Assert.Contains("no records were returned, and without declared columns an empty dataset has no schema", inferred.Tasks.Single().Error, StringComparison.Ordinal);
     }
 

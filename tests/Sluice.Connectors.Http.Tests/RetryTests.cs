@@ -24,13 +24,14 @@ public sealed class RetryTests : IDisposable
                 : Results.Json(page is "1" or "2" ? Fixtures.Items(((int.Parse(page, CultureInfo.InvariantCulture) - 1) * 5) + 1, 5) : []);
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page"), Fixtures.Connection(server));
+        var log = new RunLog();
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: items, pagination: page"), Fixtures.Connection(server), observer: log);
 
         Assert.True(result.Succeeded, result.Run.Error);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"{i}"), _project.Rows("raw", "id"));
         Assert.Equal(["1", "2", "2", "2", "3"], server.To("/items").Select(r => r["page"]!));
         Assert.Equal(1, result.Tasks.Single().TryNumber);
-        Assert.Equal(2, _project.Log.Lines.Count(l => l.Contains("-> HTTP 500 InternalServerError; retry", StringComparison.Ordinal)));
+        Assert.Equal(2, log.Lines.Count(l => l.Contains("-> HTTP 500 InternalServerError; retry", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class RetryTests : IDisposable
             return Results.Json(Fixtures.Items(1, 3));
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: limited"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: limited"), Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         var requests = server.To("/limited");
@@ -73,7 +74,7 @@ public sealed class RetryTests : IDisposable
             return Results.Json(Fixtures.Items(1, 2));
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: maintenance"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: maintenance"), Fixtures.Connection(server));
 
         Assert.True(result.Succeeded, result.Run.Error);
         var requests = server.To("/maintenance");
@@ -88,7 +89,7 @@ public sealed class RetryTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/secure", () => Results.Text("{\"error\":\"invalid token\"}", "application/json", statusCode: status)));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: secure", task: "retries: 2\n    retry_delay: 10ms"),
             Fixtures.Connection(server, "bearer_token: not-a-valid-token"));
 
@@ -106,7 +107,7 @@ public sealed class RetryTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/down", () => Results.Text("<h1>Bad gateway</h1>", "text/html", statusCode: 502)));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: down"), Fixtures.Connection(server, "retries: 2"));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: down"), Fixtures.Connection(server, "retries: 2"));
 
         Assert.False(result.Succeeded);
         Assert.Equal(3, server.To("/down").Count);
@@ -122,7 +123,7 @@ public sealed class RetryTests : IDisposable
             return Results.Json(Array.Empty<object>());
         }));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: slow"), Fixtures.Connection(server, "timeout: 200ms\nretries: 1"));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: slow"), Fixtures.Connection(server, "timeout: 200ms\nretries: 1"));
 
         Assert.False(result.Succeeded);
         Assert.Equal(2, server.To("/slow").Count);
@@ -134,7 +135,7 @@ public sealed class RetryTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/missing", () => Results.Text("no such resource", statusCode: 404)));
 
-        var result = await _project.RunAsync(Fixtures.Pipeline("connection: api, url: missing"), Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("connection: api, url: missing"), Fixtures.Connection(server));
 
         Assert.Single(server.To("/missing"));
         Assert.Contains("answered HTTP 404 NotFound; check the url, query parameters and body. Body: no such resource", result.Tasks.Single().Error, StringComparison.Ordinal);

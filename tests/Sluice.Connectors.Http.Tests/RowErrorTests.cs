@@ -33,14 +33,14 @@ public sealed class RowErrorTests : IDisposable
                 with: { connection: api, url: prices, table_selector: table, next_selector: a.next, delay: 0s }
             """;
 
-        var result = await _project.RunAsync(pipeline, Fixtures.Connection(server));
+        var result = await _project.RunYamlAsync(pipeline, Fixtures.Connection(server));
 
         var error = result.Tasks.Single().Error!;
         Assert.False(result.Succeeded);
         Assert.Contains($"task 'pull': row 2 of page {server.Url}/prices?page=2 (row 4 of the interval): column 'price' has \"$3,477.00\", which does not convert to DECIMAL(10,2)", error, StringComparison.Ordinal);
         Assert.DoesNotContain(".jsonl", error, StringComparison.Ordinal);
         Assert.DoesNotContain("line 1", error, StringComparison.Ordinal);
-        Assert.False(File.Exists(_project.DatasetPath("raw")));
+        Assert.False(File.Exists(_project.Staged("p", "2024-03-01", "raw")));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class RowErrorTests : IDisposable
             return Results.Json(new { items });
         }));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: orders, records_path: items, pagination: page, columns: { id: INTEGER, amount: \"DECIMAL(12,2)\" }"),
             Fixtures.Connection(server));
 

@@ -24,7 +24,7 @@ public sealed class ThroughputTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/items", (HttpRequest r, CancellationToken t) => SlowPageAsync(r, 12, withTotal: true, t)));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: items, records_path: items, pagination: page, page_size: 10, total_path: total, concurrency: 3"),
             Fixtures.Connection(server));
 
@@ -41,7 +41,7 @@ public sealed class ThroughputTests : IDisposable
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/items", (HttpRequest r, CancellationToken t) => SlowPageAsync(r, 7, withTotal: false, t)));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: items, records_path: items, pagination: page, concurrency: 4"),
             Fixtures.Connection(server));
 
@@ -61,7 +61,7 @@ public sealed class ThroughputTests : IDisposable
             return Results.Json(new { total = 160, items = Fixtures.Items(((page - 1) * 10) + 1, 10) });
         }));
 
-        var result = await _project.RunAsync(
+        var result = await _project.RunYamlAsync(
             Fixtures.Pipeline("connection: api, url: items, records_path: items, pagination: page, page_size: 10, total_path: total, concurrency: 4"),
             Fixtures.Connection(server, "max_requests_per_second: 10"));
 

@@ -59,7 +59,7 @@ public sealed class ValidationTests : IDisposable
     [Fact]
     public async Task A_relative_url_without_a_connection_fails_before_any_request()
     {
-        var result = await _project.RunAsync(Fixtures.Pipeline("url: items"));
+        var result = await _project.RunYamlAsync(Fixtures.Pipeline("url: items"));
 
         Assert.Contains("url 'items' is not an absolute http(s) URL. Give a full URL, or name a connection with a base_url.", result.Tasks.Single().Error, StringComparison.Ordinal);
     }

@@ -89,7 +89,7 @@ public sealed class IncrementalMySqlTests : IAsyncLifetime
         Assert.Equal(2, Read(second)); // 1 again (merged by key) and 2
         Assert.Equal(["1|a", "2|late"], await TargetAsync());
 
-        var replay = await _project.RunFileAsync("2024-03-03", cursors: new CursorRequest { ReplayFrom = CursorValue.Parse("2024-01-02 07:00:00"), ReplayTo = CursorValue.Parse("2024-01-02 09:30:00") });
+        var replay = await _project.RunAsync("2024-03-03", cursors: new CursorRequest { ReplayFrom = CursorValue.Parse("2024-01-02 07:00:00"), ReplayTo = CursorValue.Parse("2024-01-02 09:30:00") });
         Assert.True(replay.Succeeded, replay.Run.Error);
         Assert.Equal(2, Read(replay)); // 3 and 2, within the inclusive range
         Assert.Equal(["1|a", "2|late", "3|later"], await TargetAsync());
@@ -135,7 +135,7 @@ public sealed class IncrementalMySqlTests : IAsyncLifetime
 
         // Two rows with one key: the upsert refuses the load, so nothing of this read may count as loaded.
         Pipeline("{ cursor: dt, initial: 2024-01-01, primary_key: [id] }", "query: \"SELECT id, v, dt FROM orders UNION ALL SELECT id, v, dt FROM dup\"");
-        var failed = await _project.RunFileAsync("2024-03-02");
+        var failed = await _project.RunAsync("2024-03-02");
         Assert.False(failed.Succeeded);
         Assert.Equal(before, await WatermarkAsync());
         Assert.Equal(["1|a"], await TargetAsync());

@@ -179,7 +179,7 @@ public sealed class SinkTests : IAsyncLifetime
         Pipeline("mode: scd2, key: id");
         _project.Write("in/2024-03-01.csv", "id\n1\n");
 
-        var result = await Record.ExceptionAsync(() => _project.RunFileAsync());
+        var result = await Record.ExceptionAsync(() => _project.RunAsync());
 
         Assert.NotNull(result);
         Assert.Contains("scd2", result.Message, StringComparison.Ordinal);

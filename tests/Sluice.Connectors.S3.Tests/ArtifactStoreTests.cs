@@ -18,6 +18,12 @@ public sealed class ArtifactStoreTests : IDisposable
     private readonly TestProject _first = new();
     private readonly TestProject _second = new();
 
+    public ArtifactStoreTests()
+    {
+        _first.Write("connections.yaml", S3Server.ConnectionsYaml());
+        _second.Write("connections.yaml", S3Server.ConnectionsYaml());
+    }
+
     private string PipelineYaml(string warehouse) => $$$"""
         name: shared
         artifacts: { connection: store, location: "{{{_s3.Url("runs")}}}" }
@@ -43,7 +49,7 @@ public sealed class ArtifactStoreTests : IDisposable
         Assert.Equal(["runs/shared/2024-03-01/raw.parquet", "runs/shared/2024-03-01/shaped.parquet"], await _s3.KeysAsync("runs/"));
         foreach (var dataset in new[] { "raw", "shaped" })
         {
-            var local = Convert.ToHexStringLower(MD5.HashData(await File.ReadAllBytesAsync(_first.StagedPath("shared", Date, dataset))));
+            var local = Convert.ToHexStringLower(MD5.HashData(await File.ReadAllBytesAsync(_first.Staged("shared", Date, dataset))));
             Assert.Equal(local, await _s3.GetMd5Async(_s3.Key($"runs/shared/{Date}/{dataset}.parquet")));
         }
     }
@@ -62,7 +68,7 @@ public sealed class ArtifactStoreTests : IDisposable
         // Second machine: the same metadata (a shared store stands in for it), no input files, no local artifacts.
         _second.Write("pipeline.yaml", PipelineYaml(warehouse));
         Directory.CreateDirectory(_second.StateDirectory);
-        File.Copy(_first.DatabasePath, _second.DatabasePath);
+        File.Copy(_first.MetadataFile, _second.MetadataFile);
         File.Delete(warehouse);
         var resumed = await _second.RunAsync(Date, resume: true);
 
@@ -71,8 +77,8 @@ public sealed class ArtifactStoreTests : IDisposable
         Assert.True(resumed.Tasks.Single(t => t.TaskId == "shape").Reused);
         Assert.False(resumed.Tasks.Single(t => t.TaskId == "load").Reused);
         Assert.Equal("1|20\n2|40", WarehouseRows(warehouse));
-        Assert.True(File.Exists(_second.StagedPath("shared", Date, "shaped")));
-        Assert.False(File.Exists(_second.StagedPath("shared", Date, "raw")));
+        Assert.True(File.Exists(_second.Staged("shared", Date, "shaped")));
+        Assert.False(File.Exists(_second.Staged("shared", Date, "raw")));
     }
 
     [Fact]
@@ -92,7 +98,7 @@ public sealed class ArtifactStoreTests : IDisposable
         Assert.Contains("http://127.0.0.1:9", extract.Error);
         Assert.Contains("cannot reach the server", extract.Error);
         Assert.DoesNotContain(Environment.GetEnvironmentVariable("SLUICE_TEST_S3_SECRET_KEY")!, extract.Error);
-        Assert.False(File.Exists(_first.StagedPath("shared", Date, "raw")));
+        Assert.False(File.Exists(_first.Staged("shared", Date, "raw")));
     }
 
     [Fact]

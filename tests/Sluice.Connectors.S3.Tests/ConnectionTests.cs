@@ -13,6 +13,8 @@ public sealed class ConnectionTests : IDisposable
     private readonly S3Server _s3 = new();
     private readonly TestProject _project = new();
 
+    public ConnectionTests() => _project.Write("connections.yaml", S3Server.ConnectionsYaml());
+
     private void Pipeline(string url) => _project.Write("pipeline.yaml", $"name: s3conn\ntasks:\n  pull: {{ source: s3, output: raw, with: {{ connection: store, url: \"{url}\" }} }}\n");
 
     private async Task<(RunResult Result, LogLines Log)> RunAsync()
@@ -27,7 +29,7 @@ public sealed class ConnectionTests : IDisposable
         Assert.DoesNotContain(secret, result.Run.Error ?? string.Empty, StringComparison.Ordinal);
         Assert.All(result.Tasks, t => Assert.DoesNotContain(secret, t.Error ?? string.Empty, StringComparison.Ordinal));
         Assert.All(log.All, l => Assert.DoesNotContain(secret, l, StringComparison.Ordinal));
-        var database = Encoding.UTF8.GetString(File.ReadAllBytes(_project.DatabasePath));
+        var database = Encoding.UTF8.GetString(File.ReadAllBytes(_project.MetadataFile));
         Assert.DoesNotContain(secret, database, StringComparison.Ordinal);
     }
 

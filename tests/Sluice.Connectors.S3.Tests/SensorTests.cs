@@ -16,7 +16,9 @@ public sealed class SensorTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2024, 3, 2, 6, 0, 0, TimeSpan.Zero));
     private SqliteMetadataStore _store = null!;
 
-    public async Task InitializeAsync() => _store = await SqliteMetadataStore.OpenAsync(_project.DatabasePath, CancellationToken.None, _clock);
+    public SensorTests() => _project.Write("connections.yaml", S3Server.ConnectionsYaml());
+
+    public async Task InitializeAsync() => _store = await SqliteMetadataStore.OpenAsync(_project.MetadataFile, CancellationToken.None, _clock);
 
     public async Task DisposeAsync()
     {

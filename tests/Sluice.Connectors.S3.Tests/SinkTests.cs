@@ -11,6 +11,8 @@ public sealed partial class SinkTests : IDisposable
     private readonly TestProject _project = new();
     private readonly string _downloads = Directory.CreateTempSubdirectory("sluice-s3-sink-").FullName;
 
+    public SinkTests() => _project.Write("connections.yaml", S3Server.ConnectionsYaml());
+
     private void Pipeline(string with) => _project.Write("pipeline.yaml", $$$"""
         name: s3out
         tasks:

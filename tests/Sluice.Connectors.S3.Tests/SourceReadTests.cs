@@ -97,7 +97,7 @@ public sealed class SourceReadTests : SourceTestBase
         await SucceedsAsync();
 
         Assert.Equal(2, Count());
-        var rejected = Sql.Query($"SELECT source_file, line_number FROM read_parquet({Sql.Quote(Project.StagedPath("s3in", "2024-03-01", "raw_quarantine"))})");
+        var rejected = Sql.Query($"SELECT source_file, line_number FROM read_parquet({Sql.Quote(Project.Staged("s3in", "2024-03-01", "raw_quarantine"))})");
         Assert.Equal(S3.Url("bad/orders.csv"), Assert.Single(rejected)[0]);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ConnectionTests : IDisposable
         _project.Write("pipeline.yaml", "name: p\ntasks:\n  pull: { source: probe, output: raw, with: { connection: partner } }\n");
         var lines = new Lines();
 
-        var result = await _project.RunAsync(PipelineYamlLoader.LoadFile(_project.PathOf("pipeline.yaml")), "2024-03-01", Catalog(), observer: lines);
+        var result = await _project.RunAsync("2024-03-01", lines, Catalog());
 
         Assert.True(result.Succeeded, result.Run.Error);
         var staged = Path.Combine(_project.StateDirectory, "artifacts", "p", "2024-03-01", "raw.parquet");

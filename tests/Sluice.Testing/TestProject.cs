@@ -3,6 +3,7 @@ using Sluice.Connectors;
 using Sluice.Execution;
 using Sluice.Metadata.Sqlite;
 using Sluice.Model;
+using Sluice.Validation;
 using Sluice.Yaml;
 
 namespace Sluice.Testing;
@@ -49,8 +50,20 @@ public sealed class TestProject : IDisposable
         }
     }
 
+    /// <summary>Loads a pipeline file; paths in it resolve against its own folder, as `sluice run` resolves them.</summary>
     public PipelineDefinition Load(string relative = "pipeline.yaml") =>
-        PipelineYamlLoader.Load(File.ReadAllText(PathOf(relative)), relative, Root);
+        PipelineYamlLoader.Load(File.ReadAllText(PathOf(relative)), relative, Path.GetDirectoryName(PathOf(relative))!);
+
+    /// <summary>Every validation error of a pipeline file, as `sluice validate` prints them.</summary>
+    public IReadOnlyList<string> Validate(string relative = "pipeline.yaml") =>
+        PipelineValidator.Validate(Load(relative), SluiceHost.Catalog()).Select(e => e.ToString()).ToList();
+
+    /// <summary>
+    /// Runs pipeline.yaml loaded as `sluice run` loads it, with the connections.yaml and secrets.env beside it,
+    /// which the connector tests need; 2024-03-01 is the day most of them run.
+    /// </summary>
+    public async Task<RunResult> RunAsync(string date = "2024-03-01", IRunObserver? observer = null, ConnectorCatalog? catalog = null, bool resume = false, Incremental.CursorRequest? cursors = null) =>
+        await RunAsync(PipelineYamlLoader.LoadFile(PathOf("pipeline.yaml")), date, catalog, resume, observer, cursors);
 
     public async Task<RunResult> RunAsync(string relative, string date, ConnectorCatalog? catalog = null, bool resume = false, IRunObserver? observer = null) =>
         await RunAsync(Load(relative), date, catalog, resume, observer);

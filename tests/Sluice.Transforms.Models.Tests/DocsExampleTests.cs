@@ -7,7 +7,7 @@ public sealed class DocsExampleTests : IDisposable
 {
     private readonly TestProject _project = new();
 
-    public DocsExampleTests() => _project.CopyDocsExamples();
+    public DocsExampleTests() => _project.CopyFromOutput("docs", into: "docs");
 
     public void Dispose() => _project.Dispose();
 

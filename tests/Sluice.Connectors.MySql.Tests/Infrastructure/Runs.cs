@@ -1,6 +1,5 @@
 using Sluice.Execution;
 using Sluice.Testing;
-using Sluice.Yaml;
 
 namespace Sluice.Connectors.MySql.Tests.Infrastructure;
 
@@ -9,7 +8,7 @@ internal static class Runs
 {
     public static async Task<RunResult> RunOkAsync(this TestProject project, string date = "2024-03-01")
     {
-        var result = await project.RunFileAsync(date);
+        var result = await project.RunAsync(date);
         Assert.True(result.Succeeded, result.Run.Error);
         return result;
     }
@@ -17,14 +16,10 @@ internal static class Runs
     /// <summary>Runs a pipeline that must fail, and returns the run's error.</summary>
     public static async Task<string> RunFailsAsync(this TestProject project, string date = "2024-03-01")
     {
-        var result = await project.RunFileAsync(date);
+        var result = await project.RunAsync(date);
         Assert.False(result.Succeeded, "the run should have failed");
         return result.Run.Error!;
     }
-
-    /// <summary>Loads pipeline.yaml as the CLI does, with connections.yaml beside it.</summary>
-    public static Task<RunResult> RunFileAsync(this TestProject project, string date = "2024-03-01", Incremental.CursorRequest? cursors = null) =>
-        project.RunAsync(PipelineYamlLoader.LoadFile(project.PathOf("pipeline.yaml")), date, cursors: cursors);
 
     /// <summary>Rows of a staged dataset, through DuckDB.</summary>
     public static List<object?[]> Rows(this TestProject project, string pipeline, string date, string dataset, string select = "*") =>

@@ -9,7 +9,9 @@ public abstract class SourceTestBase : IDisposable
 
     private protected TestProject Project { get; } = new();
 
-    private protected string Staged => Sql.Quote(Project.StagedPath("s3in", "2024-03-01", "raw"));
+    protected SourceTestBase() => Project.Write("connections.yaml", S3Server.ConnectionsYaml());
+
+    private protected string Staged => Sql.Quote(Project.Staged("s3in", "2024-03-01", "raw"));
 
     private protected void Pipeline(string with, string datasets = "") => Project.Write("pipeline.yaml", $$$"""
         name: s3in
