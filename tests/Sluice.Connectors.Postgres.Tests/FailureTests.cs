@@ -34,7 +34,7 @@ public sealed class FailureTests : IAsyncLifetime
         var port = ClosedPort();
         _project.Write("connections.yaml", _db.ConnectionsYaml().Replace($"port: {PgDatabase.Port}", $"port: {port}", StringComparison.Ordinal));
         _project.Write("pipeline.yaml", "name: p\ndefaults: { retries: 0 }\ntasks:\n  extract: { source: postgres, output: raw, with: { connection: wh, query: 'SELECT 1 AS one' } }\n");
-        var lines = new LogLines();
+        var lines = new RunLog();
 
         var result = await _project.RunAsync(observer: lines);
 
@@ -46,7 +46,7 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", error);
         Assert.DoesNotContain("Exception", error);
         Assert.DoesNotContain(PgDatabase.Password, error);
-        Assert.All(lines.All, l => Assert.DoesNotContain(PgDatabase.Password, l));
+        Assert.All(lines.Lines, l => Assert.DoesNotContain(PgDatabase.Password, l));
     }
 
     [Fact]

@@ -99,16 +99,16 @@ public sealed class SourceTests : IAsyncLifetime
               bad: { source: postgres, output: b, with: { connection: wh, query: "SELECT no_such_column FROM orders" } }
               load: { sink: postgres, input: a, with: { connection: wh, table: who } }
             """);
-        var lines = new LogLines();
+        var lines = new RunLog();
 
         var result = await _project.RunAsync(observer: lines);
 
         Assert.False(result.Succeeded);
         Assert.Contains("task 'bad'", result.Run.Error);
         Assert.Contains("column \"no_such_column\" does not exist (42703)", result.Run.Error);
-        Assert.Contains(lines.All, l => l.Contains("loaded 1 row(s) into public.who", StringComparison.Ordinal));
+        Assert.Contains(lines.Lines, l => l.Contains("loaded 1 row(s) into public.who", StringComparison.Ordinal));
         var password = PgDatabase.Password;
-        Assert.All(lines.All, l => Assert.DoesNotContain(password, l));
+        Assert.All(lines.Lines, l => Assert.DoesNotContain(password, l));
         Assert.DoesNotContain(password, result.Run.Error);
         Assert.All(result.Tasks, t => Assert.DoesNotContain(password, t.Error ?? string.Empty));
         var metadata = await File.ReadAllBytesAsync(_project.MetadataFile);
@@ -125,7 +125,7 @@ public sealed class SourceTests : IAsyncLifetime
         _project.Write("secrets.env", "WRONG_PG_PASSWORD=not-the-password-xyz\n");
         _project.Write("connections.yaml", _db.ConnectionsYaml().Replace("SLUICE_TEST_PG_PASSWORD", "WRONG_PG_PASSWORD", StringComparison.Ordinal));
         _project.Write("pipeline.yaml", "name: p\ndefaults: { retries: 3, retry_delay: 10s }\ntasks:\n  e: { source: postgres, output: a, with: { connection: wh, table: orders } }\n");
-        var lines = new LogLines();
+        var lines = new RunLog();
 
         var result = await _project.RunAsync(observer: lines);
 
@@ -134,7 +134,7 @@ public sealed class SourceTests : IAsyncLifetime
         Assert.Contains("Check the username and the password", result.Run.Error);
         Assert.Equal(1, result.Tasks.Single().TryNumber);
         Assert.DoesNotContain("not-the-password-xyz", result.Run.Error);
-        Assert.All(lines.All, l => Assert.DoesNotContain("not-the-password-xyz", l));
+        Assert.All(lines.Lines, l => Assert.DoesNotContain("not-the-password-xyz", l));
     }
 
     [Fact]

@@ -80,12 +80,12 @@ public sealed class TableCheckTests : IAsyncLifetime
     public async Task A_warn_check_on_the_postgres_table_lets_the_run_succeed_and_records_the_whole_tables_metrics()
     {
         WritePipeline("warn");
-        var log = new LogLines();
+        var log = new RunLog();
 
         await _project.RunOkAsync("2024-03-01");
         await _project.RunOkAsync("2024-03-02", log);
 
-        Assert.Contains(log.All, l => l.StartsWith("load: warning: check 'unique(id)' on table 'sales.orders'", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("load: warning: check 'unique(id)' on table 'sales.orders'", StringComparison.Ordinal));
         var revenue = (await EventsAsync(EventTypes.MetricObserved)).Where(m => m.Text("dataset") == "sales.orders" && m.Text("name") == "revenue");
         Assert.Equal(["30.5", "36"], revenue.Select(r => r.Text("value")));
     }

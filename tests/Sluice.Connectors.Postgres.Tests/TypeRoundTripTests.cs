@@ -149,12 +149,12 @@ public sealed class TypeRoundTripTests : IAsyncLifetime
               extract: { source: postgres, output: raw, with: { connection: wh, query: "SELECT {{Exact}} FROM src" } }
               load: { sink: postgres, input: raw, with: { connection: wh, table: exact } }
             """);
-        var lines = new LogLines();
+        var lines = new RunLog();
 
         await _project.RunOkAsync(observer: lines);
 
-        Assert.Contains(lines.All, l => l.StartsWith("extract: streaming COPY", StringComparison.Ordinal) && l.Contains("FORMAT csv", StringComparison.Ordinal));
-        Assert.Contains(lines.All, l => l.StartsWith("load: streaming the dataset as CSV", StringComparison.Ordinal));
+        Assert.Contains(lines.Lines, l => l.StartsWith("extract: streaming COPY", StringComparison.Ordinal) && l.Contains("FORMAT csv", StringComparison.Ordinal));
+        Assert.Contains(lines.Lines, l => l.StartsWith("load: streaming the dataset as CSV", StringComparison.Ordinal));
         var differences = await _db.QueryAsync($"""
             SELECT count(*) FROM (
               SELECT {Exact.Replace("raw_json", "raw_json::jsonb", StringComparison.Ordinal).Replace("loose", "round(loose, 10)", StringComparison.Ordinal)} FROM src

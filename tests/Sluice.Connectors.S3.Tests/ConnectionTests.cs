@@ -17,18 +17,18 @@ public sealed class ConnectionTests : IDisposable
 
     private void Pipeline(string url) => _project.Write("pipeline.yaml", $"name: s3conn\ntasks:\n  pull: {{ source: s3, output: raw, with: {{ connection: store, url: \"{url}\" }} }}\n");
 
-    private async Task<(RunResult Result, LogLines Log)> RunAsync()
+    private async Task<(RunResult Result, RunLog Log)> RunAsync()
     {
-        var log = new LogLines();
+        var log = new RunLog();
         return (await _project.RunAsync("2024-03-01", log), log);
     }
 
     /// <summary>The secret is in no error, log line, or byte of the metadata database.</summary>
-    private void AssertNowhere(string secret, RunResult result, LogLines log)
+    private void AssertNowhere(string secret, RunResult result, RunLog log)
     {
         Assert.DoesNotContain(secret, result.Run.Error ?? string.Empty, StringComparison.Ordinal);
         Assert.All(result.Tasks, t => Assert.DoesNotContain(secret, t.Error ?? string.Empty, StringComparison.Ordinal));
-        Assert.All(log.All, l => Assert.DoesNotContain(secret, l, StringComparison.Ordinal));
+        Assert.All(log.Messages, l => Assert.DoesNotContain(secret, l, StringComparison.Ordinal));
         var database = Encoding.UTF8.GetString(File.ReadAllBytes(_project.MetadataFile));
         Assert.DoesNotContain(secret, database, StringComparison.Ordinal);
     }

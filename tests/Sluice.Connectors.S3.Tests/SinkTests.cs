@@ -20,21 +20,21 @@ public sealed partial class SinkTests : IDisposable
           write: { sink: s3, input: raw, with: { connection: store, url: "{{{_s3.Url("events")}}}", {{{with}}} } }
         """);
 
-    private async Task<LogLines> SucceedsAsync(string date)
+    private async Task<RunLog> SucceedsAsync(string date)
     {
-        var log = new LogLines();
+        var log = new RunLog();
         var result = await _project.RunAsync(date, log);
         Assert.True(result.Succeeded, result.Run.Error);
         return log;
     }
 
     /// <summary>The uploads a run logged: object key, parts, and the MD5 of the local file it sent.</summary>
-    private static List<(string Key, int Parts, string Md5)> Uploads(LogLines log) =>
-        log.All.Select(l => Uploaded().Match(l)).Where(m => m.Success)
+    private static List<(string Key, int Parts, string Md5)> Uploads(RunLog log) =>
+        log.Messages.Select(l => Uploaded().Match(l)).Where(m => m.Success)
             .Select(m => (m.Groups[1].Value, int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[4].Value)).ToList();
 
     /// <summary>Every logged upload downloads to exactly the bytes that were sent.</summary>
-    private async Task AssertByteExactAsync(LogLines log)
+    private async Task AssertByteExactAsync(RunLog log)
     {
         var uploads = Uploads(log);
         Assert.NotEmpty(uploads);
@@ -115,7 +115,7 @@ public sealed partial class SinkTests : IDisposable
         Assert.Equal("2024-03-01|a|1\n2024-03-01|b|30\n2024-03-02|a|4", await ReadAllAsync("parquet"));
         var after = await _s3.Client.GetObjectMetadataAsync(_s3.Bucket, _s3.Key("events/date=2024-03-02/kind=a/part-0.parquet"));
         Assert.Equal((untouched.ETag, untouched.LastModified), (after.ETag, after.LastModified));
-        Assert.Contains(log.All, l => l.Contains("removed 1 replaced object(s)", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, l => l.Contains("removed 1 replaced object(s)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed partial class SinkTests : IDisposable
         await SucceedsAsync("2024-03-01");
         var before = await _s3.GetMd5Async(_s3.Key("events/part-0.parquet"));
 
-        var refused = await _project.RunAsync("2024-03-02", new LogLines());
+        var refused = await _project.RunAsync("2024-03-02", new RunLog());
 
         Assert.False(refused.Succeeded);
         Assert.Contains("mode 'replace' would replace the 1 object(s) under s3://", refused.Run.Error, StringComparison.Ordinal);

@@ -13,34 +13,21 @@ public sealed class ConnectionTests : IDisposable
 
     private static Connectors.ConnectorCatalog Catalog() => SluiceHost.Catalog().Add(new ConnectionProbe()).Add(ConnectionProbe.Type);
 
-    private sealed class Lines : IRunObserver
-    {
-        public List<string> All { get; } = [];
-
-        public void Log(string taskId, string message)
-        {
-            lock (All)
-            {
-                All.Add(message);
-            }
-        }
-    }
-
     [Fact]
     public async Task A_task_reads_its_connection_with_secrets_from_a_secrets_file_and_logs_them_masked()
     {
         _project.Write("connections.yaml", "connections:\n  partner:\n    type: probe\n    url: http://127.0.0.1:9/api\n    token: ${PARTNER_TOKEN}\n");
         _project.Write("secrets.env", "# secrets stay out of git\nPARTNER_TOKEN=\"tok-from-file-123\"\n");
         _project.Write("pipeline.yaml", "name: p\ntasks:\n  pull: { source: probe, output: raw, with: { connection: partner } }\n");
-        var lines = new Lines();
+        var lines = new RunLog();
 
         var result = await _project.RunAsync("2024-03-01", lines, Catalog());
 
         Assert.True(result.Succeeded, result.Run.Error);
         var staged = Path.Combine(_project.StateDirectory, "artifacts", "p", "2024-03-01", "raw.parquet");
         Assert.Equal("http://127.0.0.1:9/api|tok-from-file-123", Warehouse.InMemory().Snapshot($"read_parquet('{staged}')"));
-        Assert.Contains("connecting to http://127.0.0.1:9/api with ***", lines.All);
-        Assert.DoesNotContain(lines.All, l => l.Contains("tok-from-file-123", StringComparison.Ordinal));
+        Assert.Contains("connecting to http://127.0.0.1:9/api with ***", lines.Messages);
+        Assert.DoesNotContain(lines.Messages, l => l.Contains("tok-from-file-123", StringComparison.Ordinal));
     }
 
     [Fact]

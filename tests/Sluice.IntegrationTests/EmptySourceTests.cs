@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sluice.Execution;
 using Sluice.State;
 
@@ -8,7 +7,7 @@ namespace Sluice.IntegrationTests;
 public sealed class EmptySourceTests : IDisposable
 {
     private readonly TestProject _project = new();
-    private readonly Lines _log = new();
+    private readonly RunLog _log = new();
 
     private async Task<RunResult> ExtractHeaderOnlyAsync(string onEmpty)
     {
@@ -33,7 +32,7 @@ public sealed class EmptySourceTests : IDisposable
         var result = await ExtractHeaderOnlyAsync(string.Empty);
 
         Assert.True(result.Succeeded, result.Run.Error);
-        var warning = Assert.Single(_log.All, l => l.Contains("warning", StringComparison.Ordinal));
+        var warning = Assert.Single(_log.Lines, l => l.Contains("warning", StringComparison.Ordinal));
         Assert.Contains("source task 'extract' extracted 0 rows for the interval 2024-03-02 00:00:00 +00:00 .. 2024-03-03 00:00:00 +00:00", warning);
         Assert.Contains("on_empty: ok", warning);
     }
@@ -57,7 +56,7 @@ public sealed class EmptySourceTests : IDisposable
         var result = await ExtractHeaderOnlyAsync("on_empty: ok");
 
         Assert.True(result.Succeeded, result.Run.Error);
-        Assert.DoesNotContain(_log.All, l => l.Contains("0 rows", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("0 rows", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -73,17 +72,8 @@ public sealed class EmptySourceTests : IDisposable
         var result = await _project.RunAsync("pipeline.yaml", "2024-03-02", observer: _log);
 
         Assert.True(result.Succeeded, result.Run.Error);
-        Assert.DoesNotContain(_log.All, l => l.Contains("0 rows", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("0 rows", StringComparison.Ordinal));
     }
 
     public void Dispose() => _project.Dispose();
-
-    private sealed class Lines : IRunObserver
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> All => _lines;
-
-        public void Log(string taskId, string message) => _lines.Enqueue($"{taskId}: {message}");
-    }
 }

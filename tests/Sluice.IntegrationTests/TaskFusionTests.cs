@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sluice.Execution;
 using Sluice.State;
 
@@ -45,9 +44,9 @@ public sealed class TaskFusionTests : IDisposable
     {
         project.Write(file, csv);
         project.Write("pipeline.yaml", yaml);
-        var log = new Lines();
+        var log = new RunLog();
         var result = await project.RunAsync(project.Load(), "2024-03-01", observer: log);
-        return (result, log.All.ToList());
+        return (result, [.. log.Lines]);
     }
 
     private static long Rows(RunResult result, string task) => result.Tasks.Single(t => t.TaskId == task).RowsWritten;
@@ -63,7 +62,7 @@ public sealed class TaskFusionTests : IDisposable
 
         Assert.True(fused.Succeeded, fused.Run.Error);
         Assert.True(staged.Succeeded, staged.Run.Error);
-        Assert.Contains(fusedLog, l => l.Contains("[extract] reading straight into task 'daily' (fused, 'raw' is not staged)", StringComparison.Ordinal));
+        Assert.Contains(fusedLog, l => l.Contains("extract: reading straight into task 'daily' (fused, 'raw' is not staged)", StringComparison.Ordinal));
         Assert.DoesNotContain(stagedLog, l => l.Contains("fused", StringComparison.Ordinal));
         Assert.False(File.Exists(_fused.Staged("fusion", "2024-03-01", "raw")));
         Assert.True(File.Exists(_staged.Staged("fusion", "2024-03-01", "raw")));
@@ -114,7 +113,7 @@ public sealed class TaskFusionTests : IDisposable
         Assert.Contains("malformed CSV row(s)", error);
         Assert.Equal(staged.Tasks.Single(t => t.TaskId == "extract").Error!.Replace(_staged.Root, "<root>", StringComparison.Ordinal), error!.Replace(_fused.Root, "<root>", StringComparison.Ordinal));
         Assert.Equal(TaskState.UpstreamFailed, fused.Tasks.Single(t => t.TaskId == "daily").State);
-        Assert.Contains(fusedLog, l => l.Contains("[extract] fused read abandoned", StringComparison.Ordinal));
+        Assert.Contains(fusedLog, l => l.Contains("extract: fused read abandoned", StringComparison.Ordinal));
         Assert.False(File.Exists(_fused.Staged("fusion", "2024-03-01", "daily")));
     }
 
@@ -139,7 +138,7 @@ public sealed class TaskFusionTests : IDisposable
         Assert.Equal(TaskState.Success, first.Tasks.Single(t => t.TaskId == "extract").State);
         Assert.Contains("amounts are small", first.Tasks.Single(t => t.TaskId == "daily").Error);
         Assert.True(File.Exists(_fused.Staged("fusion", "2024-03-01", "raw")), "the fallback stages the extract");
-        Assert.Single(log, l => l.Contains("[extract] fused read abandoned", StringComparison.Ordinal));
+        Assert.Single(log, l => l.Contains("extract: fused read abandoned", StringComparison.Ordinal));
 
         _fused.Write("pipeline.yaml", Pipeline(Daily));
         var resumed = await _fused.RunAsync(_fused.Load(), "2024-03-01", resume: true);
@@ -183,12 +182,5 @@ public sealed class TaskFusionTests : IDisposable
     {
         _fused.Dispose();
         _staged.Dispose();
-    }
-
-    private sealed class Lines : IRunObserver
-    {
-        public ConcurrentQueue<string> All { get; } = new();
-
-        public void Log(string taskId, string message) => All.Enqueue($"[{taskId}] {message}");
     }
 }

@@ -9,16 +9,16 @@ public sealed class BuildTests : IDisposable
 
     public void Dispose() => _project.Dispose();
 
-    private async Task<LogCollector> RunAsync(string date)
+    private async Task<RunLog> RunAsync(string date)
     {
-        var log = new LogCollector();
+        var log = new RunLog();
         var result = await _project.RunAsync("pipeline.yaml", date, observer: log);
-        Assert.True(result.Succeeded, result.Run.Error + "\n" + string.Join('\n', log.Lines));
+        Assert.True(result.Succeeded, result.Run.Error + "\n" + log);
         return log;
     }
 
-    private static List<string> Built(LogCollector log) =>
-        log.Lines.Where(l => l.StartsWith("[build] built ", StringComparison.Ordinal)).ToList();
+    private static List<string> Built(RunLog log) =>
+        log.Lines.Where(l => l.StartsWith("build: built ", StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task Models_are_built_after_the_models_they_ref_whatever_the_file_order()
@@ -43,10 +43,10 @@ public sealed class BuildTests : IDisposable
 
         Assert.Equal(
             [
-                "[build] built main.stg_customers (view)",
-                "[build] built main.stg_orders (view)",
-                "[build] built main.orders_enriched (table): 2 row(s)",
-                "[build] built main.a_revenue (table): 2 row(s)",
+                "build: built main.stg_customers (view)",
+                "build: built main.stg_orders (view)",
+                "build: built main.orders_enriched (table): 2 row(s)",
+                "build: built main.a_revenue (table): 2 row(s)",
             ],
             Built(log));
         var warehouse = _project.Warehouse("wh.duckdb");
@@ -57,8 +57,8 @@ public sealed class BuildTests : IDisposable
             ],
             warehouse.Relations());
         Assert.Equal("C1|Ann|10|1\nC2|Bob|20|1", warehouse.Snapshot("a_revenue"));
-        Assert.Contains("[build] copied input 'raw_orders' to _sluice_sources.raw_orders: 2 row(s)", log.Lines);
-        Assert.Contains("[build] committed 4 model(s) to wh.duckdb", log.Lines);
+        Assert.Contains("build: copied input 'raw_orders' to _sluice_sources.raw_orders: 2 row(s)", log.Lines);
+        Assert.Contains("build: committed 4 model(s) to wh.duckdb", log.Lines);
     }
 
     [Fact]

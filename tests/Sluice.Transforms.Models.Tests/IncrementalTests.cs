@@ -11,10 +11,10 @@ public sealed class IncrementalTests : IDisposable
 
     private async Task<string> RunAsync(string date, string model = "orders")
     {
-        var log = new LogCollector();
+        var log = new RunLog();
         var result = await _project.RunAsync("pipeline.yaml", date, observer: log);
-        Assert.True(result.Succeeded, result.Run.Error + "\n" + string.Join('\n', log.Lines));
-        return Assert.Single(log.Lines, l => l.StartsWith($"[build] built main.{model} ", StringComparison.Ordinal));
+        Assert.True(result.Succeeded, result.Run.Error + "\n" + log);
+        return Assert.Single(log.Lines, l => l.StartsWith($"build: built main.{model} ", StringComparison.Ordinal));
     }
 
     private string Table(string table = "orders") => _project.Warehouse("wh.duckdb").Snapshot(table);
@@ -32,11 +32,11 @@ public sealed class IncrementalTests : IDisposable
             {% endif %}
             """);
 
-        Assert.Equal("[build] built main.orders (incremental, first build): 2 row(s)", await RunAsync("2024-03-01"));
-        Assert.Equal("[build] built main.orders (incremental, append): 2 row(s) inserted; 4 in the table", await RunAsync("2024-03-02"));
+        Assert.Equal("build: built main.orders (incremental, first build): 2 row(s)", await RunAsync("2024-03-01"));
+        Assert.Equal("build: built main.orders (incremental, append): 2 row(s) inserted; 4 in the table", await RunAsync("2024-03-02"));
         var afterSecondDay = Table();
 
-        Assert.Equal("[build] built main.orders (incremental, append): 0 row(s) inserted; 4 in the table", await RunAsync("2024-03-02"));
+        Assert.Equal("build: built main.orders (incremental, append): 0 row(s) inserted; 4 in the table", await RunAsync("2024-03-02"));
 
         Assert.Equal(afterSecondDay, Table());
         Assert.Equal("1|2024-03-01 09:00:00|10.00\n2|2024-03-01 10:00:00|20.00\n2|2024-03-02 11:00:00|25.00\n3|2024-03-02 08:00:00|5.00", afterSecondDay);
@@ -55,10 +55,10 @@ public sealed class IncrementalTests : IDisposable
         await RunAsync("2024-03-01");
         Assert.Equal("1|C1|10.00\n2|C2|20.00", Table());
 
-        Assert.Equal("[build] built main.orders (incremental, delete_insert on order_id): 2 row(s) inserted, 1 deleted; 3 in the table", await RunAsync("2024-03-02"));
+        Assert.Equal("build: built main.orders (incremental, delete_insert on order_id): 2 row(s) inserted, 1 deleted; 3 in the table", await RunAsync("2024-03-02"));
         Assert.Equal("1|C1|10.00\n2|C2|25.00\n3|C1|5.00", Table());
 
-        Assert.Equal("[build] built main.orders (incremental, delete_insert on order_id): 2 row(s) inserted, 2 deleted; 3 in the table", await RunAsync("2024-03-02"));
+        Assert.Equal("build: built main.orders (incremental, delete_insert on order_id): 2 row(s) inserted, 2 deleted; 3 in the table", await RunAsync("2024-03-02"));
         Assert.Equal("1|C1|10.00\n2|C2|25.00\n3|C1|5.00", Table());
     }
 
@@ -76,7 +76,7 @@ public sealed class IncrementalTests : IDisposable
 
         // The first day's file is corrected and the day re-run: its rows are replaced, the second day's kept.
         _project.Write("in/orders_2024-03-01.csv", Shop.Orders1 + "4,2024-03-01 12:00:00,C1,1.00\n");
-        Assert.Equal("[build] built main.orders (incremental, delete_insert on day): 3 row(s) inserted, 2 deleted; 5 in the table", await RunAsync("2024-03-01"));
+        Assert.Equal("build: built main.orders (incremental, delete_insert on day): 3 row(s) inserted, 2 deleted; 5 in the table", await RunAsync("2024-03-01"));
 
         Assert.Equal("2024-03-01|1|10.00\n2024-03-01|2|20.00\n2024-03-01|4|1.00\n2024-03-02|2|25.00\n2024-03-02|3|5.00", Table());
     }
@@ -113,7 +113,7 @@ public sealed class IncrementalTests : IDisposable
         Environment.SetEnvironmentVariable("FULL_REFRESH", "true");
         try
         {
-            Assert.Equal("[build] built main.orders (incremental, full refresh): 2 row(s)", await RunAsync("2024-03-02"));
+            Assert.Equal("build: built main.orders (incremental, full refresh): 2 row(s)", await RunAsync("2024-03-02"));
         }
         finally
         {
@@ -153,7 +153,7 @@ public sealed class IncrementalTests : IDisposable
         await RunAsync("2024-03-01");
 
         _project.Write("models/orders.sql", "-- materialized: incremental\nSELECT order_id FROM {{ source('raw_orders') }}");
-        Assert.Equal("[build] built main.orders (incremental, first build): 2 row(s)", await RunAsync("2024-03-02"));
+        Assert.Equal("build: built main.orders (incremental, first build): 2 row(s)", await RunAsync("2024-03-02"));
         Assert.Contains("main.orders BASE TABLE", _project.Warehouse("wh.duckdb").Relations());
     }
 

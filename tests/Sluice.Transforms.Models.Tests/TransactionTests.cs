@@ -26,12 +26,12 @@ public sealed class TransactionTests : IDisposable
         _project.Write("models/staging/stg_customers.sql", "SELECT customer_id, upper(name) AS name FROM {{ source('raw_customers') }}");
         _project.Write("models/brand_new.sql", "-- materialized: table\nSELECT 42 AS answer");
         _project.Write("models/revenue.sql", "-- materialized: table\nSELECT customer_id,\n       sum(amout) AS revenue\nFROM {{ ref('orders') }} GROUP BY ALL");
-        var log = new LogCollector();
+        var log = new RunLog();
         var failed = await _project.RunAsync("pipeline.yaml", "2024-03-02", observer: log);
 
         Assert.False(failed.Succeeded);
-        Assert.Contains("[build] built main.orders (incremental, delete_insert on order_id): 2 row(s) inserted, 1 deleted; 3 in the table", log.Lines);
-        Assert.Contains("[build] built main.brand_new (table): 1 row(s)", log.Lines);
+        Assert.Contains("build: built main.orders (incremental, delete_insert on order_id): 2 row(s) inserted, 1 deleted; 3 in the table", log.Lines);
+        Assert.Contains("build: built main.brand_new (table): 1 row(s)", log.Lines);
         Assert.DoesNotContain(log.Lines, l => l.Contains("main.top", StringComparison.Ordinal));
         var task = Assert.Single(failed.Tasks, t => t.TaskId == "build");
         Assert.Equal(1, task.TryNumber);

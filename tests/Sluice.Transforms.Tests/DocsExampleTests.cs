@@ -1,5 +1,3 @@
-using Sluice.Transforms.Tests.Infrastructure;
-
 namespace Sluice.Transforms.Tests;
 
 /// <summary>The runnable example of docs/transforms/steps.md gives the tables the page shows.</summary>
@@ -11,7 +9,7 @@ public sealed class DocsExampleTests : IDisposable
     public async Task The_steps_example_cleans_enriches_and_sums_the_orders_and_quarantines_the_bad_date()
     {
         _project.CopyFromOutput("docs-examples-steps", into: "steps");
-        var log = new LogCollector();
+        var log = new RunLog();
         // Paths resolve against the pipeline's folder, as 'sluice run docs/examples/steps/steps.yaml' does.
         var pipeline = Yaml.PipelineYamlLoader.Load(File.ReadAllText(_project.PathOf("steps/steps.yaml")), "steps/steps.yaml", _project.PathOf("steps"));
         var result = await _project.RunAsync(pipeline, "2024-03-01", observer: log);

@@ -10,7 +10,7 @@ public sealed class ParityFixture : IAsyncLifetime
 
     internal TestProject Project { get; } = new();
 
-    internal LogCollector Log { get; } = new();
+    internal RunLog Log { get; } = new();
 
     internal RunResult Result { get; private set; } = null!;
 

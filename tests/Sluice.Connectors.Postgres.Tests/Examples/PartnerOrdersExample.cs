@@ -37,7 +37,7 @@ internal sealed class PartnerOrdersExample : IAsyncDisposable
 
     public PgDatabase Reporting { get; }
 
-    public LogLines Log { get; } = new();
+    public RunLog Log { get; } = new();
 
     public static string Folder { get; } = Path.Combine(RepositoryRoot(), "examples", "partner-orders");
 

@@ -24,7 +24,7 @@ public sealed class PartnerOrdersExampleTests
         Assert.Contains(actual, r => r.ProductName is null);
         Assert.Contains(actual, r => r.Status == "returned" && r.LoadedFor > r.OrderDate);
         Assert.Contains(actual, r => r.UpdatedAt == r.LoadedFor.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        Assert.Contains(example.Log.All, l => l.StartsWith("extract_products: ", StringComparison.Ordinal) && l.Contains("HTTP 429", StringComparison.Ordinal));
+        Assert.Contains(example.Log.Lines, l => l.StartsWith("extract_products: ", StringComparison.Ordinal) && l.Contains("HTTP 429", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class PartnerOrdersExampleTests
         await example.RunAsync("2024-03-02");
 
         Assert.Equal(before, await example.Reporting.SnapshotAsync(PartnerOrdersExample.ReportTable));
-        Assert.Contains(example.Log.All, l => l.Contains("into reporting.partner_orders (upsert)", StringComparison.Ordinal));
+        Assert.Contains(example.Log.Lines, l => l.Contains("into reporting.partner_orders (upsert)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal sealed class StepHarness : IDisposable
 
     public TestProject Project { get; } = new();
 
-    public LogCollector Log { get; } = new();
+    public RunLog Log { get; } = new();
 
     public string Text { get; private set; } = string.Empty;
 
