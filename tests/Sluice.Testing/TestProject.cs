@@ -65,6 +65,20 @@ public sealed class TestProject : IDisposable
     public async Task<RunResult> RunAsync(string date = "2024-03-01", IRunObserver? observer = null, ConnectorCatalog? catalog = null, bool resume = false, Incremental.CursorRequest? cursors = null) =>
         await RunAsync(PipelineYamlLoader.LoadFile(PathOf("pipeline.yaml")), date, catalog, resume, observer, cursors);
 
+    /// <summary>Runs pipeline.yaml as <see cref="RunAsync(string, IRunObserver?, ConnectorCatalog?, bool, Incremental.CursorRequest?)"/> and fails the test, with the run's error, unless it succeeded.</summary>
+    public async Task<RunResult> RunOkAsync(string date = "2024-03-01", IRunObserver? observer = null)
+    {
+        var result = await RunAsync(date, observer);
+        return result.Succeeded ? result : throw new InvalidOperationException($"the run should have succeeded: {result.Run.Error}");
+    }
+
+    /// <summary>Runs pipeline.yaml, which must fail, and returns the run's error.</summary>
+    public async Task<string> RunFailsAsync(string date = "2024-03-01")
+    {
+        var result = await RunAsync(date);
+        return result.Succeeded ? throw new InvalidOperationException("the run should have failed") : result.Run.Error!;
+    }
+
     public async Task<RunResult> RunAsync(string relative, string date, ConnectorCatalog? catalog = null, bool resume = false, IRunObserver? observer = null) =>
         await RunAsync(Load(relative), date, catalog, resume, observer);
 
